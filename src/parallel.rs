@@ -1,0 +1,41 @@
+//! Whether the current thread may fan data-parallel work out over the rayon pool.
+//!
+//! Natively every thread may. In the `st` wasm build none may (there are no threads). In the
+//! `mt` build only threads that opted in may: a rayon call blocks its caller until the pool
+//! finishes, and blocking traps on the browser's main thread, so the main thread never opts in
+//! and runs every kernel sequentially; the compute host worker calls [`enable`] once.
+
+#[cfg(all(target_arch = "wasm32", feature = "threads"))]
+thread_local! {
+    static ENABLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Allows this thread to block on the rayon pool (`mt` build; a no-op elsewhere).
+pub fn enable() {
+    #[cfg(all(target_arch = "wasm32", feature = "threads"))]
+    ENABLED.with(|e| e.set(true));
+}
+
+/// True when kernels called on this thread may use the rayon pool.
+///
+/// ```
+/// # #[cfg(not(target_arch = "wasm32"))]
+/// assert!(katalyst::parallel::enabled());
+/// ```
+pub fn enabled() -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    return true;
+    #[cfg(all(target_arch = "wasm32", feature = "threads"))]
+    return ENABLED.with(|e| e.get()) || rayon::current_thread_index().is_some();
+    #[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
+    return false;
+}
+
+/// The number of threads a parallel kernel called here would use.
+pub fn threads() -> usize {
+    if enabled() {
+        rayon::current_num_threads()
+    } else {
+        1
+    }
+}
