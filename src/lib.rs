@@ -14,8 +14,10 @@ pub mod crypto;
 pub mod error;
 pub mod parallel;
 
+/// The JavaScript surface. Public only so wasm tests can call it directly; use the npm package.
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+#[doc(hidden)]
+pub mod bindings;
 
 // Exported to JavaScript as `initThreadPool(n)` by the `mt` build.
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]

@@ -3,8 +3,8 @@
 //! Functions here validate their JavaScript arguments (kinds, integer ranges, lengths), call the
 //! core, and map every failure through [`error::to_js`].
 
-mod args;
-mod compute;
-mod crypto;
-mod error;
-mod info;
+pub mod args;
+pub mod compute;
+pub mod crypto;
+pub mod error;
+pub mod info;
