@@ -28,3 +28,17 @@ pub fn enable_parallel() {
 pub fn parallel_threads() -> usize {
     crate::parallel::threads()
 }
+
+/// The compiled module, to instantiate on other workers over the same memory (`mt` only).
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = sharedModule)]
+pub fn shared_module() -> JsValue {
+    wasm_bindgen::module()
+}
+
+/// The shared memory, to instantiate on other workers (`mt` only).
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = sharedMemory)]
+pub fn shared_memory() -> JsValue {
+    wasm_bindgen::memory()
+}

@@ -1,0 +1,36 @@
+// The compute worker: runs `k.async.*` calls off the main thread. In the threads build it
+// instantiates the module over the page's shared memory and owns the rayon pool, since only a
+// worker may block while the pool works.
+import { serializeError } from './errors.js';
+
+let mod = null;
+
+function transferables(value) {
+  if (ArrayBuffer.isView(value)) return [value.buffer];
+  if (value && typeof value === 'object') {
+    return Object.values(value).filter(ArrayBuffer.isView).map((v) => v.buffer);
+  }
+  return [];
+}
+
+async function start({ build, module, memory, threads }) {
+  if (build === 'threads') {
+    mod = await import('./mt/katalyst.js');
+    await mod.default({ module_or_path: module, memory });
+    await mod.initThreadPool(threads);
+    mod.enableParallel();
+  } else {
+    mod = await import('./st/katalyst.js');
+    await mod.default({ module_or_path: module });
+  }
+  return { threads: mod.parallelThreads() };
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    const result = data.type === 'start' ? await start(data) : mod[data.name](...data.args);
+    postMessage({ id: data.id, ok: true, result }, transferables(result));
+  } catch (e) {
+    postMessage({ id: data.id, ok: false, error: serializeError(e) });
+  }
+};

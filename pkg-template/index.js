@@ -1,0 +1,324 @@
+// Katalyst: the loader and the public API. `init()` picks the threads (`mt`) or single-thread
+// (`st`) build by probing the engine, and every export below forwards to the build in use.
+import * as st from './st/katalyst.js';
+import { KatalystError, deserializeError } from './errors.js';
+import { hasSimd, probeThreads } from './probe.js';
+
+export { KatalystError };
+
+/** The package version. */
+export const version = '__KATALYST_VERSION__';
+
+const MODES = ['auto', 'threads', 'single'];
+const MAX_THREADS = 256;
+
+// Functions that also run off the main thread as `k.async.<name>(...)`.
+const ASYNC_FUNCTIONS = [
+  'sgemm', 'fft', 'rfft', 'irfft', 'fftBatch', 'rfftBatch', 'fft2', 'kmeans',
+  'sha256', 'sha384', 'sha512', 'sha256Batch', 'hmac', 'verifyBatch',
+];
+
+let state = null; // { mod, handle } once a build is running
+let starting = null; // the first init()'s promise
+
+function loaded() {
+  if (state) return state.mod;
+  throw new KatalystError(
+    'not_initialized',
+    'katalyst is not initialized: call `await init()` first (or `initSync({ module })` in Node)',
+  );
+}
+
+function unavailable(name) {
+  const where = state ? `the ${state.handle.mode} build of ` : '';
+  return new KatalystError('unavailable', `${name} is not available in ${where}katalyst ${version}`);
+}
+
+function forward(name) {
+  const fn = (...args) => {
+    const f = loaded()[name];
+    if (typeof f !== 'function') throw unavailable(name);
+    return f(...args);
+  };
+  Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}
+
+function placeholderClass(name) {
+  return class {
+    constructor() {
+      loaded();
+      throw unavailable(name);
+    }
+  };
+}
+
+// ---- compute ----
+export const sgemm = forward('sgemm');
+export const fft = forward('fft');
+export const rfft = forward('rfft');
+export const irfft = forward('irfft');
+export const fftBatch = forward('fftBatch');
+export const rfftBatch = forward('rfftBatch');
+export const fft2 = forward('fft2');
+export const kmeans = forward('kmeans');
+export let PackedMatrix = placeholderClass('PackedMatrix');
+// ---- crypto ----
+export const sha256 = forward('sha256');
+export const sha384 = forward('sha384');
+export const sha512 = forward('sha512');
+export const sha256Batch = forward('sha256Batch');
+export const hmac = forward('hmac');
+export const hkdf = forward('hkdf');
+export const verify = forward('verify');
+export const verifyBatch = forward('verifyBatch');
+export const timingSafeEqual = forward('timingSafeEqual');
+export const randomBytes = forward('randomBytes');
+export const randomUUID = forward('randomUUID');
+export const uuidv7 = forward('uuidv7');
+export const issueCsrfToken = forward('issueCsrfToken');
+export const checkCsrfToken = forward('checkCsrfToken');
+export const agentFingerprint = forward('agentFingerprint');
+export let Hasher = placeholderClass('Hasher');
+export let SigningKey = placeholderClass('SigningKey');
+// ---- CRDTs ----
+export let VClock = placeholderClass('VClock');
+export let GCounter = placeholderClass('GCounter');
+export let PNCounter = placeholderClass('PNCounter');
+export let GSet = placeholderClass('GSet');
+export let ORSet = placeholderClass('ORSet');
+export let LWWRegister = placeholderClass('LWWRegister');
+export let MVRegister = placeholderClass('MVRegister');
+export let LWWMap = placeholderClass('LWWMap');
+export let AgentState = placeholderClass('AgentState');
+
+const FUNCTIONS = {
+  sgemm, fft, rfft, irfft, fftBatch, rfftBatch, fft2, kmeans,
+  sha256, sha384, sha512, sha256Batch, hmac, hkdf, verify, verifyBatch, timingSafeEqual,
+  randomBytes, randomUUID, uuidv7, issueCsrfToken, checkCsrfToken, agentFingerprint,
+};
+
+/** Points the exported classes at the running build (ES module bindings are live). */
+function bindClasses(mod) {
+  const pick = (name) => mod[name] ?? placeholderClass(name);
+  PackedMatrix = pick('PackedMatrix');
+  Hasher = pick('Hasher');
+  SigningKey = pick('SigningKey');
+  VClock = pick('VClock');
+  GCounter = pick('GCounter');
+  PNCounter = pick('PNCounter');
+  GSet = pick('GSet');
+  ORSet = pick('ORSet');
+  LWWRegister = pick('LWWRegister');
+  MVRegister = pick('MVRegister');
+  LWWMap = pick('LWWMap');
+  AgentState = pick('AgentState');
+  return { PackedMatrix, Hasher, SigningKey, VClock, GCounter, PNCounter, GSet, ORSet, LWWRegister, MVRegister, LWWMap, AgentState };
+}
+
+/** Every wasm export the package deliberately does not re-export (plumbing of the loader). */
+export const INTERNAL_EXPORTS = [
+  'default', 'initSync', 'buildMode', 'enableParallel', 'parallelThreads', 'initThreadPool',
+  'sharedModule', 'sharedMemory', 'version', 'wbg_rayon_start_worker', 'wbg_rayon_PoolBuilder',
+];
+
+/** The names this package exports from the wasm builds (for tests that check nothing is missed). */
+export const PUBLIC_EXPORTS = [...Object.keys(FUNCTIONS), 'PackedMatrix', 'Hasher', 'SigningKey',
+  'VClock', 'GCounter', 'PNCounter', 'GSet', 'ORSet', 'LWWRegister', 'MVRegister', 'LWWMap', 'AgentState'];
+
+/** A worker that runs calls off the main thread; in `mt` it owns the rayon pool. */
+class ComputeHost {
+  static async start(build, init) {
+    const worker = new Worker(new URL('./compute-host.js', import.meta.url), { type: 'module', name: 'katalyst-compute' });
+    const host = new ComputeHost(worker);
+    const { threads } = await host.request({ type: 'start', build, ...init });
+    host.threads = threads;
+    return host;
+  }
+
+  constructor(worker) {
+    this.worker = worker;
+    this.pending = new Map();
+    this.nextId = 1;
+    worker.onmessage = ({ data }) => {
+      const p = this.pending.get(data.id);
+      if (!p) return;
+      this.pending.delete(data.id);
+      if (data.ok) p.resolve(data.result);
+      else p.reject(deserializeError(data.error));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.fail(new KatalystError('worker_failed', `the katalyst compute worker failed: ${event.message ?? 'it could not be loaded'}`));
+    };
+  }
+
+  fail(error) {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    this.failed = error;
+  }
+
+  request(message) {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...message });
+    });
+  }
+
+  call(name, args) {
+    return this.request({ type: 'call', name, args });
+  }
+
+  terminate() {
+    this.fail(new KatalystError('closed', 'the katalyst handle was closed'));
+    this.worker.terminate();
+  }
+}
+
+function validateOptions(opts) {
+  if (opts === undefined || opts === null) return { mode: 'auto', threads: defaultThreads(), wasmUrl: {} };
+  if (typeof opts !== 'object') {
+    throw Object.assign(new TypeError(`init: argument 'opts' must be an object, got ${typeof opts}`), { code: 'invalid_type' });
+  }
+  const mode = opts.mode ?? 'auto';
+  if (!MODES.includes(mode)) {
+    throw Object.assign(new TypeError(`init: 'opts.mode' must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`), { code: 'invalid_type' });
+  }
+  const threads = opts.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw Object.assign(new RangeError(`init: 'opts.threads' must be an integer from 1 to ${MAX_THREADS}, got ${threads}`), { code: 'out_of_range' });
+  }
+  return { mode, threads, wasmUrl: opts.wasmUrl ?? {} };
+}
+
+function defaultThreads() {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(4, cores));
+}
+
+function makeHandle(mod, mode, host, threads) {
+  const classes = bindClasses(mod);
+  let stHost = null; // started on first use in single mode
+  const background = async () => {
+    if (host) return host;
+    stHost ??= ComputeHost.start('single', { module: st.default.__wbindgen_wasm_module });
+    return stHost;
+  };
+  const asyncApi = {};
+  for (const name of ASYNC_FUNCTIONS) {
+    asyncApi[name] = async (...args) => {
+      if (typeof mod[name] !== 'function') throw unavailable(name);
+      return (await background()).call(name, args);
+    };
+  }
+  return Object.freeze({
+    mode,
+    threads,
+    version,
+    ...FUNCTIONS,
+    ...classes,
+    /** Off-main-thread variants: `await k.async.sgemm(...)`; parallel in `threads` mode. */
+    async: Object.freeze(asyncApi),
+    /** Stops the background workers. The synchronous API keeps working. */
+    async close() {
+      host?.terminate();
+      if (stHost) (await stHost).terminate();
+    },
+  });
+}
+
+async function startThreads(threads, url) {
+  const mt = await import('./mt/katalyst.js');
+  await mt.default(url === undefined ? undefined : { module_or_path: url });
+  const host = await ComputeHost.start('threads', { module: mt.sharedModule(), memory: mt.sharedMemory(), threads });
+  return { mod: mt, host };
+}
+
+/**
+ * Loads the best build the engine supports and returns the Katalyst handle.
+ *
+ * - `opts.mode`: `'auto'` (default) probes for SharedArrayBuffer, shared wasm memory and module
+ *   workers and uses `threads` when all are there; `'threads'` or `'single'` force a build.
+ * - `opts.threads`: the worker count in threads mode, default `min(4, hardwareConcurrency)`.
+ * - `opts.wasmUrl`: `{ single?, threads? }` to host the `.wasm` files elsewhere.
+ *
+ * A failed threads start falls back to `single` with a console warning, unless `mode` was
+ * `'threads'`, in which case the promise rejects with the cause. Calling `init` again returns
+ * the same handle.
+ *
+ * @example
+ * const k = await init();
+ * console.log(k.mode, k.threads); // 'threads' 2
+ */
+export function init(opts) {
+  let options;
+  try {
+    options = validateOptions(opts);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  starting ??= start(options);
+  return starting.then((handle) => {
+    if (options.mode !== 'auto' && options.mode !== handle.mode) {
+      throw new KatalystError('already_initialized', `init: katalyst already runs the ${handle.mode} build; '${options.mode}' cannot be loaded beside it`);
+    }
+    return handle;
+  });
+}
+
+async function start({ mode, threads, wasmUrl }) {
+  if (!hasSimd()) {
+    starting = null;
+    throw new KatalystError('unsupported', 'init: this engine does not support WebAssembly SIMD (simd128), which katalyst needs (Chrome 91+, Firefox 89+, Safari 16.4+)');
+  }
+  if (mode !== 'single') {
+    const probe = probeThreads();
+    let why = probe.why;
+    if (probe.ok) {
+      try {
+        const { mod, host } = await startThreads(threads, wasmUrl.threads);
+        state = { mod, handle: makeHandle(mod, 'threads', host, host.threads) };
+        return state.handle;
+      } catch (e) {
+        why = `the threads build failed to start: ${e.message}`;
+        if (mode === 'threads') {
+          starting = null;
+          throw new KatalystError('threads_failed', `init: ${why}`, { cause: e });
+        }
+      }
+    } else if (mode === 'threads') {
+      starting = null;
+      throw new KatalystError('threads_unsupported', `init: the threads build cannot run here: ${why}`);
+    }
+    console.warn(`katalyst: using the single-thread build because ${why}`);
+  }
+  await st.default(wasmUrl.single === undefined ? undefined : { module_or_path: wasmUrl.single });
+  state = { mod: st, handle: makeHandle(st, 'single', null, 1) };
+  return state.handle;
+}
+
+/**
+ * Loads the single-thread build synchronously from its bytes or compiled module (Node 20+,
+ * or a worker that already has the module).
+ *
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * const k = initSync({ module: readFileSync(new URL('./node_modules/katalyst/st/katalyst_bg.wasm', import.meta.url)) });
+ */
+export function initSync(opts) {
+  if (state) return state.handle;
+  const module = opts?.module;
+  if (!(module instanceof WebAssembly.Module || ArrayBuffer.isView(module) || module instanceof ArrayBuffer)) {
+    throw Object.assign(new TypeError("initSync: 'opts.module' must be the .wasm bytes (BufferSource) or a WebAssembly.Module"), { code: 'invalid_type' });
+  }
+  if (!hasSimd()) {
+    throw new KatalystError('unsupported', 'initSync: this engine does not support WebAssembly SIMD (simd128), which katalyst needs');
+  }
+  st.initSync({ module });
+  state = { mod: st, handle: makeHandle(st, 'single', null, 1) };
+  starting = Promise.resolve(state.handle);
+  return state.handle;
+}

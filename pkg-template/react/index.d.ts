@@ -1,0 +1,2 @@
+// `katalyst/react`: reserved for the React hooks (not yet available).
+export {};
