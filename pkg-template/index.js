@@ -260,7 +260,10 @@ export function init(opts) {
   } catch (e) {
     return Promise.reject(e);
   }
-  starting ??= start(options);
+  starting ??= start(options).catch((e) => {
+    starting = null; // a failed start leaves the loader free to try again
+    throw e;
+  });
   return starting.then((handle) => {
     if (options.mode !== 'auto' && options.mode !== handle.mode) {
       throw new KatalystError('already_initialized', `init: katalyst already runs the ${handle.mode} build; '${options.mode}' cannot be loaded beside it`);
@@ -271,7 +274,6 @@ export function init(opts) {
 
 async function start({ mode, threads, wasmUrl }) {
   if (!hasSimd()) {
-    starting = null;
     throw new KatalystError('unsupported', 'init: this engine does not support WebAssembly SIMD (simd128), which katalyst needs (Chrome 91+, Firefox 89+, Safari 16.4+)');
   }
   if (mode !== 'single') {
@@ -285,12 +287,10 @@ async function start({ mode, threads, wasmUrl }) {
       } catch (e) {
         why = `the threads build failed to start: ${e.message}`;
         if (mode === 'threads') {
-          starting = null;
           throw new KatalystError('threads_failed', `init: ${why}`, { cause: e });
         }
       }
     } else if (mode === 'threads') {
-      starting = null;
       throw new KatalystError('threads_unsupported', `init: the threads build cannot run here: ${why}`);
     }
     console.warn(`katalyst: using the single-thread build because ${why}`);

@@ -1,0 +1,144 @@
+// The loader's choices and errors in a real page (headless Chromium): forced modes, fallback
+// when the threads build cannot start, option validation, calls before init, argument errors
+// from both builds and across the compute worker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startVite('tests/e2e/pages/vite.config.js');
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs `fn` in a fresh page (fresh module state); `isolated` chooses COOP/COEP. */
+async function inPage(isolated, fn, arg) {
+  const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+  await tab.page.waitForFunction(() => window.ready === true);
+  try {
+    const value = await tab.page.evaluate(fn, arg);
+    return { value, problems: tab.problems, warnings: tab.warnings };
+  } finally {
+    await tab.close();
+  }
+}
+
+// Runs in the page: the error a promise or function produced, as plain data.
+const captureError = `async (f) => { try { await f(); return null; } catch (e) { return { name: e.name, code: e.code, message: e.message, isKatalystError: e instanceof katalyst.KatalystError }; } }`;
+
+test('forcing threads where SharedArrayBuffer is missing rejects and says why', async () => {
+  const { value } = await inPage(false, async (capture) => {
+    const err = await eval(capture)(() => katalyst.init({ mode: 'threads' }));
+    const k = await katalyst.init(); // a failed forced start does not poison the loader
+    return { err, mode: k.mode };
+  }, captureError);
+  assert.equal(value.err.name, 'KatalystError');
+  assert.equal(value.err.code, 'threads_unsupported');
+  assert.equal(value.err.isKatalystError, true);
+  assert.match(value.err.message, /SharedArrayBuffer/);
+  assert.equal(value.mode, 'single');
+});
+
+test('a threads build that fails to load falls back to single with a warning', async () => {
+  const { value, warnings } = await inPage(true, async () => {
+    const k = await katalyst.init({ wasmUrl: { threads: '/no-such-build.wasm' } });
+    return { mode: k.mode, digest: Array.from(katalyst.sha256(new Uint8Array([97, 98, 99])).slice(0, 2)) };
+  });
+  assert.equal(value.mode, 'single');
+  assert.deepEqual(value.digest, [0xba, 0x78]);
+  assert.ok(warnings.some((w) => /threads build failed to start/.test(w)), `warnings: ${warnings}`);
+});
+
+test('a forced threads build that fails to load rejects with the cause', async () => {
+  const { value } = await inPage(true, async (capture) =>
+    eval(capture)(() => katalyst.init({ mode: 'threads', wasmUrl: { threads: '/no-such-build.wasm' } })), captureError);
+  assert.equal(value.code, 'threads_failed');
+  assert.equal(value.isKatalystError, true);
+});
+
+test('forcing single on an isolated page runs single; init() again returns the same handle', async () => {
+  const { value } = await inPage(true, async (capture) => {
+    const k1 = await katalyst.init({ mode: 'single' });
+    const k2 = await katalyst.init();
+    const conflict = await eval(capture)(() => katalyst.init({ mode: 'threads' }));
+    return { mode: k1.mode, same: k1 === k2, conflict };
+  }, captureError);
+  assert.equal(value.mode, 'single');
+  assert.equal(value.same, true);
+  assert.equal(value.conflict.code, 'already_initialized');
+});
+
+test('init validates its options', async () => {
+  const { value } = await inPage(true, async (capture) => {
+    const c = eval(capture);
+    return {
+      badMode: await c(() => katalyst.init({ mode: 'fast' })),
+      badThreads: await c(() => katalyst.init({ threads: 0 })),
+      fraction: await c(() => katalyst.init({ threads: 1.5 })),
+      notObject: await c(() => katalyst.init(3)),
+    };
+  }, captureError);
+  assert.equal(value.badMode.name, 'TypeError');
+  assert.match(value.badMode.message, /'auto', 'threads', 'single'/);
+  assert.equal(value.badThreads.name, 'RangeError');
+  assert.equal(value.fraction.name, 'RangeError');
+  assert.equal(value.notObject.name, 'TypeError');
+});
+
+test('calls before init throw not_initialized', async () => {
+  const { value } = await inPage(true, async (capture) => {
+    const c = eval(capture);
+    return {
+      fn: await c(() => katalyst.sha256(new Uint8Array(1))),
+      cls: await c(() => new katalyst.Hasher('SHA-256')),
+    };
+  }, captureError);
+  assert.equal(value.fn.code, 'not_initialized');
+  assert.equal(value.cls.code, 'not_initialized');
+});
+
+for (const isolated of [true, false]) {
+  test(`argument errors are TypeError/RangeError naming the argument (${isolated ? 'threads' : 'single'})`, async () => {
+    const { value } = await inPage(isolated, async (capture) => {
+      const c = eval(capture);
+      const k = await katalyst.init();
+      const a = new Float32Array(4);
+      const out = {
+        mode: k.mode,
+        wrongType: await c(() => katalyst.sgemm([1, 2, 3, 4], a, 2, 2, 2)),
+        negative: await c(() => katalyst.sgemm(a, a, 2, 2, -1)),
+        fraction: await c(() => katalyst.sgemm(a, a, 2, 2.5, 2)),
+        length: await c(() => katalyst.sgemm(a, new Float32Array(3), 2, 2, 2)),
+        badOpts: await c(() => katalyst.sgemm(a, a, 2, 2, 2, { alpha: 'x' })),
+        shaType: await c(() => katalyst.sha256('abc')),
+        asyncLength: await c(() => k.async.sgemm(a, new Float32Array(3), 2, 2, 2)),
+      };
+      // The module still works after all that.
+      out.after = Array.from(katalyst.sgemm(new Float32Array([1, 2]), new Float32Array([3, 4]), 1, 2, 1));
+      out.afterAsync = Array.from(await k.async.sgemm(new Float32Array([1, 2]), new Float32Array([3, 4]), 1, 2, 1));
+      return out;
+    }, captureError);
+    assert.equal(value.mode, isolated ? 'threads' : 'single');
+    assert.equal(value.wrongType.name, 'TypeError');
+    assert.match(value.wrongType.message, /sgemm: argument 'a' must be a Float32Array, got an Array/);
+    assert.equal(value.wrongType.code, 'invalid_type');
+    assert.equal(value.negative.name, 'RangeError');
+    assert.match(value.negative.message, /'n'.*got -1/);
+    assert.equal(value.fraction.name, 'RangeError');
+    assert.match(value.fraction.message, /'k'.*got 2.5/);
+    assert.equal(value.length.name, 'RangeError');
+    assert.equal(value.length.code, 'bad_length');
+    assert.match(value.length.message, /b: expected length 4 \(2×2\), got 3/);
+    assert.equal(value.badOpts.name, 'TypeError');
+    assert.match(value.badOpts.message, /opts.alpha/);
+    assert.equal(value.shaType.name, 'TypeError');
+    assert.equal(value.asyncLength.name, 'RangeError');
+    assert.equal(value.asyncLength.code, 'bad_length');
+    assert.deepEqual(value.after, [11]);
+    assert.deepEqual(value.afterAsync, [11]);
+  });
+}
