@@ -12,6 +12,11 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 [ -x /usr/bin/firefox-esr ] || need_apt+=(firefox-esr)
+# A WebKitGTK webview under Xvfb: the engine of Tauri on Linux.
+[ -x /usr/bin/xvfb-run ] || need_apt+=(xvfb)
+for p in python3-gi gir1.2-webkit2-4.1; do
+  dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && have apt-get; then
     say "apt-get install ${need_apt[*]}"
