@@ -142,3 +142,23 @@ for (const isolated of [true, false]) {
     assert.deepEqual(value.afterAsync, [11]);
   });
 }
+
+test('an engine without WebAssembly SIMD gets a clear error naming the feature', async () => {
+  const context = await browser.newContext();
+  // Make the engine reject every module that uses SIMD, as a pre-SIMD engine would.
+  await context.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => {
+      const b = new Uint8Array(bytes.buffer ?? bytes);
+      return b.includes(0xfd) ? false : validate(bytes);
+    };
+  });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.ready === true);
+  const err = await page.evaluate(() => katalyst.init().then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })));
+  await context.close();
+  assert.equal(err.name, 'KatalystError');
+  assert.equal(err.code, 'unsupported');
+  assert.match(err.message, /SIMD/);
+});
