@@ -30,6 +30,8 @@ lint: bootstrap
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo +nightly clippy --target wasm32-unknown-unknown --features threads \
+	  --config .cargo/threads.toml --target-dir target/mt --all-targets -- -D warnings
 
 bench: bench-native bench-browser
 

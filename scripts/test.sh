@@ -58,6 +58,8 @@ check() {
 check fmt cargo fmt --check
 check clippy-native cargo clippy --all-targets -- -D warnings
 check clippy-wasm32 cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+check clippy-wasm32-threads cargo +nightly clippy --target wasm32-unknown-unknown --features threads \
+  --config .cargo/threads.toml --target-dir target/mt --all-targets -- -D warnings
 check build scripts/build.sh
 suite native cargo cargo test
 suite wasm-chrome cargo env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver \
