@@ -1,7 +1,8 @@
-//! Dense numeric kernels: matrix multiply (and later FFT and k-means).
+//! Dense numeric kernels: matrix multiply, FFT and k-means.
 
+mod checks;
 mod error;
 mod matmul;
 
 pub use error::ComputeError;
-pub use matmul::{sgemm, GemmOptions};
+pub use matmul::{sgemm, GemmOptions, MultiplyOptions, PackedMatrix};
