@@ -1,5 +1,5 @@
 //! SGEMM against a naive f64 GEMM written here, over a deterministic sweep of shapes that
-//! crosses every tile and block boundary (MR = 5, NR = 8, KC = 256, MC = 160, NC = 2048),
+//! crosses every tile and block boundary (MR = 4, NR = 8, KC = 256, MC = 160, NC = 2048),
 //! all four transpose combinations, alpha/beta, and the reusable packed B.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

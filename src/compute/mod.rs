@@ -2,7 +2,9 @@
 
 mod checks;
 mod error;
+mod fft;
 mod matmul;
 
 pub use error::ComputeError;
+pub use fft::{backend as fft_backend, fft, fft2, fft_batch, irfft, rfft, rfft_batch};
 pub use matmul::{sgemm, GemmOptions, MultiplyOptions, PackedMatrix};

@@ -10,7 +10,7 @@ use super::view::MatView;
 /// Depth of a block: a KC×NR B panel (8 KiB) sits in L1 while A panels stream past it.
 pub(crate) const KC: usize = 256;
 /// Rows of a packed A block: MC×KC floats (160 KiB) stay in L2.
-pub(crate) const MC: usize = 32 * MR;
+pub(crate) const MC: usize = 40 * MR;
 /// Columns of a packed B block (2 MiB at KC deep), sized for the last-level cache.
 pub(crate) const NC: usize = 256 * NR;
 

@@ -1,13 +1,16 @@
 //! The micro-kernel: an MR×NR tile of `A·B` from packed panels, kept in registers.
 //!
 //! A packed A panel holds MR values per k step (rows of A interleaved), a packed B panel NR
-//! values per k step. On wasm32 with `simd128` the tile is 5 rows × two `f32x4` columns:
-//! 10 accumulators + 2 B vectors + 1 A splat + 1 product = 14 of the 15 xmm registers V8
-//! allocates on x86-64, so nothing spills (6×8 would need 16). Elsewhere a portable kernel
+//! values per k step. On wasm32 with `simd128` the tile is 4 rows × two `f32x4` columns.
+//! LLVM's wasm backend schedules all A splats of a k step before their uses (it has no
+//! register-pressure model for wasm locals), so the live set per step is accumulators + all
+//! splats + 2 B vectors (+1 product): 8 + 4 + 2 + 1 = 15, exactly the xmm registers V8
+//! allocates on x86-64. 5×8 would be 18 and spills (seen in the emitted wasm: 25 GFLOP/s).
+//! Elsewhere a portable kernel
 //! over the same packing runs, so native tests exercise the same blocking and edge logic.
 
 /// Rows of a micro-tile.
-pub(crate) const MR: usize = 5;
+pub(crate) const MR: usize = 4;
 /// Columns of a micro-tile (two `f32x4`).
 pub(crate) const NR: usize = 8;
 

@@ -1,16 +1,16 @@
-//! The wasm SIMD128 micro-kernel, 5×8: per k step two B vector loads, five A splat loads
-//! (`v128.load32_splat`, a single broadcast load in V8 on x86), ten mul+add pairs.
+//! The wasm SIMD128 micro-kernel, 4×8: per k step two B vector loads, four A splat loads
+//! (`v128.load32_splat`, a single broadcast load in V8 on x86), eight mul+add pairs.
 
 use super::kernel::{MR, NR};
 use core::arch::wasm32::*;
 
-/// Ten accumulators: row `i` is `(acc[2i], acc[2i+1])`.
+/// Eight accumulators: row `i` is `(acc[2i], acc[2i+1])`.
 #[inline(always)]
 fn accumulate(kc: usize, a: &[f32], b: &[f32]) -> [v128; 2 * MR] {
     assert!(a.len() >= kc * MR && b.len() >= kc * NR);
     let z = f32x4_splat(0.0);
-    let (mut c00, mut c01, mut c10, mut c11, mut c20) = (z, z, z, z, z);
-    let (mut c21, mut c30, mut c31, mut c40, mut c41) = (z, z, z, z, z);
+    let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
+    let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
     let mut pa = a.as_ptr();
     let mut pb = b.as_ptr();
     for _ in 0..kc {
@@ -32,14 +32,11 @@ fn accumulate(kc: usize, a: &[f32], b: &[f32]) -> [v128; 2 * MR] {
             let a3 = v128_load32_splat(pa.add(3) as *const u32);
             c30 = f32x4_add(c30, f32x4_mul(a3, b0));
             c31 = f32x4_add(c31, f32x4_mul(a3, b1));
-            let a4 = v128_load32_splat(pa.add(4) as *const u32);
-            c40 = f32x4_add(c40, f32x4_mul(a4, b0));
-            c41 = f32x4_add(c41, f32x4_mul(a4, b1));
             pa = pa.add(MR);
             pb = pb.add(NR);
         }
     }
-    [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41]
+    [c00, c01, c10, c11, c20, c21, c30, c31]
 }
 
 /// A full tile: `C[row.., col..] += alpha · tile`, with vector loads and stores of C.
