@@ -3,8 +3,10 @@
 mod checks;
 mod error;
 mod fft;
+mod kmeans;
 mod matmul;
 
 pub use error::ComputeError;
 pub use fft::{backend as fft_backend, fft, fft2, fft_batch, irfft, rfft, rfft_batch};
+pub use kmeans::{kmeans, KmeansInit, KmeansOptions, KmeansResult};
 pub use matmul::{sgemm, GemmOptions, MultiplyOptions, PackedMatrix};

@@ -1,0 +1,131 @@
+//! The assignment step through the GEMM micro-kernel: centroids are the packed A operand
+//! (MR per panel), points the packed B operand (NR per panel), so each tile is MR centroids ×
+//! NR points and the nearest centroid per point is a lane-wise min down the tile — no
+//! horizontal reductions. Distances are ‖c‖² − 2x·c (+‖x‖², constant per point).
+//! Fused with the per-cluster sums of the update step.
+
+use super::data::Points;
+use crate::compute::matmul::kernel::{self, MR, NR};
+use crate::compute::matmul::pack::pack_a;
+use crate::compute::matmul::view::MatView;
+use rayon::prelude::*;
+
+/// Points per task: partial sums are f32 within a chunk, f64 across chunks.
+pub(crate) const CHUNK: usize = 256 * NR;
+
+/// Centroids packed as A panels plus their squared norms (+∞ for padding rows).
+pub(crate) struct PackedCentroids {
+    pub k: usize,
+    pub panels: Vec<f32>,
+    pub norms: Vec<f32>,
+}
+
+impl PackedCentroids {
+    pub fn new(centroids: &[f32], k: usize, d: usize) -> Self {
+        let padded = k.div_ceil(MR) * MR;
+        let mut panels = vec![0.0f32; padded * d];
+        pack_a(
+            &MatView::new(centroids, k, d, false),
+            0,
+            k,
+            0,
+            d,
+            &mut panels,
+        );
+        let mut norms = vec![f32::INFINITY; padded];
+        for (o, c) in norms.iter_mut().zip(centroids.chunks_exact(d)) {
+            *o = c.iter().map(|&v| v * v).sum();
+        }
+        PackedCentroids { k, panels, norms }
+    }
+}
+
+/// One chunk's contribution to the update step.
+pub(crate) struct Partial {
+    pub sums: Vec<f32>,
+    pub counts: Vec<u32>,
+    pub changed: usize,
+}
+
+/// Assigns every point, writing `labels` and `mind` (squared distance to the nearest
+/// centroid), and returns the per-chunk partial sums in chunk order.
+pub(crate) fn assign(
+    p: &Points,
+    c: &PackedCentroids,
+    labels: &mut [u32],
+    mind: &mut [f32],
+) -> Vec<Partial> {
+    let d = p.d;
+    let run = |(ci, ((lab, md), packed)): (usize, ((&mut [u32], &mut [f32]), &[f32]))| {
+        assign_chunk(p, c, ci * CHUNK, packed, lab, md)
+    };
+    let panel_len = d * NR;
+    if crate::parallel::threads() > 1 && p.n > CHUNK {
+        labels
+            .par_chunks_mut(CHUNK)
+            .zip(mind.par_chunks_mut(CHUNK))
+            .zip(p.packed.par_chunks(CHUNK / NR * panel_len))
+            .enumerate()
+            .map(run)
+            .collect()
+    } else {
+        labels
+            .chunks_mut(CHUNK)
+            .zip(mind.chunks_mut(CHUNK))
+            .zip(p.packed.chunks(CHUNK / NR * panel_len))
+            .enumerate()
+            .map(run)
+            .collect()
+    }
+}
+
+fn assign_chunk(
+    p: &Points,
+    c: &PackedCentroids,
+    first: usize,
+    packed: &[f32],
+    labels: &mut [u32],
+    mind: &mut [f32],
+) -> Partial {
+    let (d, k) = (p.d, c.k);
+    let mut sums = vec![0.0f32; k * d];
+    let mut counts = vec![0u32; k];
+    let mut changed = 0;
+    for (pi, x_panel) in packed.chunks_exact(d * NR).enumerate() {
+        let mut best = [f32::INFINITY; NR];
+        let mut arg = [0u32; NR];
+        for (cp, c_panel) in c.panels.chunks_exact(d * MR).enumerate() {
+            let t = kernel::tile(d, c_panel, x_panel);
+            for (i, row) in t.iter().enumerate() {
+                let idx = (cp * MR + i) as u32;
+                let cn = c.norms[cp * MR + i];
+                for j in 0..NR {
+                    let dist = cn - 2.0 * row[j];
+                    let closer = dist < best[j];
+                    best[j] = if closer { dist } else { best[j] };
+                    arg[j] = if closer { idx } else { arg[j] };
+                }
+            }
+        }
+        let local0 = pi * NR;
+        let valid = NR.min(labels.len() - local0);
+        for j in 0..valid {
+            let i = first + local0 + j;
+            let label = arg[j];
+            let slot = local0 + j;
+            changed += usize::from(labels[slot] != label);
+            labels[slot] = label;
+            mind[slot] = (p.norms[i] + best[j]).max(0.0);
+            let l = label as usize;
+            counts[l] += 1;
+            for (s, &v) in sums[l * d..(l + 1) * d].iter_mut().zip(p.row(i)) {
+                *s += v;
+            }
+        }
+    }
+    Partial {
+        sums,
+        counts,
+        changed,
+    }
+}
