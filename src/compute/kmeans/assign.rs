@@ -56,7 +56,8 @@ pub(crate) fn assign(
     mind: &mut [f32],
 ) -> Vec<Partial> {
     let d = p.d;
-    let run = |(ci, ((lab, md), packed)): (usize, ((&mut [u32], &mut [f32]), &[f32]))| {
+    type Task<'a> = (usize, ((&'a mut [u32], &'a mut [f32]), &'a [f32]));
+    let run = |(ci, ((lab, md), packed)): Task| {
         assign_chunk(p, c, ci * CHUNK, packed, lab, md)
     };
     let panel_len = d * NR;
