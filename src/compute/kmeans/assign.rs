@@ -57,9 +57,7 @@ pub(crate) fn assign(
 ) -> Vec<Partial> {
     let d = p.d;
     type Task<'a> = (usize, ((&'a mut [u32], &'a mut [f32]), &'a [f32]));
-    let run = |(ci, ((lab, md), packed)): Task| {
-        assign_chunk(p, c, ci * CHUNK, packed, lab, md)
-    };
+    let run = |(ci, ((lab, md), packed)): Task| assign_chunk(p, c, ci * CHUNK, packed, lab, md);
     let panel_len = d * NR;
     if crate::parallel::threads() > 1 && p.n > CHUNK {
         labels
