@@ -5,7 +5,8 @@
 //! Fused with the per-cluster sums of the update step.
 
 use super::data::Points;
-use crate::compute::matmul::kernel::{self, MR, NR};
+use super::nearest::nearest;
+use crate::compute::matmul::kernel::{MR, NR};
 use crate::compute::matmul::pack::pack_a;
 use crate::compute::matmul::view::MatView;
 use rayon::prelude::*;
@@ -91,21 +92,7 @@ fn assign_chunk(
     let mut counts = vec![0u32; k];
     let mut changed = 0;
     for (pi, x_panel) in packed.chunks_exact(d * NR).enumerate() {
-        let mut best = [f32::INFINITY; NR];
-        let mut arg = [0u32; NR];
-        for (cp, c_panel) in c.panels.chunks_exact(d * MR).enumerate() {
-            let t = kernel::tile(d, c_panel, x_panel);
-            for (i, row) in t.iter().enumerate() {
-                let idx = (cp * MR + i) as u32;
-                let cn = c.norms[cp * MR + i];
-                for j in 0..NR {
-                    let dist = cn - 2.0 * row[j];
-                    let closer = dist < best[j];
-                    best[j] = if closer { dist } else { best[j] };
-                    arg[j] = if closer { idx } else { arg[j] };
-                }
-            }
-        }
+        let (best, arg) = nearest(d, &c.panels, &c.norms, x_panel);
         let local0 = pi * NR;
         let valid = NR.min(labels.len() - local0);
         for j in 0..valid {
@@ -117,7 +104,8 @@ fn assign_chunk(
             mind[slot] = (p.norms[i] + best[j]).max(0.0);
             let l = label as usize;
             counts[l] += 1;
-            for (s, &v) in sums[l * d..(l + 1) * d].iter_mut().zip(p.row(i)) {
+            let row = &mut sums[l * d..(l + 1) * d];
+            for (s, &v) in row.iter_mut().zip(&p.x[i * d..(i + 1) * d]) {
                 *s += v;
             }
         }

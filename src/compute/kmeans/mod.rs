@@ -10,6 +10,7 @@ mod assign;
 mod data;
 mod init;
 mod lloyd;
+mod nearest;
 mod rng;
 
 use super::{checks, ComputeError};

@@ -6,7 +6,7 @@ use core::arch::wasm32::*;
 
 /// Eight accumulators: row `i` is `(acc[2i], acc[2i+1])`.
 #[inline(always)]
-fn accumulate(kc: usize, a: &[f32], b: &[f32]) -> [v128; 2 * MR] {
+pub(crate) fn accumulate(kc: usize, a: &[f32], b: &[f32]) -> [v128; 2 * MR] {
     assert!(a.len() >= kc * MR && b.len() >= kc * NR);
     let z = f32x4_splat(0.0);
     let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);

@@ -9,7 +9,7 @@
 mod blocking;
 pub(crate) mod kernel;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-mod kernel_simd128;
+pub(crate) mod kernel_simd128;
 pub(crate) mod pack;
 mod packed_matrix;
 mod partition;
