@@ -101,7 +101,9 @@ fn assign_chunk(
             let slot = local0 + j;
             changed += usize::from(labels[slot] != label);
             labels[slot] = label;
-            mind[slot] = (p.norms[i] + best[j]).max(0.0);
+            // Rounding can make the expanded distance slightly negative.
+            let dist = p.norms[i] + best[j];
+            mind[slot] = if dist > 0.0 { dist } else { 0.0 };
             let l = label as usize;
             counts[l] += 1;
             let row = &mut sums[l * d..(l + 1) * d];

@@ -30,12 +30,17 @@ impl Points {
             }
         }
         mean.iter_mut().for_each(|m| *m /= n as f64);
-        let mut x = checks::filled("data", data.len(), 0.0f32)?;
+        let mut x = checks::filled("data", 0, 0.0f32)?;
+        x.try_reserve_exact(data.len())
+            .map_err(|_| ComputeError::TooLarge {
+                arg: "data",
+                shape: format!("{n}×{d} centred copy"),
+            })?;
         let mut var = vec![0.0f64; d];
-        for (dst, src) in x.chunks_exact_mut(d).zip(data.chunks_exact(d)) {
-            for (((o, &v), &m), s) in dst.iter_mut().zip(src).zip(&mean).zip(var.iter_mut()) {
+        for src in data.chunks_exact(d) {
+            for ((&v, &m), s) in src.iter().zip(&mean).zip(var.iter_mut()) {
                 let c = v as f64 - m;
-                *o = c as f32;
+                x.push(c as f32);
                 *s += c * c;
             }
         }
