@@ -136,6 +136,8 @@ fn real_fft_of_odd_and_even_lengths_agrees_with_complex() {
 
 #[test]
 fn batches_equal_row_by_row() {
+    // rustfft may run several rows through one SIMD pass, so rounding can differ from
+    // row-at-a-time: compare within the transform's own error bound.
     let mut rng = Rng(15);
     for (rows, n) in [(1usize, 7usize), (3, 16), (40, 1024), (5, 97)] {
         let x = rng.vec(rows * 2 * n);
@@ -143,17 +145,17 @@ fn batches_equal_row_by_row() {
             let got = fft_batch(&x, n, inverse).unwrap();
             for r in 0..rows {
                 let row = fft(&x[r * 2 * n..(r + 1) * 2 * n], inverse).unwrap();
-                assert_eq!(&got[r * 2 * n..(r + 1) * 2 * n], &row[..]);
+                let want: Vec<f64> = row.iter().map(|&v| v as f64).collect();
+                assert!(rel_rms(&got[r * 2 * n..(r + 1) * 2 * n], &want) <= 2.0 * bound(n));
             }
         }
         let xr = &x[..rows * n];
         let got = rfft_batch(xr, n).unwrap();
         let bins = 2 * (n / 2 + 1);
         for r in 0..rows {
-            assert_eq!(
-                &got[r * bins..(r + 1) * bins],
-                &rfft(&xr[r * n..(r + 1) * n]).unwrap()[..]
-            );
+            let one = rfft(&xr[r * n..(r + 1) * n]).unwrap();
+            let want: Vec<f64> = one.iter().map(|&v| v as f64).collect();
+            assert!(rel_rms(&got[r * bins..(r + 1) * bins], &want) <= 2.0 * bound(n));
         }
     }
 }
