@@ -5,7 +5,7 @@
 //! Fused with the per-cluster sums of the update step.
 
 use super::data::Points;
-use super::nearest::nearest;
+use super::nearest::fold_panel;
 use crate::compute::matmul::kernel::{MR, NR};
 use crate::compute::matmul::pack::pack_a;
 use crate::compute::matmul::view::MatView;
@@ -91,8 +91,20 @@ fn assign_chunk(
     let mut sums = vec![0.0f32; k * d];
     let mut counts = vec![0u32; k];
     let mut changed = 0;
-    for (pi, x_panel) in packed.chunks_exact(d * NR).enumerate() {
-        let (best, arg) = nearest(d, &c.panels, &c.norms, x_panel);
+    let panels = packed.len() / (d * NR);
+    let mut best = vec![[f32::INFINITY; NR]; panels];
+    let mut arg = vec![[0u32; NR]; panels];
+    for (cp, (c_panel, norms)) in c
+        .panels
+        .chunks_exact(d * MR)
+        .zip(c.norms.chunks_exact(MR))
+        .enumerate()
+    {
+        for ((x_panel, b), a) in packed.chunks_exact(d * NR).zip(&mut best).zip(&mut arg) {
+            fold_panel(d, cp, c_panel, norms, x_panel, b, a);
+        }
+    }
+    for (pi, (best, arg)) in best.iter().zip(&arg).enumerate() {
         let local0 = pi * NR;
         let valid = NR.min(labels.len() - local0);
         for j in 0..valid {
