@@ -2,9 +2,10 @@
 //! squared norms, and packed as GEMM B panels (NR points side by side, d deep).
 
 use crate::compute::matmul::kernel::NR;
-use crate::compute::matmul::pack::pack_b;
-use crate::compute::matmul::view::MatView;
 use crate::compute::{checks, ComputeError};
+
+/// Rows summed in f32 before folding into the f64 mean (keeps the loop vectorisable).
+const BLOCK: usize = 256;
 
 pub(crate) struct Points {
     pub n: usize,
@@ -24,36 +25,59 @@ pub(crate) struct Points {
 impl Points {
     pub fn new(data: &[f32], n: usize, d: usize) -> Result<Self, ComputeError> {
         let mut mean = vec![0.0f64; d];
-        for row in data.chunks_exact(d) {
-            for (m, &v) in mean.iter_mut().zip(row) {
-                *m += v as f64;
+        let mut block = vec![0.0f32; d];
+        for rows in data.chunks(BLOCK * d) {
+            block.fill(0.0);
+            for row in rows.chunks_exact(d) {
+                for (s, &v) in block.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+            for (m, &s) in mean.iter_mut().zip(&block) {
+                *m += s as f64;
             }
         }
         mean.iter_mut().for_each(|m| *m /= n as f64);
+        let mean32: Vec<f32> = mean.iter().map(|&m| m as f32).collect();
         let mut x = checks::filled("data", 0, 0.0f32)?;
         x.try_reserve_exact(data.len())
             .map_err(|_| ComputeError::TooLarge {
                 arg: "data",
                 shape: format!("{n}×{d} centred copy"),
             })?;
-        let mut var = vec![0.0f64; d];
-        for src in data.chunks_exact(d) {
-            for ((&v, &m), s) in src.iter().zip(&mean).zip(var.iter_mut()) {
-                let c = v as f64 - m;
-                x.push(c as f32);
-                *s += c * c;
+        x.extend_from_slice(data);
+        for row in x.chunks_exact_mut(d) {
+            for (v, &m) in row.iter_mut().zip(&mean32) {
+                *v -= m;
             }
         }
-        let mean_variance = var.iter().sum::<f64>() / (n as f64 * d as f64);
-        let norms = x
-            .chunks_exact(d)
-            .map(|r| r.iter().map(|&v| v * v).sum())
-            .collect();
         let panels = n.div_ceil(NR);
         let len = checks::elements("data", panels * NR, d)?;
         let mut packed = checks::filled("data", len, 0.0f32)?;
-        // Xᵀ (d×n) as the B operand.
-        pack_b(&MatView::new(&x, d, n, true), 0, n, 0, d, &mut packed);
+        let mut norms = vec![0.0f32; panels * NR];
+        for ((panel, rows), nrm) in packed
+            .chunks_exact_mut(d * NR)
+            .zip(x.chunks(NR * d))
+            .zip(norms.chunks_exact_mut(NR))
+        {
+            // Xᵀ as the GEMM B operand: step p holds feature p of the NR points.
+            for (j, row) in rows.chunks_exact(d).enumerate() {
+                for (p, &v) in row.iter().enumerate() {
+                    panel[p * NR + j] = v;
+                }
+            }
+            // Lane-wise (one lane per point) sums of squares over the panel.
+            let mut acc = [0.0f32; NR];
+            for step in panel.chunks_exact(NR) {
+                for (a, &v) in acc.iter_mut().zip(step) {
+                    *a += v * v;
+                }
+            }
+            nrm.copy_from_slice(&acc);
+        }
+        norms.truncate(n);
+        let total: f64 = norms.iter().map(|&v| v as f64).sum();
+        let mean_variance = total / (n as f64 * d as f64);
         Ok(Points {
             n,
             d,
