@@ -14,7 +14,7 @@ use rayon::prelude::*;
 /// Points per task: partial sums are f32 within a chunk, f64 across chunks.
 pub(crate) const CHUNK: usize = 256 * NR;
 
-/// Centroids packed as A panels plus their squared norms (+∞ for padding rows).
+/// Centroids packed as A panels, scaled by −2, plus their squared norms (+∞ for padding rows).
 pub(crate) struct PackedCentroids {
     pub k: usize,
     pub panels: Vec<f32>,
@@ -33,6 +33,7 @@ impl PackedCentroids {
             d,
             &mut panels,
         );
+        panels.iter_mut().for_each(|v| *v *= -2.0);
         let mut norms = vec![f32::INFINITY; padded];
         for (o, c) in norms.iter_mut().zip(centroids.chunks_exact(d)) {
             *o = c.iter().map(|&v| v * v).sum();

@@ -6,11 +6,20 @@ use core::arch::wasm32::*;
 
 /// Eight accumulators: row `i` is `(acc[2i], acc[2i+1])`.
 #[inline(always)]
-pub(crate) fn accumulate(kc: usize, a: &[f32], b: &[f32]) -> [v128; 2 * MR] {
+fn accumulate(kc: usize, a: &[f32], b: &[f32]) -> [v128; 2 * MR] {
+    accumulate_from([f32x4_splat(0.0); 2 * MR], kc, a, b)
+}
+
+/// `init + A panel · B panel`, accumulators as in [`accumulate`].
+#[inline(always)]
+pub(crate) fn accumulate_from(
+    init: [v128; 2 * MR],
+    kc: usize,
+    a: &[f32],
+    b: &[f32],
+) -> [v128; 2 * MR] {
     assert!(a.len() >= kc * MR && b.len() >= kc * NR);
-    let z = f32x4_splat(0.0);
-    let (mut c00, mut c01, mut c10, mut c11) = (z, z, z, z);
-    let (mut c20, mut c21, mut c30, mut c31) = (z, z, z, z);
+    let [mut c00, mut c01, mut c10, mut c11, mut c20, mut c21, mut c30, mut c31] = init;
     let mut pa = a.as_ptr();
     let mut pb = b.as_ptr();
     for _ in 0..kc {
