@@ -49,22 +49,15 @@ pub(crate) struct Partial {
     pub changed: usize,
 }
 
-/// Assigns every point, writing `labels` and `mind` (squared distance to the nearest
-/// centroid), and returns the per-chunk partial sums in chunk order.
-pub(crate) fn assign(
-    p: &Points,
-    c: &PackedCentroids,
-    labels: &mut [u32],
-    mind: &mut [f32],
-) -> Vec<Partial> {
-    let d = p.d;
-    type Task<'a> = (usize, ((&'a mut [u32], &'a mut [f32]), &'a [f32]));
-    let run = |(ci, ((lab, md), packed)): Task| assign_chunk(p, c, ci * CHUNK, packed, lab, md);
-    let panel_len = d * NR;
+/// Assigns every point, writing `labels`, and returns the per-chunk partial sums in chunk order.
+pub(crate) fn assign(p: &Points, c: &PackedCentroids, labels: &mut [u32]) -> Vec<Partial> {
+    let panel_len = p.d * NR;
+    let run = |(ci, (lab, packed)): (usize, (&mut [u32], &[f32]))| {
+        assign_chunk(p, c, ci * CHUNK, packed, lab)
+    };
     if crate::parallel::threads() > 1 && p.n > CHUNK {
         labels
             .par_chunks_mut(CHUNK)
-            .zip(mind.par_chunks_mut(CHUNK))
             .zip(p.packed.par_chunks(CHUNK / NR * panel_len))
             .enumerate()
             .map(run)
@@ -72,7 +65,6 @@ pub(crate) fn assign(
     } else {
         labels
             .chunks_mut(CHUNK)
-            .zip(mind.chunks_mut(CHUNK))
             .zip(p.packed.chunks(CHUNK / NR * panel_len))
             .enumerate()
             .map(run)
@@ -86,12 +78,8 @@ fn assign_chunk(
     first: usize,
     packed: &[f32],
     labels: &mut [u32],
-    mind: &mut [f32],
 ) -> Partial {
     let (d, k) = (p.d, c.k);
-    let mut sums = vec![0.0f32; k * d];
-    let mut counts = vec![0u32; k];
-    let mut changed = 0;
     let panels = packed.len() / (d * NR);
     let mut best = vec![[f32::INFINITY; NR]; panels];
     let mut arg = vec![[0u32; NR]; panels];
@@ -105,29 +93,40 @@ fn assign_chunk(
             fold_panel(d, cp, c_panel, norms, x_panel, b, a);
         }
     }
-    for (pi, (best, arg)) in best.iter().zip(&arg).enumerate() {
-        let local0 = pi * NR;
-        let valid = NR.min(labels.len() - local0);
-        for j in 0..valid {
-            let i = first + local0 + j;
-            let label = arg[j];
-            let slot = local0 + j;
-            changed += usize::from(labels[slot] != label);
-            labels[slot] = label;
-            // Rounding can make the expanded distance slightly negative.
-            let dist = p.norms[i] + best[j];
-            mind[slot] = if dist > 0.0 { dist } else { 0.0 };
-            let l = label as usize;
-            counts[l] += 1;
-            let row = &mut sums[l * d..(l + 1) * d];
-            for (s, &v) in row.iter_mut().zip(&p.x[i * d..(i + 1) * d]) {
-                *s += v;
-            }
-        }
+    let mut sums = vec![0.0f32; k * d];
+    let mut counts = vec![0u32; k];
+    let mut changed = 0;
+    let points = &p.x[first * d..(first + labels.len()) * d];
+    for ((label, &new), x) in labels
+        .iter_mut()
+        .zip(arg.iter().flatten())
+        .zip(points.chunks_exact(d))
+    {
+        changed += usize::from(*label != new);
+        *label = new;
+        let l = new as usize;
+        counts[l] += 1;
+        add_row(&mut sums[l * d..(l + 1) * d], x);
     }
     Partial {
         sums,
         counts,
         changed,
+    }
+}
+
+/// `acc += x`, four lanes at a time (one f32x4 add per step on wasm).
+#[inline(always)]
+fn add_row(acc: &mut [f32], x: &[f32]) {
+    let mut a4 = acc.chunks_exact_mut(4);
+    let mut x4 = x.chunks_exact(4);
+    for (a, v) in (&mut a4).zip(&mut x4) {
+        a[0] += v[0];
+        a[1] += v[1];
+        a[2] += v[2];
+        a[3] += v[3];
+    }
+    for (a, v) in a4.into_remainder().iter_mut().zip(x4.remainder()) {
+        *a += v;
     }
 }

@@ -1,5 +1,5 @@
-//! The points prepared once per call: centred (for accuracy of ‖x‖² − 2x·c + ‖c‖²), their
-//! squared norms, and packed as GEMM B panels (NR points side by side, d deep).
+//! The points prepared once per call: centred (for accuracy of ‖x‖² − 2x·c + ‖c‖²) and packed
+//! as GEMM B panels (NR points side by side, d deep).
 
 use crate::compute::matmul::kernel::NR;
 use crate::compute::{checks, ComputeError};
@@ -14,8 +14,6 @@ pub(crate) struct Points {
     pub x: Vec<f32>,
     /// The mean that was subtracted.
     pub mean: Vec<f64>,
-    /// ‖x_i‖² of the centred points.
-    pub norms: Vec<f32>,
     /// ⌈n/NR⌉ panels of d·NR floats.
     pub packed: Vec<f32>,
     /// Mean over features of the per-feature variance (scikit-learn's scale for `tol`).
@@ -83,7 +81,6 @@ impl Points {
             d,
             x,
             mean,
-            norms,
             packed,
             mean_variance,
         })

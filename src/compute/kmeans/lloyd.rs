@@ -16,17 +16,11 @@ pub(crate) fn lloyd(p: &Points, init: Vec<f32>, k: usize, max_iter: usize, tol: 
     let (n, d) = (p.n, p.d);
     let mut cent = init;
     let mut labels = vec![u32::MAX; n];
-    let mut mind = vec![0.0f32; n];
     let mut iterations = 0;
     let mut settled = false;
     for it in 0..max_iter {
         iterations = it + 1;
-        let partials = assign(
-            p,
-            &PackedCentroids::new(&cent, k, d),
-            &mut labels,
-            &mut mind,
-        );
+        let partials = assign(p, &PackedCentroids::new(&cent, k, d), &mut labels);
         let mut sums = vec![0.0f64; k * d];
         let mut counts = vec![0u64; k];
         let mut changed = 0;
@@ -39,7 +33,7 @@ pub(crate) fn lloyd(p: &Points, init: Vec<f32>, k: usize, max_iter: usize, tol: 
             }
             changed += part.changed;
         }
-        let relocated = relocate_empty(p, &labels, &mind, &mut sums, &mut counts);
+        let relocated = relocate_empty(p, &cent, &labels, &mut sums, &mut counts);
         let mut shift = 0.0f64;
         for ((c_row, s_row), &count) in cent
             .chunks_exact_mut(d)
@@ -65,12 +59,7 @@ pub(crate) fn lloyd(p: &Points, init: Vec<f32>, k: usize, max_iter: usize, tol: 
     }
     if !settled {
         // Labels consistent with the final centroids.
-        assign(
-            p,
-            &PackedCentroids::new(&cent, k, d),
-            &mut labels,
-            &mut mind,
-        );
+        assign(p, &PackedCentroids::new(&cent, k, d), &mut labels);
     }
     let inertia = labels
         .iter()
@@ -89,11 +78,12 @@ pub(crate) fn lloyd(p: &Points, init: Vec<f32>, k: usize, max_iter: usize, tol: 
 }
 
 /// Moves each empty cluster onto one of the points farthest from their centroid (as
-/// scikit-learn): that point's sum leaves its cluster and becomes the empty one's.
+/// scikit-learn): that point's sum leaves its cluster and becomes the empty one's. `cent` are
+/// the centroids the labels were assigned against.
 fn relocate_empty(
     p: &Points,
+    cent: &[f32],
     labels: &[u32],
-    mind: &[f32],
     sums: &mut [f64],
     counts: &mut [u64],
 ) -> bool {
@@ -102,6 +92,12 @@ fn relocate_empty(
     if empty.is_empty() {
         return false;
     }
+    // Rare: distances are only needed here, so they are not kept by the assignment step.
+    let mind: Vec<f64> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| dist2(p.row(i), &cent[l as usize * d..(l as usize + 1) * d]))
+        .collect();
     let mut taken: Vec<usize> = Vec::with_capacity(empty.len());
     for &e in &empty {
         let far = (0..p.n)
