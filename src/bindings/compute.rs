@@ -127,7 +127,7 @@ pub fn fft(data: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "fft";
     let data = args::float32_array(F, "data", data)?;
     let inverse = inverse_opt(F, opts)?;
-    let out = compute::fft(&data.to_vec(), inverse).map_err(|e| to_js(F, e))?;
+    let out = compute::fft::fft_owned(data.to_vec(), inverse).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
 }
 
@@ -138,7 +138,7 @@ pub fn fft_batch(data: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32A
     let data = args::float32_array(F, "data", data)?;
     let n = args::dim(F, "n", n)?;
     let inverse = inverse_opt(F, opts)?;
-    let out = compute::fft_batch(&data.to_vec(), n, inverse).map_err(|e| to_js(F, e))?;
+    let out = compute::fft::fft_batch_owned(data.to_vec(), n, inverse).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
 }
 
@@ -171,7 +171,8 @@ pub fn rfft(signal: &JsValue) -> Result<Float32Array, JsValue> {
             "length 0",
         ));
     }
-    let out = compute::rfft(&signal.to_vec()).map_err(|e| to_js(F, e))?;
+    let out = compute::fft::rfft_batch_owned(signal.to_vec(), signal.length() as usize)
+        .map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
 }
 
@@ -181,7 +182,7 @@ pub fn rfft_batch(signals: &JsValue, n: &JsValue) -> Result<Float32Array, JsValu
     const F: &str = "rfftBatch";
     let signals = args::float32_array(F, "signals", signals)?;
     let n = args::dim(F, "n", n)?;
-    let out = compute::rfft_batch(&signals.to_vec(), n).map_err(|e| to_js(F, e))?;
+    let out = compute::fft::rfft_batch_owned(signals.to_vec(), n).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
 }
 
@@ -191,7 +192,7 @@ pub fn irfft(spectrum: &JsValue, n: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "irfft";
     let spectrum = args::float32_array(F, "spectrum", spectrum)?;
     let n = args::dim(F, "n", n)?;
-    let out = compute::irfft(&spectrum.to_vec(), n).map_err(|e| to_js(F, e))?;
+    let out = compute::fft::irfft_owned(spectrum.to_vec(), n).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
 }
 
@@ -295,7 +296,7 @@ pub fn kmeans(
         (None, "random") => KmeansInit::Random,
         _ => KmeansInit::PlusPlus,
     };
-    let r = compute::kmeans(&data.to_vec(), n, d, k, &o).map_err(|e| to_js(F, e))?;
+    let r = compute::kmeans::kmeans_owned(data.to_vec(), n, d, k, &o).map_err(|e| to_js(F, e))?;
     let out = Object::new();
     // Setting data properties on a fresh plain object cannot fail.
     let _ = Reflect::set(

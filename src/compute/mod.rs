@@ -2,8 +2,8 @@
 
 mod checks;
 mod error;
-mod fft;
-mod kmeans;
+pub(crate) mod fft;
+pub(crate) mod kmeans;
 mod matmul;
 
 pub use error::ComputeError;

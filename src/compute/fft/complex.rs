@@ -1,6 +1,7 @@
 //! Complex transforms over interleaved `re, im` buffers: one signal, batches of rows, 2-D grids.
 
 use super::plans;
+use super::scratch::with_scratch;
 use crate::compute::ComputeError;
 use num_complex::Complex;
 use rayon::prelude::*;
@@ -13,8 +14,9 @@ pub(super) fn rows_in_place(buf: &mut [Complex<f32>], n: usize, inverse: bool) {
     let plan = plans::complex(n, inverse);
     let rows = buf.len() / n;
     let run = |chunk: &mut [Complex<f32>]| {
-        let mut scratch = vec![Complex::new(0.0f32, 0.0); plan.get_inplace_scratch_len()];
-        plan.process_with_scratch(chunk, &mut scratch);
+        with_scratch(plan.get_inplace_scratch_len(), |s| {
+            plan.process_with_scratch(chunk, s)
+        });
         if inverse {
             let s = 1.0 / n as f32;
             for z in chunk.iter_mut() {

@@ -7,6 +7,7 @@
 mod complex;
 mod plans;
 mod real;
+mod scratch;
 
 use super::{checks, ComputeError};
 use num_complex::Complex;
@@ -26,10 +27,6 @@ fn as_complex(v: &mut [f32]) -> &mut [Complex<f32>] {
     bytemuck::cast_slice_mut(v)
 }
 
-fn as_floats(v: &mut [Complex<f32>]) -> &mut [f32] {
-    bytemuck::cast_slice_mut(v)
-}
-
 /// The DFT of one complex signal of `data.len() / 2` points (interleaved `re, im`), any length
 /// ≥ 1 including primes; `inverse` scales by 1/n.
 ///
@@ -41,10 +38,15 @@ fn as_floats(v: &mut [Complex<f32>]) -> &mut [f32] {
 /// assert_eq!(katalyst::compute::fft(&y, true).unwrap(), x.to_vec());
 /// ```
 pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
-    let n = complex::complex_len("data", data)?;
-    let mut out = data.to_vec();
-    complex::rows_in_place(as_complex(&mut out), n, inverse);
-    Ok(out)
+    complex::complex_len("data", data)?;
+    fft_owned(data.to_vec(), inverse)
+}
+
+/// [`fft`] transforming a buffer the caller gives up (the bindings' copy of the JS array).
+pub(crate) fn fft_owned(mut data: Vec<f32>, inverse: bool) -> Result<Vec<f32>, ComputeError> {
+    let n = complex::complex_len("data", &data)?;
+    complex::rows_in_place(as_complex(&mut data), n, inverse);
+    Ok(data)
 }
 
 /// DFTs of every `n`-point row of `data` (rows × n complex values, interleaved), in parallel
@@ -56,16 +58,29 @@ pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
 /// assert_eq!(y, vec![2., 0., 0., 0., 0., 0., 2., 0.]);
 /// ```
 pub fn fft_batch(data: &[f32], n: usize, inverse: bool) -> Result<Vec<f32>, ComputeError> {
+    batch_rows(data.len(), n)?;
+    fft_batch_owned(data.to_vec(), n, inverse)
+}
+
+/// [`fft_batch`] on a buffer the caller gives up.
+pub(crate) fn fft_batch_owned(
+    mut data: Vec<f32>,
+    n: usize,
+    inverse: bool,
+) -> Result<Vec<f32>, ComputeError> {
+    batch_rows(data.len(), n)?;
+    complex::rows_in_place(as_complex(&mut data), n, inverse);
+    Ok(data)
+}
+
+fn batch_rows(len: usize, n: usize) -> Result<usize, ComputeError> {
     checks::dim("n", n)?;
     rows_of(
         "data",
-        data.len(),
+        len,
         checks::elements("n", n, 2)?,
         "2·n floats per row",
-    )?;
-    let mut out = data.to_vec();
-    complex::rows_in_place(as_complex(&mut out), n, inverse);
-    Ok(out)
+    )
 }
 
 /// The 2-D DFT of a row-major `rows × cols` complex grid (interleaved); the inverse scales
@@ -118,15 +133,19 @@ pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
 /// ```
 pub fn rfft_batch(signals: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     checks::dim("n", n)?;
-    let rows = rows_of("signals", signals.len(), n, "n samples per row")?;
+    rows_of("signals", signals.len(), n, "n samples per row")?;
+    rfft_batch_owned(signals.to_vec(), n)
+}
+
+/// [`rfft_batch`] on a buffer the caller gives up (it is used as the transform's input scratch).
+pub(crate) fn rfft_batch_owned(mut input: Vec<f32>, n: usize) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("n", n)?;
+    let rows = rows_of("signals", input.len(), n, "n samples per row")?;
     let bins = n / 2 + 1;
     let total = checks::elements("output", rows, bins)?;
-    let mut input = signals.to_vec();
-    let mut out = checks::filled("output", total, Complex::new(0.0f32, 0.0))?;
-    real::forward_rows(&mut input, n, &mut out);
-    let mut floats = checks::filled("output", 2 * total, 0.0f32)?;
-    floats.copy_from_slice(as_floats(&mut out));
-    Ok(floats)
+    let mut out = checks::filled("output", 2 * total, 0.0f32)?;
+    real::forward_rows(&mut input, n, as_complex(&mut out));
+    Ok(out)
 }
 
 /// The inverse of [`rfft`]: `n` real samples from `n/2 + 1` interleaved complex bins, scaled by
@@ -138,9 +157,14 @@ pub fn rfft_batch(signals: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
 /// ```
 pub fn irfft(spectrum: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     checks::dim("n", n)?;
-    let bins = n / 2 + 1;
-    checks::shape("spectrum", spectrum.len(), bins, 2)?;
-    let mut bins_buf = spectrum.to_vec();
+    checks::shape("spectrum", spectrum.len(), n / 2 + 1, 2)?;
+    irfft_owned(spectrum.to_vec(), n)
+}
+
+/// [`irfft`] on a buffer the caller gives up (it is used as the transform's scratch).
+pub(crate) fn irfft_owned(mut bins_buf: Vec<f32>, n: usize) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("n", n)?;
+    checks::shape("spectrum", bins_buf.len(), n / 2 + 1, 2)?;
     let mut out = checks::filled("output", n, 0.0f32)?;
     real::inverse(as_complex(&mut bins_buf), n, &mut out);
     Ok(out)

@@ -1,6 +1,7 @@
 //! Real-input transforms (realfft): n real samples ↔ n/2+1 complex bins.
 
 use super::plans;
+use super::scratch::with_scratch;
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -12,11 +13,12 @@ pub(super) fn forward_rows(input: &mut [f32], n: usize, out: &mut [Complex<f32>]
     let plan = plans::real_forward(n);
     let bins = n / 2 + 1;
     let run = |(src, dst): (&mut [f32], &mut [Complex<f32>])| {
-        let mut scratch = plan.make_scratch_vec();
-        for (x, y) in src.chunks_exact_mut(n).zip(dst.chunks_exact_mut(bins)) {
-            // Lengths match the plan by construction, the only error realfft reports.
-            let _ = plan.process_with_scratch(x, y, &mut scratch);
-        }
+        with_scratch(plan.get_scratch_len(), |scratch| {
+            for (x, y) in src.chunks_exact_mut(n).zip(dst.chunks_exact_mut(bins)) {
+                // Lengths match the plan by construction, the only error realfft reports.
+                let _ = plan.process_with_scratch(x, y, scratch);
+            }
+        });
     };
     let rows = input.len() / n;
     let threads = crate::parallel::threads();
@@ -45,8 +47,9 @@ pub(super) fn inverse(spectrum: &mut [Complex<f32>], n: usize, out: &mut [f32]) 
             z.im = 0.0;
         }
     }
-    let mut scratch = plan.make_scratch_vec();
-    let _ = plan.process_with_scratch(spectrum, out, &mut scratch);
+    with_scratch(plan.get_scratch_len(), |scratch| {
+        let _ = plan.process_with_scratch(spectrum, out, scratch);
+    });
     let s = 1.0 / n as f32;
     for x in out.iter_mut() {
         *x *= s;

@@ -21,7 +21,8 @@ pub(crate) struct Points {
 }
 
 impl Points {
-    pub fn new(data: &[f32], n: usize, d: usize) -> Result<Self, ComputeError> {
+    /// Takes the caller's copy of the points and centres it in place.
+    pub fn new(data: Vec<f32>, n: usize, d: usize) -> Result<Self, ComputeError> {
         let mut mean = vec![0.0f64; d];
         let mut block = vec![0.0f32; d];
         for rows in data.chunks(BLOCK * d) {
@@ -37,13 +38,7 @@ impl Points {
         }
         mean.iter_mut().for_each(|m| *m /= n as f64);
         let mean32: Vec<f32> = mean.iter().map(|&m| m as f32).collect();
-        let mut x = checks::filled("data", 0, 0.0f32)?;
-        x.try_reserve_exact(data.len())
-            .map_err(|_| ComputeError::TooLarge {
-                arg: "data",
-                shape: format!("{n}×{d} centred copy"),
-            })?;
-        x.extend_from_slice(data);
+        let mut x = data;
         for row in x.chunks_exact_mut(d) {
             for (v, &m) in row.iter_mut().zip(&mean32) {
                 *v -= m;

@@ -97,6 +97,17 @@ pub fn kmeans(
     k: usize,
     opts: &KmeansOptions,
 ) -> Result<KmeansResult, ComputeError> {
+    kmeans_owned(data.to_vec(), n, d, k, opts)
+}
+
+/// [`kmeans`] on a buffer the caller gives up (centred in place).
+pub(crate) fn kmeans_owned(
+    data: Vec<f32>,
+    n: usize,
+    d: usize,
+    k: usize,
+    opts: &KmeansOptions,
+) -> Result<KmeansResult, ComputeError> {
     checks::dim("n", n)?;
     checks::dim("d", d)?;
     checks::dim("k", k)?;
@@ -104,7 +115,7 @@ pub fn kmeans(
     if k > n {
         return Err(ComputeError::TooManyClusters { k, n });
     }
-    finite("data", data)?;
+    finite("data", &data)?;
     if opts.max_iter == 0 {
         return Err(ComputeError::BadDimension {
             arg: "maxIter",
