@@ -4,7 +4,9 @@ export interface GemmOptions {
   transA?: boolean;
   /** Use Bᵀ (`b` is stored n×k). */
   transB?: boolean;
+  /** Scale of the product (default 1). */
   alpha?: number;
+  /** Scale of `c` (default 0; with 0, `c` is not read, as in BLAS). */
   beta?: number;
   /** The input C (m×n); absent means zeros. */
   c?: Float32Array;
@@ -12,7 +14,150 @@ export interface GemmOptions {
 
 /**
  * Row-major single-precision matrix product `alpha·op(A)·op(B) + beta·C` (m×n result).
+ * Throws `RangeError` (with `code`) when a length does not match its dimensions or the result
+ * cannot fit in memory, `TypeError` for arguments of the wrong kind.
  * @example
  * sgemm(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6]), 2, 2, 1); // Float32Array [17, 39]
  */
 export declare function sgemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, opts?: GemmOptions): Float32Array;
+
+/** Options of the {@link PackedMatrix} constructor. */
+export interface PackOptions {
+  /** `b` is stored n×k and `op(B) = Bᵀ`. */
+  transB?: boolean;
+}
+
+/** Options of {@link PackedMatrix.multiply}: like {@link GemmOptions} without `transB`. */
+export interface MultiplyOptions {
+  /** Use Aᵀ (`a` is stored k×m). */
+  transA?: boolean;
+  /** Scale of the product (default 1). */
+  alpha?: number;
+  /** Scale of `c` (default 0). */
+  beta?: number;
+  /** The input C (m×n). */
+  c?: Float32Array;
+}
+
+/**
+ * A right-hand matrix `op(B)` (k×n) packed once into the GEMM kernel's panel layout, for
+ * repeated products that skip re-packing B (weights, a fixed basis, …). Call `free()` when done.
+ * @example
+ * const w = new PackedMatrix(new Float32Array([1, 2, 3, 4]), 2, 2);
+ * w.multiply(new Float32Array([1, 0]), 1); // Float32Array [1, 2]
+ * w.multiply(new Float32Array([0, 1, 1, 1]), 2); // Float32Array [3, 4, 4, 6]
+ * w.free();
+ */
+export declare class PackedMatrix {
+  /**
+   * Packs `b` (k×n row-major, or n×k with `{ transB: true }`).
+   * @example new PackedMatrix(new Float32Array(6), 3, 2, { transB: true });
+   */
+  constructor(b: Float32Array, k: number, n: number, opts?: PackOptions);
+  /**
+   * `alpha·op(A)·B + beta·C` for `op(A)` m×k; returns the m×n product.
+   * @example w.multiply(a, 128, { alpha: 0.5 });
+   */
+  multiply(a: Float32Array, m: number, opts?: MultiplyOptions): Float32Array;
+  /** Rows of `op(B)`. @example w.k; // 2 */
+  readonly k: number;
+  /** Columns of `op(B)`. @example w.n; // 2 */
+  readonly n: number;
+  /** Releases the wasm memory. @example w.free(); */
+  free(): void;
+}
+
+/** Options of {@link fft}, {@link fftBatch} and {@link fft2}. */
+export interface FftOptions {
+  /** Inverse transform, scaled by 1/n (NumPy's `ifft`). Default false. */
+  inverse?: boolean;
+}
+
+/**
+ * Complex DFT of `data.length / 2` points, interleaved `re, im`; any length ≥ 1, primes
+ * included. Forward is unnormalised, inverse scales by 1/n (NumPy conventions).
+ * @example
+ * fft(new Float32Array([1, 0, 0, 0, 0, 0, 0, 0])); // Float32Array [1, 0, 1, 0, 1, 0, 1, 0]
+ * fft(spectrum, { inverse: true });
+ */
+export declare function fft(data: Float32Array, opts?: FftOptions): Float32Array;
+
+/**
+ * Complex DFTs of every `n`-point row of `data` (rows·2n floats, interleaved); parallel in the
+ * threads build.
+ * @example
+ * fftBatch(new Float32Array(2 * 64 * 1024), 1024); // 64 transforms of 1024 points
+ */
+export declare function fftBatch(data: Float32Array, n: number, opts?: FftOptions): Float32Array;
+
+/**
+ * 2-D DFT of a row-major `rows × cols` complex grid (interleaved); the inverse scales by
+ * 1/(rows·cols), as NumPy's `ifft2`.
+ * @example
+ * fft2(new Float32Array([1, 0, 0, 0, 0, 0, 0, 0]), 2, 2); // Float32Array [1, 0, 1, 0, 1, 0, 1, 0]
+ */
+export declare function fft2(data: Float32Array, rows: number, cols: number, opts?: FftOptions): Float32Array;
+
+/**
+ * DFT of a real signal: the `n/2 + 1` non-negative-frequency bins, interleaved `re, im`
+ * (NumPy's `rfft`).
+ * @example
+ * rfft(new Float32Array([1, 2, 3, 4])); // Float32Array [10, 0, -2, 2, -2, 0]
+ */
+export declare function rfft(signal: Float32Array): Float32Array;
+
+/**
+ * Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) bins, interleaved.
+ * @example
+ * rfftBatch(new Float32Array([1, 1, 1, -1]), 2); // Float32Array [2, 0, 0, 0, 0, 0, 2, 0]
+ */
+export declare function rfftBatch(signals: Float32Array, n: number): Float32Array;
+
+/**
+ * Inverse of {@link rfft}: `n` real samples from `n/2 + 1` interleaved bins, scaled by 1/n.
+ * The imaginary parts of bin 0 (and bin n/2 for even n) are ignored, as in NumPy's `irfft`.
+ * @example
+ * irfft(new Float32Array([10, 0, -2, 2, -2, 0]), 4); // Float32Array [1, 2, 3, 4]
+ */
+export declare function irfft(spectrum: Float32Array, n: number): Float32Array;
+
+/**
+ * The instruction set of the FFT planner: `'wasm_simd'` in both wasm builds.
+ * @example fftBackend(); // 'wasm_simd'
+ */
+export declare function fftBackend(): 'wasm_simd' | 'avx' | 'sse' | 'neon' | 'scalar';
+
+/** Options of {@link kmeans}; defaults follow scikit-learn. */
+export interface KmeansOptions {
+  /** `'kmeans++'` (greedy, default), `'random'`, or k×d initial centroids (then one run). */
+  init?: 'kmeans++' | 'random' | Float32Array;
+  /** Most Lloyd iterations per run (integer ≥ 1, default 300). */
+  maxIter?: number;
+  /** Stop when the summed squared centroid shift ≤ tol × mean feature variance (default 1e-4). */
+  tol?: number;
+  /** Seed of the initialisation (integer ≥ 0, default 0); results are deterministic for a seed. */
+  seed?: number;
+  /** Independent runs; the lowest inertia wins (integer ≥ 1, default 1). */
+  nInit?: number;
+}
+
+/** The result of {@link kmeans}. */
+export interface KmeansResult {
+  /** k×d row-major. */
+  centroids: Float32Array;
+  /** The cluster of each point. */
+  labels: Uint32Array;
+  /** Sum of squared distances of points to their centroid (computed in f64). */
+  inertia: number;
+  /** Lloyd iterations of the returned run. */
+  iterations: number;
+}
+
+/**
+ * k-means of `n` points of dimension `d` (row-major `data`) into `k ≤ n` clusters. Throws
+ * `RangeError` for mismatched lengths, zero dimensions, `k > n` and NaN/±Infinity in `data`.
+ * @example
+ * const { labels, centroids } = kmeans(points, 100_000, 16, 16, { seed: 42, nInit: 3 });
+ * kmeans(new Float32Array([0, 0, 0.1, 0, 10, 10, 10.1, 10]), 4, 2, 2).labels; // Uint32Array [a, a, b, b]
+ */
+export declare function kmeans(data: Float32Array, n: number, d: number, k: number, opts?: KmeansOptions): KmeansResult;

@@ -1,6 +1,12 @@
+//! JavaScript surface of the compute module: `sgemm`, `PackedMatrix`, `fft`, `rfft`, `irfft`,
+//! `fftBatch`, `rfftBatch`, `fft2`, `fftBackend`, `kmeans`.
+//!
+//! Typed arrays are copied into wasm memory once on the way in and once on the way out; the
+//! kernels themselves work in place on those copies.
+
 use super::{args, error::to_js};
-use crate::compute::{self, GemmOptions};
-use js_sys::Float32Array;
+use crate::compute::{self, GemmOptions, KmeansInit, KmeansOptions, MultiplyOptions};
+use js_sys::{Float32Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 /// `C = alpha·op(A)·op(B) + beta·C`, row-major; see the package's `sgemm`.
@@ -14,8 +20,8 @@ pub fn sgemm(
     opts: &JsValue,
 ) -> Result<Float32Array, JsValue> {
     const F: &str = "sgemm";
-    let a = args::float32_array(F, "a", a)?.to_vec();
-    let b = args::float32_array(F, "b", b)?.to_vec();
+    let a = args::float32_array(F, "a", a)?;
+    let b = args::float32_array(F, "b", b)?;
     let (m, k, n) = (
         args::dim(F, "m", m)?,
         args::dim(F, "k", k)?,
@@ -33,7 +39,273 @@ pub fn sgemm(
             c = Some(args::float32_array(F, "opts.c", &cv)?.to_vec());
         }
     }
+    let (a, b) = (a.to_vec(), b.to_vec());
     o.c = c.as_deref();
     let out = compute::sgemm(&a, &b, m, k, n, &o).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
+}
+
+/// A right-hand matrix packed once for repeated products: `new PackedMatrix(b, k, n, {transB})`,
+/// then `packed.multiply(a, m, {transA, alpha, beta, c})`.
+#[wasm_bindgen(js_name = PackedMatrix)]
+pub struct JsPackedMatrix {
+    inner: compute::PackedMatrix,
+}
+
+#[wasm_bindgen(js_class = PackedMatrix)]
+impl JsPackedMatrix {
+    /// Packs `op(B)` (k×n; `b` stored n×k when `opts.transB`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        b: &JsValue,
+        k: &JsValue,
+        n: &JsValue,
+        opts: &JsValue,
+    ) -> Result<JsPackedMatrix, JsValue> {
+        const F: &str = "PackedMatrix";
+        let b = args::float32_array(F, "b", b)?;
+        let (k, n) = (args::dim(F, "k", k)?, args::dim(F, "n", n)?);
+        let trans_b = match args::options(F, opts)? {
+            Some(obj) => args::opt_bool(F, &obj, "transB", false)?,
+            None => false,
+        };
+        let inner =
+            compute::PackedMatrix::new(&b.to_vec(), k, n, trans_b).map_err(|e| to_js(F, e))?;
+        Ok(JsPackedMatrix { inner })
+    }
+
+    /// `alpha·op(A)·B + beta·C` for `op(A)` m×k.
+    pub fn multiply(
+        &self,
+        a: &JsValue,
+        m: &JsValue,
+        opts: &JsValue,
+    ) -> Result<Float32Array, JsValue> {
+        const F: &str = "PackedMatrix.multiply";
+        let a = args::float32_array(F, "a", a)?;
+        let m = args::dim(F, "m", m)?;
+        let mut o = MultiplyOptions::default();
+        let mut c = None;
+        if let Some(obj) = args::options(F, opts)? {
+            o.trans_a = args::opt_bool(F, &obj, "transA", false)?;
+            o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
+            o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
+            let cv = args::field(&obj, "c");
+            if !cv.is_undefined() {
+                c = Some(args::float32_array(F, "opts.c", &cv)?.to_vec());
+            }
+        }
+        let a = a.to_vec();
+        o.c = c.as_deref();
+        let out = self.inner.multiply(&a, m, &o).map_err(|e| to_js(F, e))?;
+        Ok(Float32Array::from(&out[..]))
+    }
+
+    /// Rows of `op(B)`.
+    #[wasm_bindgen(getter)]
+    pub fn k(&self) -> f64 {
+        self.inner.k() as f64
+    }
+
+    /// Columns of `op(B)`.
+    #[wasm_bindgen(getter)]
+    pub fn n(&self) -> f64 {
+        self.inner.n() as f64
+    }
+}
+
+fn inverse_opt(func: &str, opts: &JsValue) -> Result<bool, JsValue> {
+    match args::options(func, opts)? {
+        Some(obj) => args::opt_bool(func, &obj, "inverse", false),
+        None => Ok(false),
+    }
+}
+
+/// Complex DFT of interleaved `re, im` data (`opts.inverse` scales by 1/n).
+#[wasm_bindgen]
+pub fn fft(data: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
+    const F: &str = "fft";
+    let data = args::float32_array(F, "data", data)?;
+    let inverse = inverse_opt(F, opts)?;
+    let out = compute::fft::fft_owned(data.to_vec(), inverse).map_err(|e| to_js(F, e))?;
+    Ok(Float32Array::from(&out[..]))
+}
+
+/// Complex DFTs of every `n`-point row.
+#[wasm_bindgen(js_name = fftBatch)]
+pub fn fft_batch(data: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
+    const F: &str = "fftBatch";
+    let data = args::float32_array(F, "data", data)?;
+    let n = args::dim(F, "n", n)?;
+    let inverse = inverse_opt(F, opts)?;
+    let out = compute::fft::fft_batch_owned(data.to_vec(), n, inverse).map_err(|e| to_js(F, e))?;
+    Ok(Float32Array::from(&out[..]))
+}
+
+/// 2-D DFT of a row-major `rows × cols` complex grid.
+#[wasm_bindgen]
+pub fn fft2(
+    data: &JsValue,
+    rows: &JsValue,
+    cols: &JsValue,
+    opts: &JsValue,
+) -> Result<Float32Array, JsValue> {
+    const F: &str = "fft2";
+    let data = args::float32_array(F, "data", data)?;
+    let (rows, cols) = (args::dim(F, "rows", rows)?, args::dim(F, "cols", cols)?);
+    let inverse = inverse_opt(F, opts)?;
+    let out = compute::fft2(&data.to_vec(), rows, cols, inverse).map_err(|e| to_js(F, e))?;
+    Ok(Float32Array::from(&out[..]))
+}
+
+/// Real DFT: n/2+1 complex bins, interleaved.
+#[wasm_bindgen]
+pub fn rfft(signal: &JsValue) -> Result<Float32Array, JsValue> {
+    const F: &str = "rfft";
+    let signal = args::float32_array(F, "signal", signal)?;
+    if signal.length() == 0 {
+        return Err(args::range_error(
+            F,
+            "signal",
+            "a non-empty Float32Array",
+            "length 0",
+        ));
+    }
+    let out = compute::fft::rfft_batch_owned(signal.to_vec(), signal.length() as usize)
+        .map_err(|e| to_js(F, e))?;
+    Ok(Float32Array::from(&out[..]))
+}
+
+/// Real DFTs of every `n`-sample row.
+#[wasm_bindgen(js_name = rfftBatch)]
+pub fn rfft_batch(signals: &JsValue, n: &JsValue) -> Result<Float32Array, JsValue> {
+    const F: &str = "rfftBatch";
+    let signals = args::float32_array(F, "signals", signals)?;
+    let n = args::dim(F, "n", n)?;
+    let out = compute::fft::rfft_batch_owned(signals.to_vec(), n).map_err(|e| to_js(F, e))?;
+    Ok(Float32Array::from(&out[..]))
+}
+
+/// Inverse real DFT: `n` samples from n/2+1 interleaved bins.
+#[wasm_bindgen]
+pub fn irfft(spectrum: &JsValue, n: &JsValue) -> Result<Float32Array, JsValue> {
+    const F: &str = "irfft";
+    let spectrum = args::float32_array(F, "spectrum", spectrum)?;
+    let n = args::dim(F, "n", n)?;
+    let out = compute::fft::irfft_owned(spectrum.to_vec(), n).map_err(|e| to_js(F, e))?;
+    Ok(Float32Array::from(&out[..]))
+}
+
+/// The FFT planner's instruction set: `"wasm_simd"` in both wasm builds.
+#[wasm_bindgen(js_name = fftBackend)]
+pub fn fft_backend() -> String {
+    compute::fft_backend().to_string()
+}
+
+/// An optional integer option in `min ..= 2⁵³ − 1`.
+fn opt_uint(func: &str, obj: &Object, key: &str, min: f64, default: u64) -> Result<u64, JsValue> {
+    let v = args::field(obj, key);
+    if v.is_undefined() {
+        return Ok(default);
+    }
+    let name = format!("opts.{key}");
+    let x = v
+        .as_f64()
+        .ok_or_else(|| args::type_error(func, &name, "an integer", &v))?;
+    const MAX: f64 = 9_007_199_254_740_991.0;
+    if x.fract() != 0.0 || !(min..=MAX).contains(&x) {
+        return Err(args::range_error(
+            func,
+            &name,
+            &format!("an integer from {min} to {MAX}"),
+            &x.to_string(),
+        ));
+    }
+    Ok(x as u64)
+}
+
+/// k-means: `{ centroids: Float32Array, labels: Uint32Array, inertia, iterations }`.
+#[wasm_bindgen]
+pub fn kmeans(
+    data: &JsValue,
+    n: &JsValue,
+    d: &JsValue,
+    k: &JsValue,
+    opts: &JsValue,
+) -> Result<JsValue, JsValue> {
+    const F: &str = "kmeans";
+    let data = args::float32_array(F, "data", data)?;
+    let (n, d, k) = (
+        args::dim(F, "n", n)?,
+        args::dim(F, "d", d)?,
+        args::dim(F, "k", k)?,
+    );
+    let mut o = KmeansOptions::default();
+    let mut init = None;
+    let mut kind = "kmeans++";
+    if let Some(obj) = args::options(F, opts)? {
+        let iv = args::field(&obj, "init");
+        if let Some(s) = iv.as_string() {
+            kind = match s.as_str() {
+                "kmeans++" => "kmeans++",
+                "random" => "random",
+                _ => {
+                    return Err(args::range_error(
+                        F,
+                        "opts.init",
+                        "'kmeans++', 'random' or a Float32Array",
+                        &format!("'{s}'"),
+                    ))
+                }
+            };
+        } else if !iv.is_undefined() {
+            init = Some(
+                args::float32_array(F, "opts.init", &iv)
+                    .map_err(|_| {
+                        args::type_error(
+                            F,
+                            "opts.init",
+                            "'kmeans++', 'random' or a Float32Array",
+                            &iv,
+                        )
+                    })?
+                    .to_vec(),
+            );
+        }
+        o.max_iter = opt_uint(F, &obj, "maxIter", 1.0, 300)? as usize;
+        o.n_init = opt_uint(F, &obj, "nInit", 1.0, 1)? as usize;
+        o.seed = opt_uint(F, &obj, "seed", 0.0, 0)?;
+        let tv = args::field(&obj, "tol");
+        if !tv.is_undefined() {
+            let t = tv
+                .as_f64()
+                .ok_or_else(|| args::type_error(F, "opts.tol", "a number", &tv))?;
+            if !(t.is_finite() && t >= 0.0) {
+                return Err(args::range_error(
+                    F,
+                    "opts.tol",
+                    "a finite number ≥ 0",
+                    &t.to_string(),
+                ));
+            }
+            o.tol = t;
+        }
+    }
+    o.init = match (&init, kind) {
+        (Some(c), _) => KmeansInit::Centroids(c),
+        (None, "random") => KmeansInit::Random,
+        _ => KmeansInit::PlusPlus,
+    };
+    let r = compute::kmeans::kmeans_owned(data.to_vec(), n, d, k, &o).map_err(|e| to_js(F, e))?;
+    let out = Object::new();
+    // Setting data properties on a fresh plain object cannot fail.
+    let _ = Reflect::set(
+        &out,
+        &"centroids".into(),
+        &Float32Array::from(&r.centroids[..]),
+    );
+    let _ = Reflect::set(&out, &"labels".into(), &Uint32Array::from(&r.labels[..]));
+    let _ = Reflect::set(&out, &"inertia".into(), &r.inertia.into());
+    let _ = Reflect::set(&out, &"iterations".into(), &(r.iterations as f64).into());
+    Ok(out.into())
 }

@@ -1,7 +1,12 @@
-//! Dense numeric kernels: matrix multiply (and later FFT and k-means).
+//! Dense numeric kernels: matrix multiply, FFT and k-means.
 
+mod checks;
 mod error;
+pub(crate) mod fft;
+pub(crate) mod kmeans;
 mod matmul;
 
 pub use error::ComputeError;
-pub use matmul::{sgemm, GemmOptions};
+pub use fft::{backend as fft_backend, fft, fft2, fft_batch, irfft, rfft, rfft_batch};
+pub use kmeans::{kmeans, KmeansInit, KmeansOptions, KmeansResult};
+pub use matmul::{sgemm, GemmOptions, MultiplyOptions, PackedMatrix};

@@ -1,0 +1,61 @@
+//! Complex transforms over interleaved `re, im` buffers: one signal, batches of rows, 2-D grids.
+
+use super::plans;
+use super::scratch::with_scratch;
+use crate::compute::ComputeError;
+use num_complex::Complex;
+use rayon::prelude::*;
+
+/// Rows per parallel task are chosen so each task has at least this many points.
+const PARALLEL_MIN_POINTS: usize = 1 << 14;
+
+/// Transforms every `n`-point row of `buf` in place, scaling inverse transforms by 1/n.
+pub(super) fn rows_in_place(buf: &mut [Complex<f32>], n: usize, inverse: bool) {
+    let plan = plans::complex(n, inverse);
+    let rows = buf.len() / n;
+    let run = |chunk: &mut [Complex<f32>]| {
+        with_scratch(plan.get_inplace_scratch_len(), |s| {
+            plan.process_with_scratch(chunk, s)
+        });
+        if inverse {
+            let s = 1.0 / n as f32;
+            for z in chunk.iter_mut() {
+                *z *= s;
+            }
+        }
+    };
+    let threads = crate::parallel::threads();
+    if threads > 1 && rows > 1 && buf.len() >= 2 * PARALLEL_MIN_POINTS {
+        let per_task = rows
+            .div_ceil(4 * threads)
+            .max(PARALLEL_MIN_POINTS.div_ceil(n));
+        buf.par_chunks_mut(per_task * n).for_each(run);
+    } else {
+        run(buf);
+    }
+}
+
+/// Checks an interleaved buffer and returns its complex length.
+pub(super) fn complex_len(arg: &'static str, data: &[f32]) -> Result<usize, ComputeError> {
+    if data.is_empty() || data.len() % 2 != 0 {
+        return Err(ComputeError::NotInterleaved {
+            arg,
+            actual: data.len(),
+        });
+    }
+    Ok(data.len() / 2)
+}
+
+/// `rows×cols` complex grid transposed into `out` (`cols×rows`).
+pub(super) fn transpose(src: &[Complex<f32>], rows: usize, cols: usize, out: &mut [Complex<f32>]) {
+    const B: usize = 32;
+    for r0 in (0..rows).step_by(B) {
+        for c0 in (0..cols).step_by(B) {
+            for r in r0..(r0 + B).min(rows) {
+                for c in c0..(c0 + B).min(cols) {
+                    out[c * rows + r] = src[r * cols + c];
+                }
+            }
+        }
+    }
+}

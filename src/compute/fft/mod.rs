@@ -1,0 +1,184 @@
+//! Fast Fourier transforms on `rustfft` (SIMD128 planner on wasm32) and `realfft`, NumPy
+//! conventions: forward unnormalised, inverse scaled by 1/n, complex data interleaved
+//! `re, im`, real transforms returning the n/2+1 non-negative-frequency bins.
+//!
+//! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`.
+
+mod complex;
+mod plans;
+mod real;
+mod scratch;
+
+use super::{checks, ComputeError};
+use num_complex::Complex;
+
+/// The instruction set of the FFT planner in use: `"wasm_simd"` on wasm32 with SIMD128,
+/// `"avx"`, `"sse"` or `"neon"` natively, `"scalar"` when none applies.
+///
+/// ```
+/// let b = katalyst::compute::fft_backend();
+/// assert!(["wasm_simd", "avx", "sse", "neon", "scalar"].contains(&b));
+/// ```
+pub fn backend() -> &'static str {
+    plans::backend()
+}
+
+fn as_complex(v: &mut [f32]) -> &mut [Complex<f32>] {
+    bytemuck::cast_slice_mut(v)
+}
+
+/// The DFT of one complex signal of `data.len() / 2` points (interleaved `re, im`), any length
+/// ≥ 1 including primes; `inverse` scales by 1/n.
+///
+/// ```
+/// // The DFT of [1, 0, 0, 0] is all ones.
+/// let x = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+/// let y = katalyst::compute::fft(&x, false).unwrap();
+/// assert_eq!(y, vec![1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+/// assert_eq!(katalyst::compute::fft(&y, true).unwrap(), x.to_vec());
+/// ```
+pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
+    complex::complex_len("data", data)?;
+    fft_owned(data.to_vec(), inverse)
+}
+
+/// [`fft`] transforming a buffer the caller gives up (the bindings' copy of the JS array).
+pub(crate) fn fft_owned(mut data: Vec<f32>, inverse: bool) -> Result<Vec<f32>, ComputeError> {
+    let n = complex::complex_len("data", &data)?;
+    complex::rows_in_place(as_complex(&mut data), n, inverse);
+    Ok(data)
+}
+
+/// DFTs of every `n`-point row of `data` (rows × n complex values, interleaved), in parallel
+/// when allowed.
+///
+/// ```
+/// // Two rows of 2 points: [1, 1] → [2, 0] and [1, -1] → [0, 2].
+/// let y = katalyst::compute::fft_batch(&[1., 0., 1., 0., 1., 0., -1., 0.], 2, false).unwrap();
+/// assert_eq!(y, vec![2., 0., 0., 0., 0., 0., 2., 0.]);
+/// ```
+pub fn fft_batch(data: &[f32], n: usize, inverse: bool) -> Result<Vec<f32>, ComputeError> {
+    batch_rows(data.len(), n)?;
+    fft_batch_owned(data.to_vec(), n, inverse)
+}
+
+/// [`fft_batch`] on a buffer the caller gives up.
+pub(crate) fn fft_batch_owned(
+    mut data: Vec<f32>,
+    n: usize,
+    inverse: bool,
+) -> Result<Vec<f32>, ComputeError> {
+    batch_rows(data.len(), n)?;
+    complex::rows_in_place(as_complex(&mut data), n, inverse);
+    Ok(data)
+}
+
+fn batch_rows(len: usize, n: usize) -> Result<usize, ComputeError> {
+    checks::dim("n", n)?;
+    rows_of(
+        "data",
+        len,
+        checks::elements("n", n, 2)?,
+        "2·n floats per row",
+    )
+}
+
+/// The 2-D DFT of a row-major `rows × cols` complex grid (interleaved); the inverse scales
+/// by 1/(rows·cols).
+///
+/// ```
+/// // A 2×2 grid with a single 1 transforms to all ones.
+/// let y = katalyst::compute::fft2(&[1., 0., 0., 0., 0., 0., 0., 0.], 2, 2, false).unwrap();
+/// assert_eq!(y, vec![1., 0., 1., 0., 1., 0., 1., 0.]);
+/// ```
+pub fn fft2(
+    data: &[f32],
+    rows: usize,
+    cols: usize,
+    inverse: bool,
+) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("rows", rows)?;
+    checks::dim("cols", cols)?;
+    let points = checks::elements("data", rows, cols)?;
+    checks::shape("data", data.len(), points, 2)?;
+    let mut out = data.to_vec();
+    let grid = as_complex(&mut out);
+    complex::rows_in_place(grid, cols, inverse);
+    if rows > 1 {
+        let mut t = checks::filled("data", points, Complex::new(0.0f32, 0.0))?;
+        complex::transpose(grid, rows, cols, &mut t);
+        complex::rows_in_place(&mut t, rows, inverse);
+        complex::transpose(&t, cols, rows, grid);
+    }
+    Ok(out)
+}
+
+/// The DFT of a real signal: `n/2 + 1` complex bins, interleaved (`2·(n/2+1)` floats).
+///
+/// ```
+/// // [1, 2, 3, 4] → [10, -2+2i, -2]
+/// let y = katalyst::compute::rfft(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+/// assert_eq!(y, vec![10.0, 0.0, -2.0, 2.0, -2.0, 0.0]);
+/// ```
+pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("signal.length", signal.len())?;
+    rfft_batch(signal, signal.len())
+}
+
+/// Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) complex bins, interleaved.
+///
+/// ```
+/// let y = katalyst::compute::rfft_batch(&[1.0, 1.0, 1.0, -1.0], 2).unwrap();
+/// assert_eq!(y, vec![2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0]);
+/// ```
+pub fn rfft_batch(signals: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("n", n)?;
+    rows_of("signals", signals.len(), n, "n samples per row")?;
+    rfft_batch_owned(signals.to_vec(), n)
+}
+
+/// [`rfft_batch`] on a buffer the caller gives up (it is used as the transform's input scratch).
+pub(crate) fn rfft_batch_owned(mut input: Vec<f32>, n: usize) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("n", n)?;
+    let rows = rows_of("signals", input.len(), n, "n samples per row")?;
+    let bins = n / 2 + 1;
+    let total = checks::elements("output", rows, bins)?;
+    let mut out = checks::filled("output", 2 * total, 0.0f32)?;
+    real::forward_rows(&mut input, n, as_complex(&mut out));
+    Ok(out)
+}
+
+/// The inverse of [`rfft`]: `n` real samples from `n/2 + 1` interleaved complex bins, scaled by
+/// 1/n. The imaginary parts of bin 0 (and bin n/2 for even n) are ignored, as in NumPy.
+///
+/// ```
+/// let x = katalyst::compute::irfft(&[10.0, 0.0, -2.0, 2.0, -2.0, 0.0], 4).unwrap();
+/// assert_eq!(x, vec![1.0, 2.0, 3.0, 4.0]);
+/// ```
+pub fn irfft(spectrum: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("n", n)?;
+    checks::shape("spectrum", spectrum.len(), n / 2 + 1, 2)?;
+    irfft_owned(spectrum.to_vec(), n)
+}
+
+/// [`irfft`] on a buffer the caller gives up (it is used as the transform's scratch).
+pub(crate) fn irfft_owned(mut bins_buf: Vec<f32>, n: usize) -> Result<Vec<f32>, ComputeError> {
+    checks::dim("n", n)?;
+    checks::shape("spectrum", bins_buf.len(), n / 2 + 1, 2)?;
+    let mut out = checks::filled("output", n, 0.0f32)?;
+    real::inverse(as_complex(&mut bins_buf), n, &mut out);
+    Ok(out)
+}
+
+/// Rows in a batch buffer of `len` floats with `unit` floats per row.
+fn rows_of(arg: &'static str, len: usize, unit: usize, what: &str) -> Result<usize, ComputeError> {
+    if len == 0 || len % unit != 0 {
+        return Err(ComputeError::NotMultiple {
+            arg,
+            unit,
+            what: what.to_string(),
+            actual: len,
+        });
+    }
+    Ok(len / unit)
+}

@@ -1,0 +1,57 @@
+//! Real-input transforms (realfft): n real samples ↔ n/2+1 complex bins.
+
+use super::plans;
+use super::scratch::with_scratch;
+use num_complex::Complex;
+use rayon::prelude::*;
+
+const PARALLEL_MIN_POINTS: usize = 1 << 14;
+
+/// Forward transforms of every `n`-sample row of `input` (clobbered) into `out` rows of
+/// n/2+1 bins.
+pub(super) fn forward_rows(input: &mut [f32], n: usize, out: &mut [Complex<f32>]) {
+    let plan = plans::real_forward(n);
+    let bins = n / 2 + 1;
+    let run = |(src, dst): (&mut [f32], &mut [Complex<f32>])| {
+        with_scratch(plan.get_scratch_len(), |scratch| {
+            for (x, y) in src.chunks_exact_mut(n).zip(dst.chunks_exact_mut(bins)) {
+                // Lengths match the plan by construction, the only error realfft reports.
+                let _ = plan.process_with_scratch(x, y, scratch);
+            }
+        });
+    };
+    let rows = input.len() / n;
+    let threads = crate::parallel::threads();
+    if threads > 1 && rows > 1 && input.len() >= 2 * PARALLEL_MIN_POINTS {
+        let per_task = rows
+            .div_ceil(4 * threads)
+            .max(PARALLEL_MIN_POINTS.div_ceil(n));
+        input
+            .par_chunks_mut(per_task * n)
+            .zip(out.par_chunks_mut(per_task * bins))
+            .for_each(run);
+    } else {
+        run((input, out));
+    }
+}
+
+/// Inverse transform of n/2+1 bins (clobbered) into `n` samples, scaled by 1/n. The imaginary
+/// parts of the DC bin (and of the Nyquist bin for even n) are ignored, as NumPy does.
+pub(super) fn inverse(spectrum: &mut [Complex<f32>], n: usize, out: &mut [f32]) {
+    let plan = plans::real_inverse(n);
+    if let Some(z) = spectrum.first_mut() {
+        z.im = 0.0;
+    }
+    if n % 2 == 0 {
+        if let Some(z) = spectrum.last_mut() {
+            z.im = 0.0;
+        }
+    }
+    with_scratch(plan.get_scratch_len(), |scratch| {
+        let _ = plan.process_with_scratch(spectrum, out, scratch);
+    });
+    let s = 1.0 / n as f32;
+    for x in out.iter_mut() {
+        *x *= s;
+    }
+}

@@ -1,0 +1,85 @@
+//! Nearest-centroid search through the GEMM micro-kernel: a tile is MR centroids × NR points,
+//! so the running minimum per point is lane-wise (each lane one point) — compare + select, no
+//! horizontal reductions. The caller loops centroid panels outside point panels, keeping the
+//! running minimum in memory: the kernel's inner loop then has the same 15 live vectors as
+//! SGEMM's and nothing spills. Centroids are packed scaled by −2 and the accumulators start at
+//! ‖c‖², so a tile holds the distances ‖c‖² − 2x·c directly.
+
+use crate::compute::matmul::kernel::{MR, NR};
+
+/// Folds the MR centroids of panel `cp` (packed as −2c) into the running `(best, arg)` of NR
+/// points: distance ‖c‖² − 2x·c, lowest centroid index on ties. `norms` is +∞ for padding
+/// centroids.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+pub(crate) fn fold_panel(
+    d: usize,
+    cp: usize,
+    c_panel: &[f32],
+    norms: &[f32],
+    x_panel: &[f32],
+    best: &mut [f32; NR],
+    arg: &mut [u32; NR],
+) {
+    use crate::compute::matmul::kernel_simd128::accumulate_from;
+    use core::arch::wasm32::*;
+    let mut init = [f32x4_splat(0.0); 2 * MR];
+    for (pair, &cn) in init.chunks_exact_mut(2).zip(&norms[..MR]) {
+        pair[0] = f32x4_splat(cn);
+        pair[1] = pair[0];
+    }
+    let acc = accumulate_from(init, d, c_panel, x_panel);
+    let (bp, ap) = (best.as_mut_ptr(), arg.as_mut_ptr());
+    // SAFETY: `best` and `arg` are NR = 8 lanes each: two 4-lane loads/stores fit.
+    let (mut best_lo, mut best_hi, mut arg_lo, mut arg_hi) = unsafe {
+        (
+            v128_load(bp as *const v128),
+            v128_load(bp.add(4) as *const v128),
+            v128_load(ap as *const v128),
+            v128_load(ap.add(4) as *const v128),
+        )
+    };
+    for (i, pair) in acc.chunks_exact(2).enumerate() {
+        let idx = u32x4_splat((cp * MR + i) as u32);
+        let (dist_lo, dist_hi) = (pair[0], pair[1]);
+        let lt_lo = f32x4_lt(dist_lo, best_lo);
+        let lt_hi = f32x4_lt(dist_hi, best_hi);
+        best_lo = v128_bitselect(dist_lo, best_lo, lt_lo);
+        best_hi = v128_bitselect(dist_hi, best_hi, lt_hi);
+        arg_lo = v128_bitselect(idx, arg_lo, lt_lo);
+        arg_hi = v128_bitselect(idx, arg_hi, lt_hi);
+    }
+    // SAFETY: as above.
+    unsafe {
+        v128_store(bp as *mut v128, best_lo);
+        v128_store(bp.add(4) as *mut v128, best_hi);
+        v128_store(ap as *mut v128, arg_lo);
+        v128_store(ap.add(4) as *mut v128, arg_hi);
+    }
+}
+
+/// Portable version over the same packing and arithmetic.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+pub(crate) fn fold_panel(
+    d: usize,
+    cp: usize,
+    c_panel: &[f32],
+    norms: &[f32],
+    x_panel: &[f32],
+    best: &mut [f32; NR],
+    arg: &mut [u32; NR],
+) {
+    use crate::compute::matmul::kernel::tile;
+    let t = tile(d, c_panel, x_panel);
+    for (i, (row, &cn)) in t.iter().zip(&norms[..MR]).enumerate() {
+        let idx = (cp * MR + i) as u32;
+        for j in 0..NR {
+            let dist = cn + row[j];
+            if dist < best[j] {
+                best[j] = dist;
+                arg[j] = idx;
+            }
+        }
+    }
+}

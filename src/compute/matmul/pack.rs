@@ -1,0 +1,58 @@
+//! Packing: copying blocks of op(A) and op(B) into the panel order the micro-kernel streams,
+//! zero-padding partial panels so edge tiles run the same kernel.
+
+use super::kernel::{MR, NR};
+use super::view::MatView;
+
+/// Packs rows `r0..r0+mc`, columns `p0..p0+kc` of `a` into ⌈mc/MR⌉ panels of `kc·MR` floats
+/// (k-major, MR rows interleaved). `out` must hold at least ⌈mc/MR⌉·MR·kc floats.
+pub(crate) fn pack_a(a: &MatView, r0: usize, mc: usize, p0: usize, kc: usize, out: &mut [f32]) {
+    for (panel, dst) in out
+        .chunks_exact_mut(MR * kc)
+        .take(mc.div_ceil(MR))
+        .enumerate()
+    {
+        let i0 = r0 + panel * MR;
+        let rows = MR.min(r0 + mc - i0);
+        if a.cs == 1 && rows == MR {
+            // Row-major A: read MR contiguous row segments.
+            for i in 0..MR {
+                let start = (i0 + i) * a.rs + p0;
+                let src = &a.data[start..start + kc];
+                for (p, &v) in src.iter().enumerate() {
+                    dst[p * MR + i] = v;
+                }
+            }
+            continue;
+        }
+        for (p, step) in dst.chunks_exact_mut(MR).enumerate() {
+            for (i, slot) in step.iter_mut().enumerate() {
+                *slot = if i < rows { a.at(i0 + i, p0 + p) } else { 0.0 };
+            }
+        }
+    }
+}
+
+/// Packs columns `c0..c0+nc` (c0 a multiple of NR), rows `p0..p0+kc` of `b` into ⌈nc/NR⌉
+/// panels of `kc·NR` floats (k-major, NR columns side by side).
+pub(crate) fn pack_b(b: &MatView, c0: usize, nc: usize, p0: usize, kc: usize, out: &mut [f32]) {
+    for (panel, dst) in out
+        .chunks_exact_mut(NR * kc)
+        .take(nc.div_ceil(NR))
+        .enumerate()
+    {
+        let j0 = c0 + panel * NR;
+        let cols = NR.min(c0 + nc - j0);
+        for (p, step) in dst.chunks_exact_mut(NR).enumerate() {
+            if b.cs == 1 {
+                let start = (p0 + p) * b.rs + j0;
+                step[..cols].copy_from_slice(&b.data[start..start + cols]);
+                step[cols..].fill(0.0);
+            } else {
+                for (j, slot) in step.iter_mut().enumerate() {
+                    *slot = if j < cols { b.at(p0 + p, j0 + j) } else { 0.0 };
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! The compute module's JavaScript surface: error classes, codes and messages for bad input,
+//! and typed-array round trips.
+#![cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use js_sys::{Float32Array, Object, Reflect, Uint32Array};
+use katalyst::bindings::compute as c;
+use wasm_bindgen::{JsCast, JsValue};
+
+fn f32a(v: &[f32]) -> JsValue {
+    Float32Array::from(v).into()
+}
+
+fn num(x: f64) -> JsValue {
+    JsValue::from_f64(x)
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), v).unwrap();
+    }
+    o.into()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+/// Asserts `r` failed with JS error class `name`, and that the message contains every `parts`.
+#[track_caller]
+fn fails<T: std::fmt::Debug>(r: Result<T, JsValue>, name: &str, parts: &[&str]) -> String {
+    let e = r.expect_err("expected an error");
+    assert_eq!(get(&e, "name").as_string().unwrap(), name);
+    let msg = get(&e, "message").as_string().unwrap();
+    for p in parts {
+        assert!(msg.contains(p), "message {msg:?} lacks {p:?}");
+    }
+    get(&e, "code").as_string().unwrap_or_default()
+}
+
+fn to_vec(v: &JsValue) -> Vec<f32> {
+    v.dyn_ref::<Float32Array>().unwrap().to_vec()
+}
+
+const U: JsValue = JsValue::UNDEFINED;
+
+#[test]
+fn sgemm_round_trip_and_options() {
+    // [1 2; 3 4]ᵀ · [1 0; 0 1] · 2 + 1·C
+    let out = c::sgemm(
+        &f32a(&[1., 2., 3., 4.]),
+        &f32a(&[1., 0., 0., 1.]),
+        &num(2.),
+        &num(2.),
+        &num(2.),
+        &obj(&[
+            ("transA", true.into()),
+            ("alpha", num(2.)),
+            ("beta", num(1.)),
+            ("c", f32a(&[1., 1., 1., 1.])),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(out.to_vec(), vec![3., 7., 5., 9.]);
+}
+
+#[test]
+fn sgemm_bad_input() {
+    let a = f32a(&[1.; 6]);
+    let b = f32a(&[1.; 6]);
+    let code = fails(
+        c::sgemm(&a, &b, &num(2.), &num(3.), &num(3.), &U),
+        "RangeError",
+        &["b", "9", "6"],
+    );
+    assert_eq!(code, "bad_length");
+    fails(
+        c::sgemm(&a, &b, &num(2.), &num(4.), &num(2.), &U),
+        "RangeError",
+        &["a", "8", "6"],
+    );
+    fails(
+        c::sgemm(
+            &JsValue::from_str("x"),
+            &b,
+            &num(2.),
+            &num(3.),
+            &num(2.),
+            &U,
+        ),
+        "TypeError",
+        &["'a'", "Float32Array", "string"],
+    );
+    let f64a: JsValue = js_sys::Float64Array::new_with_length(6).into();
+    fails(
+        c::sgemm(&f64a, &b, &num(2.), &num(3.), &num(2.), &U),
+        "TypeError",
+        &["'a'", "Float64Array"],
+    );
+    for bad in [0.0, -1.0, 1.5, f64::NAN, 4294967296.0, f64::INFINITY] {
+        fails(
+            c::sgemm(&a, &b, &num(bad), &num(3.), &num(2.), &U),
+            "RangeError",
+            &["'m'"],
+        );
+    }
+    fails(
+        c::sgemm(&a, &b, &JsValue::from_str("2"), &num(3.), &num(2.), &U),
+        "TypeError",
+        &["'m'"],
+    );
+    fails(
+        c::sgemm(&a, &b, &num(2.), &num(3.), &num(2.), &num(1.)),
+        "TypeError",
+        &["opts"],
+    );
+    fails(
+        c::sgemm(
+            &a,
+            &b,
+            &num(2.),
+            &num(3.),
+            &num(2.),
+            &obj(&[("alpha", num(f64::NAN))]),
+        ),
+        "RangeError",
+        &["opts.alpha", "finite"],
+    );
+    fails(
+        c::sgemm(
+            &a,
+            &b,
+            &num(2.),
+            &num(3.),
+            &num(2.),
+            &obj(&[("transA", num(1.))]),
+        ),
+        "TypeError",
+        &["opts.transA", "boolean"],
+    );
+    fails(
+        c::sgemm(
+            &a,
+            &b,
+            &num(2.),
+            &num(3.),
+            &num(2.),
+            &obj(&[("c", f32a(&[0.; 3]))]),
+        ),
+        "RangeError",
+        &["c", "4", "3"],
+    );
+}
+
+#[test]
+fn sgemm_output_too_large_is_a_range_error() {
+    // 65536 × 65536 outputs from a 65536×1 by 1×65536 product: 2³² floats.
+    let v = f32a(&vec![1.0; 65536]);
+    let code = fails(
+        c::sgemm(&v, &v, &num(65536.), &num(1.), &num(65536.), &U),
+        "RangeError",
+        &["c"],
+    );
+    assert_eq!(code, "too_large");
+    // 30000²: fits the index space but not the 4 GiB memory — refused, not aborted.
+    let v = f32a(&vec![1.0; 30000]);
+    let code = fails(
+        c::sgemm(&v, &v, &num(30000.), &num(1.), &num(30000.), &U),
+        "RangeError",
+        &["c"],
+    );
+    assert_eq!(code, "too_large");
+}
+
+#[test]
+fn packed_matrix_reuses_b() {
+    let b = [1., 2., 3., 4., 5., 6.]; // stored 3×2, op(B) = Bᵀ is 2×3
+    let p = c::JsPackedMatrix::new(
+        &f32a(&b),
+        &num(2.),
+        &num(3.),
+        &obj(&[("transB", true.into())]),
+    )
+    .unwrap();
+    assert_eq!((p.k(), p.n()), (2.0, 3.0));
+    let got = p.multiply(&f32a(&[1., 1.]), &num(1.), &U).unwrap();
+    assert_eq!(got.to_vec(), vec![3., 7., 11.]);
+    let want = c::sgemm(
+        &f32a(&[1., 1.]),
+        &f32a(&b),
+        &num(1.),
+        &num(2.),
+        &num(3.),
+        &obj(&[("transB", true.into())]),
+    )
+    .unwrap();
+    assert_eq!(got.to_vec(), want.to_vec());
+    fails(
+        p.multiply(&f32a(&[1., 1., 1.]), &num(1.), &U),
+        "RangeError",
+        &["a", "2", "3"],
+    );
+    fails(
+        c::JsPackedMatrix::new(&f32a(&b), &num(4.), &num(3.), &U).map(|_| ()),
+        "RangeError",
+        &["b", "12", "6"],
+    );
+}
+
+#[test]
+fn fft_family_round_trips() {
+    assert_eq!(c::fft_backend(), "wasm_simd");
+    let x = [1., 0., 2., 0., 3., 0., 4., 0.];
+    let y = c::fft(&f32a(&x), &U).unwrap();
+    let back = c::fft(&y.into(), &obj(&[("inverse", true.into())])).unwrap();
+    for (a, b) in back.to_vec().iter().zip(x) {
+        assert!((a - b).abs() < 1e-6);
+    }
+    let spec = c::rfft(&f32a(&[1., 2., 3., 4.])).unwrap();
+    assert_eq!(spec.length(), 6);
+    let sig = c::irfft(&spec.into(), &num(4.)).unwrap();
+    for (a, b) in sig.to_vec().iter().zip([1., 2., 3., 4.]) {
+        assert!((a - b).abs() < 1e-6);
+    }
+    let batch = c::fft_batch(&f32a(&x), &num(2.), &U).unwrap();
+    assert_eq!(to_vec(&batch.into())[..4], [3., 0., -1., 0.]);
+    assert_eq!(
+        c::rfft_batch(&f32a(&[1., 1., 1., -1.]), &num(2.))
+            .unwrap()
+            .to_vec(),
+        vec![2., 0., 0., 0., 0., 0., 2., 0.]
+    );
+    assert_eq!(
+        c::fft2(&f32a(&x), &num(2.), &num(2.), &U).unwrap().length(),
+        8
+    );
+}
+
+#[test]
+fn fft_bad_input() {
+    assert_eq!(
+        fails(
+            c::fft(&f32a(&[1., 2., 3.]), &U),
+            "RangeError",
+            &["data", "even", "3"]
+        ),
+        "bad_length"
+    );
+    fails(c::fft(&f32a(&[]), &U), "RangeError", &["data", "0"]);
+    fails(c::fft(&JsValue::NULL, &U), "TypeError", &["'data'", "null"]);
+    fails(
+        c::fft(&f32a(&[1., 2.]), &obj(&[("inverse", num(1.))])),
+        "TypeError",
+        &["opts.inverse"],
+    );
+    fails(c::rfft(&f32a(&[])), "RangeError", &["signal"]);
+    fails(
+        c::irfft(&f32a(&[1., 0., 2., 0.]), &num(4.)),
+        "RangeError",
+        &["spectrum", "6", "4"],
+    );
+    fails(c::irfft(&f32a(&[1., 0.]), &num(0.)), "RangeError", &["'n'"]);
+    fails(
+        c::fft_batch(&f32a(&[0.; 10]), &num(4.), &U),
+        "RangeError",
+        &["data", "8", "10"],
+    );
+    fails(
+        c::rfft_batch(&f32a(&[0.; 10]), &num(4.)),
+        "RangeError",
+        &["signals", "4", "10"],
+    );
+    fails(
+        c::fft2(&f32a(&[0.; 10]), &num(2.), &num(3.), &U),
+        "RangeError",
+        &["data", "12", "10"],
+    );
+    fails(
+        c::fft2(&f32a(&[0.; 12]), &num(2.), &num(-3.), &U),
+        "RangeError",
+        &["'cols'"],
+    );
+}
+
+#[test]
+fn kmeans_result_shape() {
+    let data = [0., 0., 0.1, 0., 10., 10., 10.1, 10., 0., 0.2];
+    let r = c::kmeans(
+        &f32a(&data),
+        &num(5.),
+        &num(2.),
+        &num(2.),
+        &obj(&[("seed", num(3.)), ("nInit", num(2.))]),
+    )
+    .unwrap();
+    assert_eq!(to_vec(&get(&r, "centroids")).len(), 4);
+    let labels = get(&r, "labels")
+        .dyn_into::<Uint32Array>()
+        .unwrap()
+        .to_vec();
+    assert_eq!(labels.len(), 5);
+    assert_eq!(labels[0], labels[1]);
+    assert_ne!(labels[0], labels[2]);
+    assert!(get(&r, "inertia").as_f64().unwrap() < 0.1);
+    assert!(get(&r, "iterations").as_f64().unwrap() >= 1.0);
+    let given = c::kmeans(
+        &f32a(&data),
+        &num(5.),
+        &num(2.),
+        &num(2.),
+        &obj(&[
+            ("init", f32a(&[0., 0., 10., 10.])),
+            ("maxIter", num(5.)),
+            ("tol", num(0.)),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        get(&given, "labels")
+            .dyn_into::<Uint32Array>()
+            .unwrap()
+            .to_vec(),
+        vec![0, 0, 1, 1, 0]
+    );
+    let random = c::kmeans(
+        &f32a(&data),
+        &num(5.),
+        &num(2.),
+        &num(2.),
+        &obj(&[("init", "random".into())]),
+    );
+    assert!(random.is_ok());
+}
+
+#[test]
+fn kmeans_bad_input() {
+    let data = f32a(&[0., 1., 2., 3., 4., 5.]);
+    assert_eq!(
+        fails(
+            c::kmeans(&data, &num(3.), &num(2.), &num(4.), &U),
+            "RangeError",
+            &["k", "3", "4"]
+        ),
+        "k_exceeds_n"
+    );
+    fails(
+        c::kmeans(&data, &num(3.), &num(0.), &num(1.), &U),
+        "RangeError",
+        &["'d'"],
+    );
+    fails(
+        c::kmeans(&data, &num(4.), &num(2.), &num(1.), &U),
+        "RangeError",
+        &["data", "8", "6"],
+    );
+    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        let code = fails(
+            c::kmeans(&f32a(&[0., 1., bad, 3.]), &num(2.), &num(2.), &num(1.), &U),
+            "RangeError",
+            &["data", "index 2"],
+        );
+        assert_eq!(code, "not_finite");
+    }
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("init", "kmeans||".into())]),
+        ),
+        "RangeError",
+        &["opts.init", "kmeans||"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("init", num(1.))]),
+        ),
+        "TypeError",
+        &["opts.init"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(2.),
+            &obj(&[("init", f32a(&[0.; 3]))]),
+        ),
+        "RangeError",
+        &["init", "4", "3"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("init", f32a(&[f32::NAN, 0.]))]),
+        ),
+        "RangeError",
+        &["init", "index 0"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("maxIter", num(0.))]),
+        ),
+        "RangeError",
+        &["opts.maxIter"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("nInit", num(1.5))]),
+        ),
+        "RangeError",
+        &["opts.nInit"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("tol", num(-1.))]),
+        ),
+        "RangeError",
+        &["opts.tol"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("seed", num(-1.))]),
+        ),
+        "RangeError",
+        &["opts.seed"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
+            &obj(&[("seed", "1".into())]),
+        ),
+        "TypeError",
+        &["opts.seed"],
+    );
+}

@@ -1,0 +1,208 @@
+//! FFTs against a direct f64 DFT written here (small and prime sizes), Parseval's identity
+//! and round trips (large sizes), batch/2-D consistency, and the SIMD planner check on wasm.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use katalyst::compute::{fft, fft2, fft_backend, fft_batch, irfft, rfft, rfft_batch};
+use std::f64::consts::PI;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let x = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        ((x >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+    fn vec(&mut self, n: usize) -> Vec<f32> {
+        (0..n).map(|_| self.next()).collect()
+    }
+}
+
+const U: f64 = f32::EPSILON as f64 / 2.0;
+
+/// Direct DFT in f64 of interleaved complex `x` (sign −1 forward, +1 inverse, unscaled).
+fn dft(x: &[f32], inverse: bool) -> Vec<f64> {
+    let n = x.len() / 2;
+    let sign = if inverse { 1.0 } else { -1.0 };
+    let mut out = vec![0.0; 2 * n];
+    for k in 0..n {
+        let (mut re, mut im) = (0.0, 0.0);
+        for t in 0..n {
+            let ang = sign * 2.0 * PI * ((k * t) % n) as f64 / n as f64;
+            let (s, c) = ang.sin_cos();
+            let (xr, xi) = (x[2 * t] as f64, x[2 * t + 1] as f64);
+            re += xr * c - xi * s;
+            im += xr * s + xi * c;
+        }
+        out[2 * k] = re;
+        out[2 * k + 1] = im;
+    }
+    out
+}
+
+/// ‖got − want‖₂ / ‖want‖₂.
+fn rel_rms(got: &[f32], want: &[f64]) -> f64 {
+    assert_eq!(got.len(), want.len());
+    let (mut e, mut w) = (0.0, 0.0);
+    for (&g, &x) in got.iter().zip(want) {
+        e += (g as f64 - x).powi(2);
+        w += x * x;
+    }
+    (e / w.max(1e-300)).sqrt()
+}
+
+/// FFT error grows like u·log₂n in the relative 2-norm (Bluestein/Rader for primes add a
+/// constant factor); 20·u·(log₂n + 2) leaves room for both.
+fn bound(n: usize) -> f64 {
+    20.0 * U * ((n as f64).log2() + 2.0)
+}
+
+#[test]
+fn small_and_prime_lengths_match_direct_dft() {
+    let mut rng = Rng(11);
+    let sizes: Vec<usize> = (1..=24).chain([31, 64, 97, 100, 127, 210, 257]).collect();
+    for n in sizes {
+        let x = rng.vec(2 * n);
+        for inverse in [false, true] {
+            let got = fft(&x, inverse).unwrap();
+            let mut want = dft(&x, inverse);
+            if inverse {
+                want.iter_mut().for_each(|v| *v /= n as f64);
+            }
+            let e = rel_rms(&got, &want);
+            assert!(e <= bound(n), "n={n} inverse={inverse}: {e} > {}", bound(n));
+        }
+    }
+}
+
+#[test]
+fn real_fft_matches_direct_dft() {
+    let mut rng = Rng(12);
+    for n in (1..=20).chain([33, 64, 101, 128]) {
+        let x = rng.vec(n);
+        let as_complex: Vec<f32> = x.iter().flat_map(|&v| [v, 0.0]).collect();
+        let want = dft(&as_complex, false);
+        let got = rfft(&x).unwrap();
+        assert_eq!(got.len(), 2 * (n / 2 + 1));
+        let e = rel_rms(&got, &want[..got.len()]);
+        assert!(e <= bound(n), "n={n}: {e}");
+        let back = irfft(&got, n).unwrap();
+        let xs: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        let e = rel_rms(&back, &xs);
+        assert!(e <= 2.0 * bound(n), "roundtrip n={n}: {e}");
+    }
+}
+
+#[test]
+fn large_sizes_parseval_and_round_trip() {
+    let mut rng = Rng(13);
+    for n in [1usize << 12, 1 << 16, 65_537, 3 * 5 * 7 * 11 * 13] {
+        let x = rng.vec(2 * n);
+        let y = fft(&x, false).unwrap();
+        // Parseval: Σ|X|² = n·Σ|x|², to the same relative accuracy as the transform (squared).
+        let ex: f64 = x.iter().map(|&v| (v as f64).powi(2)).sum();
+        let ey: f64 = y.iter().map(|&v| (v as f64).powi(2)).sum();
+        let rel = (ey / n as f64 - ex).abs() / ex;
+        assert!(rel <= 4.0 * bound(n), "parseval n={n}: {rel}");
+        let back = fft(&y, true).unwrap();
+        let xs: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        assert!(rel_rms(&back, &xs) <= 2.0 * bound(n), "roundtrip n={n}");
+        let r: Vec<f32> = x[..n].to_vec();
+        let rs: Vec<f64> = r.iter().map(|&v| v as f64).collect();
+        let back = irfft(&rfft(&r).unwrap(), n).unwrap();
+        assert!(
+            rel_rms(&back, &rs) <= 2.0 * bound(n),
+            "real roundtrip n={n}"
+        );
+    }
+}
+
+#[test]
+fn real_fft_of_odd_and_even_lengths_agrees_with_complex() {
+    let mut rng = Rng(14);
+    for n in [1000usize, 1001] {
+        let x = rng.vec(n);
+        let c: Vec<f32> = x.iter().flat_map(|&v| [v, 0.0]).collect();
+        let full = fft(&c, false).unwrap();
+        let half = rfft(&x).unwrap();
+        let want: Vec<f64> = full[..half.len()].iter().map(|&v| v as f64).collect();
+        assert!(rel_rms(&half, &want) <= 2.0 * bound(n));
+    }
+}
+
+#[test]
+fn batches_equal_row_by_row() {
+    // rustfft may run several rows through one SIMD pass, so rounding can differ from
+    // row-at-a-time: compare within the transform's own error bound.
+    let mut rng = Rng(15);
+    for (rows, n) in [(1usize, 7usize), (3, 16), (40, 1024), (5, 97)] {
+        let x = rng.vec(rows * 2 * n);
+        for inverse in [false, true] {
+            let got = fft_batch(&x, n, inverse).unwrap();
+            for r in 0..rows {
+                let row = fft(&x[r * 2 * n..(r + 1) * 2 * n], inverse).unwrap();
+                let want: Vec<f64> = row.iter().map(|&v| v as f64).collect();
+                assert!(rel_rms(&got[r * 2 * n..(r + 1) * 2 * n], &want) <= 2.0 * bound(n));
+            }
+        }
+        let xr = &x[..rows * n];
+        let got = rfft_batch(xr, n).unwrap();
+        let bins = 2 * (n / 2 + 1);
+        for r in 0..rows {
+            let one = rfft(&xr[r * n..(r + 1) * n]).unwrap();
+            let want: Vec<f64> = one.iter().map(|&v| v as f64).collect();
+            assert!(rel_rms(&got[r * bins..(r + 1) * bins], &want) <= 2.0 * bound(n));
+        }
+    }
+}
+
+#[test]
+fn fft2_matches_direct_2d_dft() {
+    let mut rng = Rng(16);
+    for (rows, cols) in [(1usize, 1usize), (1, 6), (5, 1), (3, 5), (4, 4), (7, 6)] {
+        let x = rng.vec(2 * rows * cols);
+        for inverse in [false, true] {
+            let sign = if inverse { 1.0 } else { -1.0 };
+            let mut want = vec![0.0f64; 2 * rows * cols];
+            for u in 0..rows {
+                for v in 0..cols {
+                    let (mut re, mut im) = (0.0, 0.0);
+                    for r in 0..rows {
+                        for c in 0..cols {
+                            let ang = sign
+                                * 2.0
+                                * PI
+                                * ((u * r) as f64 / rows as f64 + (v * c) as f64 / cols as f64);
+                            let (s, co) = ang.sin_cos();
+                            let i = 2 * (r * cols + c);
+                            let (xr, xi) = (x[i] as f64, x[i + 1] as f64);
+                            re += xr * co - xi * s;
+                            im += xr * s + xi * co;
+                        }
+                    }
+                    let scale = if inverse { (rows * cols) as f64 } else { 1.0 };
+                    want[2 * (u * cols + v)] = re / scale;
+                    want[2 * (u * cols + v) + 1] = im / scale;
+                }
+            }
+            let got = fft2(&x, rows, cols, inverse).unwrap();
+            let e = rel_rms(&got, &want);
+            assert!(e <= 2.0 * bound(rows * cols), "{rows}x{cols}: {e}");
+        }
+    }
+}
+
+#[test]
+fn simd_planner_is_used() {
+    let b = fft_backend();
+    if cfg!(target_arch = "wasm32") {
+        // Fails if rustfft's `wasm_simd` feature is off or the build lacks +simd128.
+        assert_eq!(b, "wasm_simd");
+    } else {
+        assert!(["avx", "sse", "neon", "scalar"].contains(&b), "{b}");
+    }
+}

@@ -1,0 +1,235 @@
+//! k-means against an f64 Lloyd reference written here (same initial centroids), plus the
+//! edge cases k = 1, k = n, restarts, random init and empty-cluster re-seeding.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use katalyst::compute::{kmeans, KmeansInit, KmeansOptions};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let x = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Roughly normal (sum of uniforms), mean 0, variance 1.
+    fn normal(&mut self) -> f64 {
+        (0..12).map(|_| self.next()).sum::<f64>() - 6.0
+    }
+}
+
+/// `k` Gaussian blobs in `d` dimensions, offset far from the origin to stress centring.
+fn blobs(n: usize, d: usize, k: usize, seed: u64) -> Vec<f32> {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    (0..4).for_each(|_| {
+        rng.next();
+    });
+    let centres: Vec<f64> = (0..k * d).map(|_| 100.0 + 20.0 * rng.next()).collect();
+    (0..n)
+        .flat_map(|i| {
+            let c = i % k;
+            (0..d)
+                .map(|j| (centres[c * d + j] + 0.5 * rng.normal()) as f32)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Plain f64 Lloyd from `init` until labels stop changing; returns (inertia, labels).
+fn lloyd_f64(x: &[f32], n: usize, d: usize, k: usize, init: &[f32]) -> (f64, Vec<usize>) {
+    let mut c: Vec<f64> = init.iter().map(|&v| v as f64).collect();
+    let mut labels = vec![usize::MAX; n];
+    let dist = |i: usize, c: &[f64], j: usize| -> f64 {
+        (0..d)
+            .map(|t| (x[i * d + t] as f64 - c[j * d + t]).powi(2))
+            .sum()
+    };
+    for _ in 0..300 {
+        let new: Vec<usize> = (0..n)
+            .map(|i| {
+                (0..k)
+                    .min_by(|&a, &b| dist(i, &c, a).total_cmp(&dist(i, &c, b)))
+                    .unwrap()
+            })
+            .collect();
+        if new == labels {
+            break;
+        }
+        labels = new;
+        let mut sums = vec![0.0; k * d];
+        let mut counts = vec![0usize; k];
+        for i in 0..n {
+            counts[labels[i]] += 1;
+            for t in 0..d {
+                sums[labels[i] * d + t] += x[i * d + t] as f64;
+            }
+        }
+        for j in 0..k {
+            if counts[j] > 0 {
+                for t in 0..d {
+                    c[j * d + t] = sums[j * d + t] / counts[j] as f64;
+                }
+            }
+        }
+    }
+    let inertia = (0..n).map(|i| dist(i, &c, labels[i])).sum();
+    (inertia, labels)
+}
+
+#[test]
+fn inertia_matches_f64_lloyd_with_same_init() {
+    for &(n, d, k, seed) in &[
+        (3000usize, 16usize, 16usize, 1u64),
+        (1500, 5, 7, 2),
+        (999, 3, 4, 3),
+    ] {
+        let x = blobs(n, d, k, seed);
+        // Initial centroids: 0.7·(a point of blob j) + 0.3·(a point of blob j+1) — point i is in
+        // blob i mod k — so Lloyd has work to do and no cluster starts empty.
+        let xr = &x[..];
+        let init: Vec<f32> = (0..k)
+            .flat_map(|j| {
+                let b = (j + 1) % k;
+                (0..d).map(move |t| xr[j * d + t] * 0.7 + xr[b * d + t] * 0.3)
+            })
+            .collect();
+        let (want, want_labels) = lloyd_f64(&x, n, d, k, &init);
+        let opts = KmeansOptions {
+            init: KmeansInit::Centroids(&init),
+            tol: 0.0,
+            ..Default::default()
+        };
+        let got = kmeans(&x, n, d, k, &opts).unwrap();
+        let rel = (got.inertia - want).abs() / want;
+        assert!(
+            rel <= 1e-4,
+            "n={n} d={d} k={k}: inertia {} vs {want} (rel {rel})",
+            got.inertia
+        );
+        let same = got
+            .labels
+            .iter()
+            .zip(&want_labels)
+            .filter(|(a, b)| **a as usize == **b)
+            .count();
+        assert!(same as f64 >= 0.999 * n as f64, "labels differ: {same}/{n}");
+    }
+}
+
+#[test]
+fn plus_plus_finds_separated_blobs() {
+    let (n, d, k) = (2000, 8, 10);
+    let x = blobs(n, d, k, 4);
+    let r = kmeans(
+        &x,
+        n,
+        d,
+        k,
+        &KmeansOptions {
+            seed: 7,
+            n_init: 3,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Each blob has variance 0.25 per coordinate: inertia ≈ n·d·0.25 when every blob is found.
+    let ideal = n as f64 * d as f64 * 0.25;
+    assert!(
+        r.inertia < 1.2 * ideal,
+        "inertia {} vs ideal {ideal}",
+        r.inertia
+    );
+    assert_eq!(r.centroids.len(), k * d);
+    assert!(r.labels.iter().all(|&l| (l as usize) < k));
+}
+
+#[test]
+fn deterministic_for_a_seed_and_restarts_never_worse() {
+    let (n, d, k) = (600, 4, 5);
+    let x = blobs(n, d, 8, 5);
+    let o = |seed, n_init| KmeansOptions {
+        seed,
+        n_init,
+        ..Default::default()
+    };
+    let a = kmeans(&x, n, d, k, &o(42, 1)).unwrap();
+    let b = kmeans(&x, n, d, k, &o(42, 1)).unwrap();
+    assert_eq!(a, b);
+    let best = kmeans(&x, n, d, k, &o(42, 4)).unwrap();
+    assert!(best.inertia <= a.inertia);
+    let r = kmeans(
+        &x,
+        n,
+        d,
+        k,
+        &KmeansOptions {
+            init: KmeansInit::Random,
+            seed: 3,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(r.labels.iter().all(|&l| (l as usize) < k));
+}
+
+#[test]
+fn k_equals_one_gives_the_mean() {
+    let (n, d) = (101, 3);
+    let x = blobs(n, d, 3, 6);
+    let r = kmeans(&x, n, d, 1, &KmeansOptions::default()).unwrap();
+    for t in 0..d {
+        let mean: f64 = (0..n).map(|i| x[i * d + t] as f64).sum::<f64>() / n as f64;
+        assert!((r.centroids[t] as f64 - mean).abs() < 1e-4 * mean.abs());
+    }
+    let ss: f64 = (0..n)
+        .map(|i| {
+            (0..d)
+                .map(|t| (x[i * d + t] as f64 - r.centroids[t] as f64).powi(2))
+                .sum::<f64>()
+        })
+        .sum();
+    assert!((r.inertia - ss).abs() <= 1e-6 * ss);
+    assert!(r.labels.iter().all(|&l| l == 0));
+}
+
+#[test]
+fn k_equals_n_puts_each_point_alone() {
+    let (n, d) = (13, 2);
+    let x: Vec<f32> = (0..n * d)
+        .map(|i| (i * i % 17) as f32 + i as f32 * 0.1)
+        .collect();
+    let r = kmeans(&x, n, d, n, &KmeansOptions::default()).unwrap();
+    assert_eq!(r.inertia, 0.0);
+    let mut seen = r.labels.clone();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), n);
+}
+
+#[test]
+fn empty_cluster_is_reseeded() {
+    let (n, d, k) = (400, 2, 4);
+    let x = blobs(n, d, 4, 8);
+    // Two centroids far away from every point: they would stay empty without re-seeding.
+    let mut init: Vec<f32> = x[..2 * d].to_vec();
+    init.extend_from_slice(&[-1e4, -1e4, 1e4, -1e4]);
+    let r = kmeans(
+        &x,
+        n,
+        d,
+        k,
+        &KmeansOptions {
+            init: KmeansInit::Centroids(&init),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut counts = [0; 4];
+    r.labels.iter().for_each(|&l| counts[l as usize] += 1);
+    assert!(counts.iter().all(|&c| c > 0), "{counts:?}");
+    assert!(r.inertia.is_finite());
+}
