@@ -21,6 +21,13 @@ pub enum CryptoError {
         got: String,
         accepted: &'static str,
     },
+    /// A key format name that is not one of the accepted ones.
+    #[error("{arg}: unknown key format '{got}', expected one of {accepted}")]
+    UnknownFormat {
+        arg: &'static str,
+        got: String,
+        accepted: &'static str,
+    },
     /// A key, seed or secret of the wrong byte length.
     #[error("{arg}: expected {expected} bytes, got {actual}")]
     BadKeyLength {
@@ -63,7 +70,9 @@ pub enum CryptoError {
 impl Classify for CryptoError {
     fn kind(&self) -> ErrorKind {
         match self {
-            CryptoError::UnknownAlgorithm { .. } => ErrorKind::Type,
+            CryptoError::UnknownAlgorithm { .. } | CryptoError::UnknownFormat { .. } => {
+                ErrorKind::Type
+            }
             CryptoError::BadKeyLength { .. }
             | CryptoError::BadOffsets(_)
             | CryptoError::OutOfRange { .. }
@@ -76,6 +85,7 @@ impl Classify for CryptoError {
     fn code(&self) -> &'static str {
         match self {
             CryptoError::UnknownAlgorithm { .. } => "unknown_algorithm",
+            CryptoError::UnknownFormat { .. } => "unknown_format",
             CryptoError::BadKeyLength { .. } => "bad_key_length",
             CryptoError::MalformedKey { .. } => "malformed_key",
             CryptoError::HasherFinalized => "hasher_finalized",
