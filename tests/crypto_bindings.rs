@@ -616,4 +616,66 @@ async fn webcrypto_vs_katalyst_on_wycheproof() {
         differ.len(),
         differ
     );
+
+    // Edge cases the strict rules are about; Katalyst must reject every one.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    // y = p + 1: a non-canonical encoding of the identity.
+    let mut identity_nc = [0xffu8; 32];
+    identity_nc[0] = 0xee;
+    identity_nc[31] = 0x7f;
+    let trivial = |a: [u8; 32], r: [u8; 32]| (a.to_vec(), [r.to_vec(), vec![0; 32]].concat());
+    let key = katalyst::crypto::SigningKey::from_seed(&[3; 32]).unwrap();
+    let mut malleated = key.sign(b"x");
+    let ell: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let v = u16::from(malleated[32 + i]) + u16::from(ell[i]) + carry;
+        malleated[32 + i] = v as u8;
+        carry = v >> 8;
+    }
+    let cases = [
+        (
+            "small-order A = R = identity, S = 0",
+            trivial(identity, identity),
+        ),
+        (
+            "non-canonical A (y = p + 1), R = identity, S = 0",
+            trivial(identity_nc, identity),
+        ),
+        (
+            "A = identity, non-canonical R (y = p + 1), S = 0",
+            trivial(identity, identity_nc),
+        ),
+        (
+            "S + l (malleated valid signature)",
+            (key.public_key().to_vec(), malleated.to_vec()),
+        ),
+    ];
+    for (name, (pk, sig)) in cases {
+        let ours = katalyst::crypto::verify(&pk, b"x", &sig);
+        assert!(!ours, "{name}");
+        let imported = call(
+            "importKey",
+            &[
+                s("raw"),
+                u8a(&pk),
+                ed25519(),
+                JsValue::TRUE,
+                usages(&["verify"]),
+            ],
+        )
+        .await;
+        let theirs = match imported {
+            Ok(k) => match call("verify", &[ed25519(), k, u8a(&sig), u8a(b"x")]).await {
+                Ok(v) => format!("{}", v == JsValue::TRUE),
+                Err(e) => format!("verify threw {e:?}"),
+            },
+            Err(e) => format!("importKey threw {e:?}"),
+        };
+        wasm_bindgen_test::console_log!("edge case {name}: katalyst=false webcrypto={theirs}");
+    }
 }
