@@ -222,7 +222,7 @@ fn csrf_rejects_tampering_other_sessions_and_garbage() {
         "x",
         &t[..75],
         &format!("{t}A"),
-        &t.replace('-', "+"),
+        &format!("+{}", &t[1..]), // a character outside base64url
         &"=".repeat(76),
     ] {
         assert!(!check_csrf_token(&SECRET, "session-1", garbage, NOW).unwrap());
