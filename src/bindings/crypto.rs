@@ -275,8 +275,8 @@ fn jwk_object(jwk: &crypto::Jwk) -> Object {
     o
 }
 
-/// An Ed25519 private key. Its secret lives in wasm memory and is wiped by `free()` (or when
-/// the garbage collector finalizes the object).
+/// An Ed25519 private key. Its secret lives in wasm memory and is wiped by `free()` (dropping
+/// the Rust value zeroizes it).
 #[wasm_bindgen(js_name = SigningKey)]
 pub struct JsSigningKey {
     inner: crypto::SigningKey,
