@@ -6,6 +6,7 @@
 //! computed on all samples and on samples cropped at several percentiles (which removes the
 //! long tail of interrupts and preemptions). An operation passes when every |t| < 5.
 //! `KATALYST_DUDECT_SAMPLES` overrides the number of samples per operation (default 10⁶).
+//! `KATALYST_DUDECT_ONLY=sign` (or `timingSafeEqual`, `checkCsrfToken`) runs one operation.
 //! Exits with status 1 if any operation fails.
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -61,18 +62,23 @@ mod native {
         (a.mean - b.mean) / (a.var() / a.n + b.var() / b.n).sqrt()
     }
 
-    /// Times `op(class, i)` for `samples` random classes; returns (percentile, t) pairs.
-    fn run(samples: usize, rng: &mut Rng, mut op: impl FnMut(usize, usize)) -> Vec<(f64, f64)> {
+    /// Measures `op(class, i)` (which copies its input into a fixed buffer, then times only the
+    /// operation and returns the nanoseconds) for `samples` random classes; returns
+    /// (percentile, t) pairs. Copying first keeps the operands at the same addresses for both
+    /// classes, so heap layout cannot masquerade as a leak.
+    fn run(
+        samples: usize,
+        rng: &mut Rng,
+        mut op: impl FnMut(usize, usize) -> f64,
+    ) -> Vec<(f64, f64)> {
         let mut times = Vec::with_capacity(samples);
         // Warm-up.
         for i in 0..samples.min(10_000) {
-            op(i % 2, i % POOL);
+            black_box(op(i % 2, i % POOL));
         }
         for i in 0..samples {
             let class = (rng.next() >> 63) as usize;
-            let start = Instant::now();
-            op(class, i % POOL);
-            let ns = start.elapsed().as_nanos() as f64;
+            let ns = op(class, i % POOL);
             times.push((class, ns));
         }
         let mut sorted: Vec<f64> = times.iter().map(|t| t.1).collect();
@@ -101,7 +107,7 @@ mod native {
             .map(|(p, t)| format!("p{:.0}: {t:+.2}", p * 100.0))
             .collect();
         println!(
-            "{name:<18} n={samples}  t = [{}]  max|t| = {max:.2}  {}",
+            "{name:<20} n={samples}  t = [{}]  max|t| = {max:.2}  {}",
             detail.join(", "),
             if pass { "PASS" } else { "FAIL (|t| ≥ 5)" }
         );
@@ -119,62 +125,103 @@ mod native {
             std::env::consts::ARCH,
             std::env::consts::OS
         );
+        let only = std::env::var("KATALYST_DUDECT_ONLY").unwrap_or_default();
+        let wanted = |name: &str| only.is_empty() || only == name;
         let mut all_pass = true;
 
-        // timingSafeEqual: equal inputs vs inputs differing in the first byte (an early-exit
-        // comparison would return sooner for the second class).
-        let a: Vec<[u8; 512]> = (0..POOL).map(|_| rng.bytes()).collect();
-        let b: [Vec<[u8; 512]>; 2] = [
-            a.clone(),
-            a.iter()
-                .map(|x| {
-                    let mut y = *x;
-                    y[0] ^= 0xff;
-                    y
-                })
-                .collect(),
-        ];
-        let ts = run(samples, &mut rng, |c, i| {
-            black_box(timing_safe_equal(black_box(&a[i]), black_box(&b[c][i])));
-        });
-        all_pass &= report("timingSafeEqual", samples, &ts);
-
-        // checkCsrfToken: two wrong tokens whose tags differ from the right one in the first
-        // vs the last tag byte.
-        let secret = rng.bytes::<32>();
-        let now = 1_700_000_000;
-        let tokens: [Vec<String>; 2] = std::array::from_fn(|class| {
-            (0..POOL)
-                .map(|_| {
-                    let t = issue_csrf_token_with_nonce(&secret, "session", 600, now, rng.bytes())
-                        .unwrap();
-                    let mut raw = katalyst::crypto::base64url_decode(&t).unwrap();
-                    let pos = if class == 0 { 25 } else { raw.len() - 1 };
-                    raw[pos] ^= 0x01;
-                    katalyst::crypto::base64url_encode(&raw)
-                })
-                .collect()
-        });
-        let ts = run(samples, &mut rng, |c, i| {
-            black_box(check_csrf_token(&secret, "session", black_box(&tokens[c][i]), now).unwrap());
-        });
-        all_pass &= report("checkCsrfToken", samples, &ts);
-
-        // sign: one fixed key (copied into every slot) vs random keys, same message.
-        let fixed = [0x11u8; 32];
-        let keys: [Vec<SigningKey>; 2] = [
-            (0..POOL)
-                .map(|_| SigningKey::from_seed(&fixed).unwrap())
-                .collect(),
-            (0..POOL)
-                .map(|_| SigningKey::from_seed(&rng.bytes::<32>()).unwrap())
-                .collect(),
-        ];
-        let msg = [0x42u8; 64];
-        let ts = run(samples, &mut rng, |c, i| {
-            black_box(keys[c][i].sign(black_box(&msg)));
-        });
-        all_pass &= report("sign", samples, &ts);
+        if wanted("timingSafeEqual") {
+            // timingSafeEqual: equal inputs vs inputs differing in the first byte (an early-exit
+            // comparison would return sooner for the second class).
+            let a: Vec<[u8; 512]> = (0..POOL).map(|_| rng.bytes()).collect();
+            let b: [Vec<[u8; 512]>; 2] = [
+                a.clone(),
+                a.iter()
+                    .map(|x| {
+                        let mut y = *x;
+                        y[0] ^= 0xff;
+                        y
+                    })
+                    .collect(),
+            ];
+            let (mut fa, mut fb) = ([0u8; 512], [0u8; 512]);
+            let ts = run(samples, &mut rng, |c, i| {
+                fa.copy_from_slice(&a[i]);
+                fb.copy_from_slice(&b[c][i]);
+                let start = Instant::now();
+                black_box(timing_safe_equal(black_box(&fa), black_box(&fb)));
+                start.elapsed().as_nanos() as f64
+            });
+            all_pass &= report("timingSafeEqual", samples, &ts);
+            // Control: the same classes through `==` (memcmp, which stops at the first
+            // difference) must be detected, or the harness has no power on this machine.
+            let ts = run(samples, &mut rng, |c, i| {
+                fa.copy_from_slice(&a[i]);
+                fb.copy_from_slice(&b[c][i]);
+                let start = Instant::now();
+                black_box(black_box(&fa)[..] == black_box(&fb)[..]);
+                start.elapsed().as_nanos() as f64
+            });
+            let detected = !report("control: == (leaky)", samples, &ts);
+            println!(
+                "{:<18} {}",
+                "",
+                if detected {
+                    "control leak detected, as it must be"
+                } else {
+                    "WARNING: the leaky control was not detected; this machine is too noisy to judge"
+                }
+            );
+            all_pass &= detected;
+        }
+        if wanted("checkCsrfToken") {
+            // checkCsrfToken: two wrong tokens whose tags differ from the right one in the first
+            // vs the last tag byte.
+            let secret = rng.bytes::<32>();
+            let now = 1_700_000_000;
+            let tokens: [Vec<String>; 2] = std::array::from_fn(|class| {
+                (0..POOL)
+                    .map(|_| {
+                        let t =
+                            issue_csrf_token_with_nonce(&secret, "session", 600, now, rng.bytes())
+                                .unwrap();
+                        let mut raw = katalyst::crypto::base64url_decode(&t).unwrap();
+                        let pos = if class == 0 { 25 } else { raw.len() - 1 };
+                        raw[pos] ^= 0x01;
+                        katalyst::crypto::base64url_encode(&raw)
+                    })
+                    .collect()
+            });
+            let mut token = String::with_capacity(128);
+            let ts = run(samples, &mut rng, |c, i| {
+                token.clear();
+                token.push_str(&tokens[c][i]);
+                let start = Instant::now();
+                black_box(check_csrf_token(&secret, "session", black_box(&token), now).unwrap());
+                start.elapsed().as_nanos() as f64
+            });
+            all_pass &= report("checkCsrfToken", samples, &ts);
+        }
+        if wanted("sign") {
+            // sign: one fixed key (copied into every slot) vs random keys, same message.
+            let fixed = [0x11u8; 32];
+            let keys: [Vec<SigningKey>; 2] = [
+                (0..POOL)
+                    .map(|_| SigningKey::from_seed(&fixed).unwrap())
+                    .collect(),
+                (0..POOL)
+                    .map(|_| SigningKey::from_seed(&rng.bytes::<32>()).unwrap())
+                    .collect(),
+            ];
+            let msg = [0x42u8; 64];
+            let mut key = keys[0][0].clone();
+            let ts = run(samples, &mut rng, |c, i| {
+                key.clone_from(&keys[c][i]);
+                let start = Instant::now();
+                black_box(key.sign(black_box(&msg)));
+                start.elapsed().as_nanos() as f64
+            });
+            all_pass &= report("sign", samples, &ts);
+        }
 
         if !all_pass {
             println!("at least one operation leaked timing (or the machine was noisy: rerun on a quiet machine)");

@@ -25,6 +25,7 @@ const PARALLEL_MIN_ITEMS: usize = 4;
 /// assert!(verify(&key.public_key(), b"hello", &sig));
 /// assert!(!verify(&key.public_key(), b"hellO", &sig));
 /// ```
+#[derive(Clone)]
 pub struct SigningKey {
     inner: ed25519_dalek::SigningKey,
 }
