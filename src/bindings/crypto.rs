@@ -10,7 +10,7 @@ use crate::crypto::{self, Algorithm, CryptoError, JwkFields};
 use js_sys::{Array, Object, Reflect, Uint32Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Hash inputs are copied through this many bytes at a time.
 const CHUNK: usize = 64 * 1024;
@@ -20,7 +20,7 @@ thread_local! {
 }
 
 /// Calls `f` on consecutive pieces of `arr` (one piece if it fits a chunk), copied through a
-/// per-thread reusable buffer.
+/// per-thread reusable buffer that is wiped after each piece.
 fn for_each_chunk(arr: &Uint8Array, mut f: impl FnMut(&[u8])) {
     let len = arr.length() as usize;
     let mut run = |buf: &mut Vec<u8>| {
@@ -38,6 +38,8 @@ fn for_each_chunk(arr: &Uint8Array, mut f: impl FnMut(&[u8])) {
                     .copy_to(piece);
             }
             f(piece);
+            // Hash inputs may be secret (passwords, keys): do not leave them in the buffer.
+            piece.zeroize();
             start += n;
             if start >= len {
                 break;
