@@ -1,0 +1,149 @@
+//! Timers: `send_after` and call timeouts. Anyone may add a timer without locking (a lock-free
+//! inbox); whichever worker gets the heap with `try_lock` fires what is due. Nobody waits.
+
+use std::cmp::Ordering as CmpOrdering;
+use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crossbeam_queue::SegQueue;
+
+use super::call::ReplyTo;
+use super::{ActorId, ActorRef, Message};
+
+pub(crate) enum TimerAction {
+    Send {
+        to: ActorRef,
+        from: Option<ActorRef>,
+        msg: Message,
+        cancelled: Arc<AtomicBool>,
+    },
+    CallTimeout {
+        reply: ReplyTo,
+        target: ActorId,
+        after_ms: u64,
+    },
+}
+
+pub(crate) struct Entry {
+    pub at: u64,
+    seq: u64,
+    pub action: TimerAction,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<CmpOrdering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    // Reversed: BinaryHeap is a max-heap and we want the earliest first.
+    fn cmp(&self, other: &Self) -> CmpOrdering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+pub(crate) struct Timers {
+    inbox: SegQueue<Entry>,
+    heap: Mutex<BinaryHeap<Entry>>,
+    /// Earliest deadline known (ns), `u64::MAX` if none.
+    next: AtomicU64,
+    seq: AtomicU64,
+}
+
+impl Timers {
+    pub fn new() -> Self {
+        Timers {
+            inbox: SegQueue::new(),
+            heap: Mutex::new(BinaryHeap::new()),
+            next: AtomicU64::new(u64::MAX),
+            seq: AtomicU64::new(0),
+        }
+    }
+
+    pub fn add(&self, at: u64, action: TimerAction) {
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        self.inbox.push(Entry { at, seq, action });
+        self.next.fetch_min(at, Ordering::AcqRel);
+    }
+
+    pub fn next_deadline(&self) -> Option<u64> {
+        match self.next.load(Ordering::Acquire) {
+            u64::MAX => None,
+            t => Some(t),
+        }
+    }
+
+    /// Takes every timer due at `now`; empty if none is due or another thread is firing.
+    pub fn take_due(&self, now: u64) -> Vec<TimerAction> {
+        if self.next.load(Ordering::Acquire) > now {
+            return Vec::new();
+        }
+        let Ok(mut heap) = self.heap.try_lock() else {
+            return Vec::new();
+        };
+        let mut due = Vec::new();
+        loop {
+            while let Some(e) = self.inbox.pop() {
+                heap.push(e);
+            }
+            while heap.peek().is_some_and(|e| e.at <= now) {
+                if let Some(e) = heap.pop() {
+                    due.push(e.action);
+                }
+            }
+            let next = heap.peek().map_or(u64::MAX, |e| e.at);
+            self.next.store(next, Ordering::Release);
+            // An add that raced with the store above is still in the inbox: go round again.
+            if self.inbox.is_empty() {
+                break;
+            }
+        }
+        due
+    }
+
+    /// Takes every timer (at shutdown).
+    pub fn take_all(&self) -> Vec<TimerAction> {
+        let mut out = Vec::new();
+        if let Ok(mut heap) = self.heap.lock() {
+            while let Some(e) = self.inbox.pop() {
+                heap.push(e);
+            }
+            out.extend(heap.drain().map(|e| e.action));
+        }
+        while let Some(e) = self.inbox.pop() {
+            out.push(e.action);
+        }
+        self.next.store(u64::MAX, Ordering::Release);
+        out
+    }
+}
+
+/// A pending `send_after`; [`TimerRef::cancel`] stops it if it has not fired.
+///
+/// ```
+/// # use katalyst::actor::*;
+/// # let ex = NativeExecutor::start(Config::default()).unwrap();
+/// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+/// let t = ex.system().send_after(a, Message::Int(1), std::time::Duration::from_secs(60)).unwrap();
+/// t.cancel();
+/// ```
+#[derive(Clone)]
+pub struct TimerRef {
+    pub(crate) cancelled: Arc<AtomicBool>,
+}
+
+impl TimerRef {
+    /// Cancels the timer (no effect once it fired).
+    ///
+    /// See [`TimerRef`] for an example.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+    }
+}
