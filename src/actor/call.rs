@@ -213,6 +213,15 @@ impl CallHandle {
     }
 }
 
+impl std::fmt::Debug for CallHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallHandle")
+            .field("target", &self.target)
+            .field("done", &self.shared.is_done())
+            .finish()
+    }
+}
+
 impl Future for CallHandle {
     type Output = Result<Message, ActorError>;
 

@@ -134,7 +134,7 @@ impl Timers {
 /// let t = ex.system().send_after(a, Message::Int(1), std::time::Duration::from_secs(60)).unwrap();
 /// t.cancel();
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct TimerRef {
     pub(crate) cancelled: Arc<AtomicBool>,
 }
