@@ -434,13 +434,14 @@ impl Shared {
     }
 
     pub fn on_exit(&self, me: ActorRef, reason: ExitReason) {
-        self.live.fetch_sub(1, Ordering::AcqRel);
         self.exited.fetch_add(1, Ordering::Relaxed);
         if !reason.is_normal() {
             self.failed.fetch_add(1, Ordering::Relaxed);
             self.events
                 .force_push(SystemEvent::Exited { actor: me, reason });
         }
+        // Last, so that `live == 0` implies every exit above is recorded.
+        self.live.fetch_sub(1, Ordering::AcqRel);
     }
 
     pub fn maybe_watchdog(&self, now: u64) {
