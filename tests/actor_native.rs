@@ -25,7 +25,10 @@ fn echo() -> impl Behaviour {
 }
 
 /// A behaviour that blocks in its handler until the gate opens (to hold messages queued).
-fn gated(gate: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>, seen: Arc<AtomicUsize>) -> impl Behaviour {
+fn gated(
+    gate: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+    seen: Arc<AtomicUsize>,
+) -> impl Behaviour {
     from_fn(move |m, _| {
         seen.fetch_add(1, Ordering::SeqCst);
         if m.as_int() == Some(-1) {
@@ -70,7 +73,11 @@ struct Checker {
 impl Behaviour for Checker {
     fn handle(&mut self, msg: Message, ctx: &mut Context<'_>) -> Result<Message, ExitReason> {
         if ctx.is_call() {
-            return Ok(Message::value((self.received, self.violations, self.next.clone())));
+            return Ok(Message::value((
+                self.received,
+                self.violations,
+                self.next.clone(),
+            )));
         }
         let v = msg.as_int().unwrap_or(-1);
         let (sender, seq) = ((v >> 32) as usize, v & 0xffff_ffff);
@@ -124,10 +131,18 @@ fn thousand_actors_thousand_messages_each_no_loss_no_duplicate_in_sender_order()
         h.join().expect("sender");
     }
     for a in actors.iter() {
-        let r = sys.call(*a, Message::Empty, LONG).expect("call").wait().expect("reply");
+        let r = sys
+            .call(*a, Message::Empty, LONG)
+            .expect("call")
+            .wait()
+            .expect("reply");
         let (received, violations, next) = r.downcast::<(i64, i64, Vec<i64>)>().expect("report");
         assert_eq!(violations, 0, "actor {a}: out of order or duplicated");
-        assert_eq!(received, senders as i64 * per_sender, "actor {a}: lost messages");
+        assert_eq!(
+            received,
+            senders as i64 * per_sender,
+            "actor {a}: lost messages"
+        );
         assert!(next.iter().all(|n| *n == per_sender));
     }
     let stats = sys.stats();
@@ -172,10 +187,16 @@ fn an_actor_never_runs_on_two_workers_at_once() {
     for h in hs {
         h.join().expect("sender");
     }
-    sys.call(a, Message::Empty, LONG).expect("call").wait().expect("reply");
+    sys.call(a, Message::Empty, LONG)
+        .expect("call")
+        .wait()
+        .expect("reply");
     assert_eq!(overlaps.load(Ordering::SeqCst), 0);
     let s = sys.stats();
-    assert_eq!(s.actors.iter().find(|x| x.actor == a).map(|x| x.processed), Some(20_001));
+    assert_eq!(
+        s.actors.iter().find(|x| x.actor == a).map(|x| x.processed),
+        Some(20_001)
+    );
 }
 
 #[test]
@@ -201,8 +222,14 @@ fn call_times_out_and_the_late_reply_is_dropped() {
     let took = t.elapsed();
     let e = r.expect_err("must time out");
     assert_eq!(e.code(), "timeout");
-    assert!(took >= Duration::from_millis(50), "timed out early: {took:?}");
-    assert!(took < Duration::from_millis(290), "timed out late: {took:?}");
+    assert!(
+        took >= Duration::from_millis(50),
+        "timed out early: {took:?}"
+    );
+    assert!(
+        took < Duration::from_millis(290),
+        "timed out late: {took:?}"
+    );
     // The next call gets its own reply, not the late one.
     let r = sys.call(slow, Message::Int(2), LONG).expect("call").wait();
     assert_eq!(r.expect("reply").as_int(), Some(2));
@@ -228,7 +255,11 @@ fn a_cancelled_call_that_has_not_started_is_never_handled() {
     open(&gate);
     let r = sys.call(a, Message::Int(9), LONG).expect("call").wait();
     assert_eq!(r.expect("reply").as_int(), Some(9));
-    assert_eq!(seen.load(Ordering::SeqCst), 2, "only the gate message and the last call ran");
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        2,
+        "only the gate message and the last call ran"
+    );
 }
 
 #[test]
@@ -311,26 +342,56 @@ fn noproc_for_unknown_stale_and_dead_refs() {
         generation: 1,
     });
     for r in [never, remote] {
-        assert_eq!(sys.cast(r, Message::Empty).map_err(|e| e.code()), Err("noproc"));
-        assert_eq!(sys.call(r, Message::Empty, LONG).err().map(|e| e.code()), Some("noproc"));
-        assert_eq!(sys.stop(r, ExitReason::Normal).map_err(|e| e.code()), Err("noproc"));
-        assert_eq!(sys.send_after(r, Message::Empty, LONG).err().map(|e| e.code()), Some("noproc"));
+        assert_eq!(
+            sys.cast(r, Message::Empty).map_err(|e| e.code()),
+            Err("noproc")
+        );
+        assert_eq!(
+            sys.call(r, Message::Empty, LONG).err().map(|e| e.code()),
+            Some("noproc")
+        );
+        assert_eq!(
+            sys.stop(r, ExitReason::Normal).map_err(|e| e.code()),
+            Err("noproc")
+        );
+        assert_eq!(
+            sys.send_after(r, Message::Empty, LONG)
+                .err()
+                .map(|e| e.code()),
+            Some("noproc")
+        );
     }
     let a = sys.spawn(echo(), SpawnOptions::default()).expect("spawn");
     sys.stop(a, ExitReason::Normal).expect("stop");
     assert!(eventually(|| !sys.is_alive(a)));
-    assert_eq!(sys.cast(a, Message::Empty).map_err(|e| e.code()), Err("noproc"));
+    assert_eq!(
+        sys.cast(a, Message::Empty).map_err(|e| e.code()),
+        Err("noproc")
+    );
     // The slot is reused by a new actor; the old reference still answers noproc.
     let b = sys.spawn(echo(), SpawnOptions::default()).expect("spawn");
     assert_eq!(b.id().slot, a.id().slot, "slot reused");
     assert_ne!(b.id().generation, a.id().generation);
-    assert_eq!(sys.call(a, Message::Empty, LONG).err().map(|e| e.code()), Some("noproc"));
-    assert_eq!(sys.call(b, Message::Int(5), LONG).expect("call").wait().expect("reply").as_int(), Some(5));
+    assert_eq!(
+        sys.call(a, Message::Empty, LONG).err().map(|e| e.code()),
+        Some("noproc")
+    );
+    assert_eq!(
+        sys.call(b, Message::Int(5), LONG)
+            .expect("call")
+            .wait()
+            .expect("reply")
+            .as_int(),
+        Some(5)
+    );
 }
 
 #[test]
 fn stop_fails_queued_calls_with_the_reason_and_runs_terminate_except_on_kill() {
-    struct T(Arc<AtomicUsize>, Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+    struct T(
+        Arc<AtomicUsize>,
+        Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+    );
     impl Behaviour for T {
         fn handle(&mut self, m: Message, _: &mut Context<'_>) -> Result<Message, ExitReason> {
             if m.as_int() == Some(-1) {
@@ -397,13 +458,20 @@ fn full_mailbox_rejects_casts_unless_the_sender_waits() {
     }
     let e = sys.cast(a, Message::Int(4)).expect_err("full");
     assert_eq!(e.code(), "mailbox_full");
-    assert_eq!(sys.call(a, Message::Empty, LONG).err().map(|e| e.code()), Some("mailbox_full"));
+    assert_eq!(
+        sys.call(a, Message::Empty, LONG).err().map(|e| e.code()),
+        Some("mailbox_full")
+    );
     let s2 = sys.clone();
     let waiter = thread::spawn(move || block_on(s2.cast_wait(a, Message::Int(5))));
     thread::sleep(Duration::from_millis(30));
     assert!(!waiter.is_finished(), "waits while full");
     assert_eq!(
-        sys.stats().actors.iter().find(|x| x.actor == a).map(|x| x.mailbox_len),
+        sys.stats()
+            .actors
+            .iter()
+            .find(|x| x.actor == a)
+            .map(|x| x.mailbox_len),
         Some(4)
     );
     open(&gate);
@@ -445,7 +513,10 @@ fn a_flooded_actor_does_not_starve_another_on_the_same_worker() {
         .find(|x| x.actor == flooded)
         .map(|x| x.processed)
         .unwrap_or(0);
-    assert!(done < total as u64 / 2, "the other actor waited for {done} flooded messages");
+    assert!(
+        done < total as u64 / 2,
+        "the other actor waited for {done} flooded messages"
+    );
 }
 
 #[test]
@@ -457,15 +528,21 @@ fn send_after_arrives_after_the_delay_and_cancel_stops_it() {
     let a = sys
         .spawn(
             from_fn(move |m, _| {
-                let _ = tx.lock().expect("tx").send((m.as_int().unwrap_or(0), Instant::now()));
+                let _ = tx
+                    .lock()
+                    .expect("tx")
+                    .send((m.as_int().unwrap_or(0), Instant::now()));
                 Ok(Message::Empty)
             }),
             SpawnOptions::default(),
         )
         .expect("spawn");
     let t0 = Instant::now();
-    let cancelled = sys.send_after(a, Message::Int(2), Duration::from_millis(30)).expect("timer");
-    sys.send_after(a, Message::Int(1), Duration::from_millis(60)).expect("timer");
+    let cancelled = sys
+        .send_after(a, Message::Int(2), Duration::from_millis(30))
+        .expect("timer");
+    sys.send_after(a, Message::Int(1), Duration::from_millis(60))
+        .expect("timer");
     cancelled.cancel();
     let (v, at) = rx.recv_timeout(LONG).expect("delivered");
     assert_eq!(v, 1, "the cancelled timer must not fire");
@@ -494,7 +571,9 @@ fn calls_between_actors_get_replies_and_timeouts() {
             r: Result<Message, ActorError>,
             _: &mut Context<'_>,
         ) -> Result<(), ExitReason> {
-            let _ = self.out.send(r.map(|m| m.as_int().unwrap_or(0)).map_err(|e| e.code()));
+            let _ = self
+                .out
+                .send(r.map(|m| m.as_int().unwrap_or(0)).map_err(|e| e.code()));
             Ok(())
         }
     }
@@ -514,7 +593,9 @@ fn calls_between_actors_get_replies_and_timeouts() {
         )
         .expect("spawn");
     let (tx, rx) = mpsc::channel();
-    let asker = sys.spawn(Asker { target, out: tx }, SpawnOptions::default()).expect("spawn");
+    let asker = sys
+        .spawn(Asker { target, out: tx }, SpawnOptions::default())
+        .expect("spawn");
     sys.cast(asker, Message::Int(30)).expect("cast");
     assert_eq!(rx.recv_timeout(LONG).expect("result"), Err("timeout"));
     sys.cast(asker, Message::Int(10_000)).expect("cast");
@@ -538,8 +619,14 @@ fn deferred_reply_tokens_report_no_reply_or_the_exit_reason() {
     }
     let ex = executor(2);
     let sys = ex.system();
-    let a = sys.spawn(Holder(None), SpawnOptions::default()).expect("spawn");
-    let e = sys.call(a, Message::Int(0), LONG).expect("call").wait().expect_err("no reply");
+    let a = sys
+        .spawn(Holder(None), SpawnOptions::default())
+        .expect("spawn");
+    let e = sys
+        .call(a, Message::Int(0), LONG)
+        .expect("call")
+        .wait()
+        .expect_err("no reply");
     assert_eq!(e.code(), "no_reply");
     let held = sys.call(a, Message::Int(1), LONG).expect("call");
     sys.cast(a, Message::Int(2)).expect("cast");
@@ -577,20 +664,42 @@ fn names_register_resolve_and_are_released_on_exit() {
     let ex = executor(2);
     let sys = ex.system();
     let a = sys
-        .spawn(echo(), SpawnOptions { name: Some("db".into()), ..Default::default() })
+        .spawn(
+            echo(),
+            SpawnOptions {
+                name: Some("db".into()),
+                ..Default::default()
+            },
+        )
         .expect("spawn");
     let b = sys.spawn(echo(), SpawnOptions::default()).expect("spawn");
     assert_eq!(sys.whereis("db"), Some(a));
-    assert_eq!(sys.register("db", b).map_err(|e| e.code()), Err("name_taken"));
+    assert_eq!(
+        sys.register("db", b).map_err(|e| e.code()),
+        Err("name_taken")
+    );
     assert_eq!(sys.register("", b).map_err(|e| e.code()), Err("bad_name"));
-    let dup = sys.spawn(echo(), SpawnOptions { name: Some("db".into()), ..Default::default() });
+    let dup = sys.spawn(
+        echo(),
+        SpawnOptions {
+            name: Some("db".into()),
+            ..Default::default()
+        },
+    );
     assert_eq!(dup.err().map(|e| e.code()), Some("name_taken"));
     assert_eq!(sys.live(), 2, "a refused spawn leaves nothing behind");
     sys.stop(a, ExitReason::Normal).expect("stop");
     assert!(eventually(|| sys.whereis("db").is_none()));
     sys.register("db", b).expect("free again");
     assert_eq!(sys.whereis("db"), Some(b));
-    assert_eq!(sys.stats().actors.iter().find(|x| x.actor == b).map(|x| x.names.clone()), Some(vec!["db".to_string()]));
+    assert_eq!(
+        sys.stats()
+            .actors
+            .iter()
+            .find(|x| x.actor == b)
+            .map(|x| x.names.clone()),
+        Some(vec!["db".to_string()])
+    );
 }
 
 #[test]
@@ -609,12 +718,19 @@ fn stats_report_mailbox_processed_service_time_and_load() {
     for i in 0..10 {
         sys.cast(a, Message::Int(i)).expect("cast");
     }
-    sys.call(a, Message::Empty, LONG).expect("call").wait().expect("reply");
+    sys.call(a, Message::Empty, LONG)
+        .expect("call")
+        .wait()
+        .expect("reply");
     let s = sys.stats();
     let mine = s.actors.iter().find(|x| x.actor == a).expect("listed");
     assert_eq!(mine.processed, 11);
     assert_eq!(mine.errors, 0);
-    assert!(mine.mean_service_time >= Duration::from_millis(1), "{:?}", mine.mean_service_time);
+    assert!(
+        mine.mean_service_time >= Duration::from_millis(1),
+        "{:?}",
+        mine.mean_service_time
+    );
     assert_eq!(s.workers.len(), 2);
     assert!(s.workers.iter().map(|w| w.messages).sum::<u64>() >= 11);
     assert!(s.workers.iter().any(|w| w.load > 0.0));
@@ -648,7 +764,9 @@ fn the_watchdog_reports_a_long_handler_and_can_stop_its_actor() {
     let mut events = Vec::new();
     assert!(eventually(|| {
         events.extend(sys.take_events());
-        events.iter().any(|e| matches!(e, SystemEvent::Exited { actor, .. } if *actor == a))
+        events
+            .iter()
+            .any(|e| matches!(e, SystemEvent::Exited { actor, .. } if *actor == a))
     }));
     assert!(events
         .iter()
@@ -675,7 +793,11 @@ fn spawn_and_stop_churn_reuses_slots() {
     assert_eq!(s.spawned, 10_000);
     assert_eq!(s.exited, 10_000);
     assert_eq!(s.failed, 0);
-    let max_slot = sys.spawn(echo(), SpawnOptions::default()).expect("spawn").id().slot;
+    let max_slot = sys
+        .spawn(echo(), SpawnOptions::default())
+        .expect("spawn")
+        .id()
+        .slot;
     assert!(max_slot < 2_000, "slots are reused (got slot {max_slot})");
 }
 
@@ -696,12 +818,17 @@ fn actors_spawn_children_and_external_threads_hammer_them_concurrently() {
                         let child = ctx
                             .spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default())
                             .map_err(|e| ExitReason::error(e.to_string()))?;
-                        ctx.stop(child, ExitReason::Normal).map_err(|e| ExitReason::error(e.to_string()))?;
+                        ctx.stop(child, ExitReason::Normal)
+                            .map_err(|e| ExitReason::error(e.to_string()))?;
                         ctx.stop_self(ExitReason::Normal);
                         Ok(m)
                     });
                     let p = sys.spawn(parent, SpawnOptions::default()).expect("spawn");
-                    let r = sys.call(p, Message::Int(i), LONG).expect("call").wait().expect("reply");
+                    let r = sys
+                        .call(p, Message::Int(i), LONG)
+                        .expect("call")
+                        .wait()
+                        .expect("reply");
                     sum += r.as_int().unwrap_or(0);
                 }
                 sum
@@ -720,9 +847,14 @@ fn shutdown_fails_pending_calls_instead_of_hanging() {
     let sys = ex.system().clone();
     let gate = new_gate();
     let a = sys
-        .spawn(gated(gate.clone(), Arc::new(AtomicUsize::new(0))), SpawnOptions::default())
+        .spawn(
+            gated(gate.clone(), Arc::new(AtomicUsize::new(0))),
+            SpawnOptions::default(),
+        )
         .expect("spawn");
-    let stuck = sys.call(a, Message::Int(-1), Duration::from_secs(60)).expect("call");
+    let stuck = sys
+        .call(a, Message::Int(-1), Duration::from_secs(60))
+        .expect("call");
     let s2 = sys.clone();
     let g2 = gate.clone();
     let closer = thread::spawn(move || {
@@ -734,5 +866,10 @@ fn shutdown_fails_pending_calls_instead_of_hanging() {
     closer.join().expect("closer");
     assert_eq!(r.map_err(|e| e.code()).map(|_| ()), Err("shutdown"));
     drop(ex);
-    assert_eq!(sys.spawn(echo(), SpawnOptions::default()).err().map(|e| e.code()), Some("shutdown"));
+    assert_eq!(
+        sys.spawn(echo(), SpawnOptions::default())
+            .err()
+            .map(|e| e.code()),
+        Some("shutdown")
+    );
 }

@@ -176,7 +176,8 @@ impl CallHandle {
     /// ```
     pub fn cancel(&self) -> bool {
         if self.shared.finish() {
-            self.shared.put(Err(ActorError::Aborted { actor: self.target }));
+            self.shared
+                .put(Err(ActorError::Aborted { actor: self.target }));
             true
         } else {
             false

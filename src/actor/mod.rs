@@ -51,9 +51,9 @@ mod turn;
 
 pub use behaviour::{from_fn, Behaviour, BehaviourConstructor, FnBehaviour};
 pub use call::{CallHandle, ReplyToken};
+pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::InstantClock;
-pub use clock::Clock;
 pub use context::Context;
 pub use error::ActorError;
 pub use exit::ExitReason;

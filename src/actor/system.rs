@@ -192,7 +192,10 @@ impl Shared {
             needs_init: true,
             pending: HashMap::new(),
         }));
-        let generation = cell.generation.fetch_add(1, Ordering::AcqRel).wrapping_add(1);
+        let generation = cell
+            .generation
+            .fetch_add(1, Ordering::AcqRel)
+            .wrapping_add(1);
         let me = self.actor_ref(slot, generation);
         if let Some(name) = &opts.name {
             if let Err(e) = self.register(name, me) {
@@ -816,7 +819,9 @@ impl System {
                 mailbox_capacity: cell.mailbox.capacity(),
                 processed,
                 errors: cell.errors.load(Ordering::Relaxed),
-                mean_service_time: Duration::from_nanos(service.checked_div(processed).unwrap_or(0)),
+                mean_service_time: Duration::from_nanos(
+                    service.checked_div(processed).unwrap_or(0),
+                ),
             });
         }
         let elapsed = s.now_ns().saturating_sub(s.started_ns).max(1);

@@ -83,7 +83,9 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     w.turns.fetch_add(1, Ordering::Relaxed);
     w.messages.fetch_add(handled, Ordering::Relaxed);
     if cell.end(more) {
-        sys.sched.push(slot, Some(local));
+        // An actor that used up its budget goes behind everything queued (the shared queue);
+        // one woken during its turn stays local.
+        sys.sched.push(slot, if more { None } else { Some(local) });
     }
     if freed {
         sys.free.push(slot);
@@ -124,9 +126,8 @@ fn run_messages(
             *more = true;
             return None;
         }
-        let Some(env) = consumer.pop() else {
-            return None;
-        };
+        // An empty mailbox ends the turn (`None`: no exit).
+        let env = consumer.pop()?;
         cell.mailbox.popped();
         if env.generation != generation {
             stale(sys, me.id().slot, env, local);
@@ -134,9 +135,9 @@ fn run_messages(
         }
         let from = env.from;
         let (r, stop, reply) = match env.kind {
-            EnvelopeKind::Cast(msg) => {
-                invoke(sys, local, me, from, None, core, |b, ctx| b.handle(msg, ctx))
-            }
+            EnvelopeKind::Cast(msg) => invoke(sys, local, me, from, None, core, |b, ctx| {
+                b.handle(msg, ctx)
+            }),
             EnvelopeKind::Call(msg, reply) => {
                 if !reply.shared().start() {
                     continue; // cancelled or timed out before it started
