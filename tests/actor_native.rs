@@ -514,7 +514,7 @@ fn a_flooded_actor_does_not_starve_another_on_the_same_worker() {
         .map(|x| x.processed)
         .unwrap_or(0);
     assert!(
-        done < total as u64 / 2,
+        done < 2_000,
         "the other actor waited for {done} flooded messages"
     );
 }
