@@ -82,14 +82,20 @@ mod native {
         {
             let ex = katalyst();
             let sys = ex.system().clone();
-            let sink = sys.spawn(KSink(0), k::SpawnOptions::default()).expect("spawn");
+            let sink = sys
+                .spawn(KSink(0), k::SpawnOptions::default())
+                .expect("spawn");
             g.bench_function(BenchmarkId::new("katalyst", BATCH), |b| {
                 b.iter(|| {
                     for _ in 0..BATCH {
                         k::block_on(sys.cast_wait(sink, k::Message::Bytes(vec![7u8; 16])))
                             .expect("cast");
                     }
-                    black_box(sys.call(sink, k::Message::Empty, TIMEOUT).expect("call").wait())
+                    black_box(
+                        sys.call(sink, k::Message::Empty, TIMEOUT)
+                            .expect("call")
+                            .wait(),
+                    )
                 })
             });
         }
@@ -118,7 +124,13 @@ mod native {
                 .spawn(k::from_fn(|m, _| Ok(m)), k::SpawnOptions::default())
                 .expect("spawn");
             g.bench_function("katalyst", |b| {
-                b.iter(|| black_box(sys.call(echo, k::Message::Int(1), TIMEOUT).expect("call").wait()))
+                b.iter(|| {
+                    black_box(
+                        sys.call(echo, k::Message::Int(1), TIMEOUT)
+                            .expect("call")
+                            .wait(),
+                    )
+                })
             });
         }
         {

@@ -287,3 +287,21 @@ fn actor_ids_round_trip_as_text_and_numbers() {
     assert_eq!(ActorRef::from_parts(a.to_parts()), a);
     assert!(sys.is_alive(back));
 }
+
+#[test]
+fn timeouts_of_finished_calls_are_swept() {
+    let (sys, mut w, _c) = system();
+    let a = sys.spawn(store(), SpawnOptions::default()).expect("spawn");
+    for i in 0..10_000 {
+        let h = sys
+            .call(a, Message::Empty, Duration::from_secs(60))
+            .expect("call");
+        run_until_idle(&mut w);
+        assert_eq!(result_of(&h), Some(Ok(0)), "call {i}");
+    }
+    let pending = sys.stats().pending_timers;
+    assert!(
+        pending < 5_000,
+        "{pending} timers kept for 10 000 finished calls"
+    );
+}

@@ -63,7 +63,7 @@ impl CallShared {
         false
     }
 
-    fn is_done(&self) -> bool {
+    pub fn is_done(&self) -> bool {
         self.state.load(Ordering::Acquire) == DONE
     }
 

@@ -78,6 +78,8 @@ pub struct SystemStats {
     pub failed: u64,
     /// Handlers reported by the watchdog.
     pub watchdog_reports: u64,
+    /// Timers queued (send_after and call timeouts; those of finished calls until swept).
+    pub pending_timers: usize,
     /// Per-actor figures.
     pub actors: Vec<ActorStats>,
     /// Per-worker figures.

@@ -852,6 +852,7 @@ impl System {
             exited: s.exited.load(Ordering::Relaxed),
             failed: s.failed.load(Ordering::Relaxed),
             watchdog_reports: s.watchdog_reports.load(Ordering::Relaxed),
+            pending_timers: s.timers.queued(),
             actors,
             workers,
         }

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crossbeam_queue::SegQueue;
@@ -24,6 +24,19 @@ pub(crate) enum TimerAction {
         after_ms: u64,
     },
 }
+
+impl TimerAction {
+    /// Whether firing it would still do something (finished calls and cancelled sends would not).
+    fn is_live(&self) -> bool {
+        match self {
+            TimerAction::Send { cancelled, .. } => !cancelled.load(Ordering::Acquire),
+            TimerAction::CallTimeout { reply, .. } => !reply.shared().is_done(),
+        }
+    }
+}
+
+/// Below this many queued timers nothing is compacted.
+const COMPACT_MIN: usize = 4096;
 
 pub(crate) struct Entry {
     pub at: u64,
@@ -55,6 +68,11 @@ pub(crate) struct Timers {
     /// Earliest deadline known (ns), `u64::MAX` if none.
     next: AtomicU64,
     seq: AtomicU64,
+    /// Timers queued (inbox + heap), and the size at which dead ones are swept out: every call
+    /// queues a timeout that usually outlives the call, so without sweeping a busy system would
+    /// hold `rate × timeout` of them.
+    queued: AtomicUsize,
+    compact_at: AtomicUsize,
 }
 
 impl Timers {
@@ -64,12 +82,15 @@ impl Timers {
             heap: Mutex::new(BinaryHeap::new()),
             next: AtomicU64::new(u64::MAX),
             seq: AtomicU64::new(0),
+            queued: AtomicUsize::new(0),
+            compact_at: AtomicUsize::new(COMPACT_MIN),
         }
     }
 
     pub fn add(&self, at: u64, action: TimerAction) {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         self.inbox.push(Entry { at, seq, action });
+        self.queued.fetch_add(1, Ordering::Relaxed);
         self.next.fetch_min(at, Ordering::AcqRel);
     }
 
@@ -80,9 +101,11 @@ impl Timers {
         }
     }
 
-    /// Takes every timer due at `now`; empty if none is due or another thread is firing.
+    /// Takes every timer due at `now` (and sweeps dead timers when many are queued); empty if
+    /// none is due or another thread holds the heap.
     pub fn take_due(&self, now: u64) -> Vec<TimerAction> {
-        if self.next.load(Ordering::Acquire) > now {
+        let sweep = self.queued.load(Ordering::Relaxed) >= self.compact_at.load(Ordering::Relaxed);
+        if self.next.load(Ordering::Acquire) > now && !sweep {
             return Vec::new();
         }
         let Ok(mut heap) = self.heap.try_lock() else {
@@ -93,6 +116,11 @@ impl Timers {
             while let Some(e) = self.inbox.pop() {
                 heap.push(e);
             }
+            if heap.len() >= self.compact_at.load(Ordering::Relaxed) {
+                heap.retain(|e| e.action.is_live());
+                self.compact_at
+                    .store((2 * heap.len()).max(COMPACT_MIN), Ordering::Relaxed);
+            }
             while heap.peek().is_some_and(|e| e.at <= now) {
                 if let Some(e) = heap.pop() {
                     due.push(e.action);
@@ -100,12 +128,18 @@ impl Timers {
             }
             let next = heap.peek().map_or(u64::MAX, |e| e.at);
             self.next.store(next, Ordering::Release);
+            self.queued.store(heap.len(), Ordering::Relaxed);
             // An add that raced with the store above is still in the inbox: go round again.
             if self.inbox.is_empty() {
                 break;
             }
         }
         due
+    }
+
+    /// About how many timers are queued (finished calls' timeouts included until swept).
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
     }
 
     /// Takes every timer (at shutdown).
@@ -121,6 +155,7 @@ impl Timers {
             out.push(e.action);
         }
         self.next.store(u64::MAX, Ordering::Release);
+        self.queued.store(0, Ordering::Relaxed);
         out
     }
 }
