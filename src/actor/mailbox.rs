@@ -3,8 +3,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Waker;
 
-use crossbeam_queue::SegQueue;
-
 use super::call::ReplyTo;
 use super::mpsc::MpscQueue;
 use super::{ActorError, ActorRef, Message, RequestId};
@@ -27,7 +25,9 @@ pub(crate) struct Mailbox {
     pub queue: MpscQueue<Envelope>,
     len: AtomicUsize,
     capacity: AtomicUsize,
-    space_waiters: SegQueue<Waker>,
+    /// Senders waiting for room (`cast_wait`), and how many.
+    space_waiters: MpscQueue<Waker>,
+    waiting: AtomicUsize,
 }
 
 impl Mailbox {
@@ -36,7 +36,8 @@ impl Mailbox {
             queue: MpscQueue::new(),
             len: AtomicUsize::new(0),
             capacity: AtomicUsize::new(0),
-            space_waiters: SegQueue::new(),
+            space_waiters: MpscQueue::new(),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -55,14 +56,14 @@ impl Mailbox {
     /// Pushes unless the mailbox holds `capacity` items already (then hands the envelope back).
     pub fn push_bounded(&self, env: Envelope) -> Result<(), Envelope> {
         let capacity = self.capacity();
-        let mut len = self.len.load(Ordering::Acquire);
+        let mut len = self.len.load(Ordering::SeqCst);
         loop {
             if len >= capacity {
                 return Err(env);
             }
             match self
                 .len
-                .compare_exchange_weak(len, len + 1, Ordering::AcqRel, Ordering::Acquire)
+                .compare_exchange_weak(len, len + 1, Ordering::SeqCst, Ordering::SeqCst)
             {
                 Ok(_) => break,
                 Err(now) => len = now,
@@ -80,16 +81,21 @@ impl Mailbox {
 
     /// Called by the consumer after each pop.
     pub fn popped(&self) {
-        self.len.fetch_sub(1, Ordering::AcqRel);
-        if !self.space_waiters.is_empty() {
-            while let Some(w) = self.space_waiters.pop() {
-                w.wake();
+        self.len.fetch_sub(1, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            if let Some(mut waiters) = self.space_waiters.consumer() {
+                while let Some(w) = waiters.pop() {
+                    self.waiting.fetch_sub(1, Ordering::SeqCst);
+                    w.wake();
+                }
             }
         }
     }
 
-    /// Registers a sender waiting for room.
+    /// Registers a sender waiting for room (it retries once after this, so a pop in between
+    /// is not missed).
     pub fn wait_for_space(&self, waker: Waker) {
         self.space_waiters.push(waker);
+        self.waiting.fetch_add(1, Ordering::SeqCst);
     }
 }

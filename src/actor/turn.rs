@@ -260,7 +260,7 @@ fn exit_actor(
             stale(sys, me.id().slot, env, local);
         }
     }
-    while cell.exits.pop().is_some() {}
+    cell.clear_exits();
     // Reply tokens still held by the behaviour answer `actor_exited` as it is dropped.
     EXITING.with(|e| *e.borrow_mut() = Some((me.id(), reason.clone())));
     let _ = guarded(bt, move || drop(core));
