@@ -6,9 +6,9 @@
 //! moment ([`Pop::Empty`]); the actor scheduler relies on the producer scheduling the actor only
 //! after linking, so the message is never stranded.
 
-#[cfg(loom)]
+#[cfg(katalyst_loom)]
 use loom::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-#[cfg(not(loom))]
+#[cfg(not(katalyst_loom))]
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use std::ptr;
@@ -184,7 +184,7 @@ impl<T> Drop for MpscQueue<T> {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, katalyst_loom))]
 mod loom_tests {
     use super::*;
     use loom::sync::Arc;
@@ -243,7 +243,7 @@ mod loom_tests {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(katalyst_loom)))]
 mod tests {
     use super::*;
     use std::sync::Arc;
