@@ -222,12 +222,29 @@ impl WorkerHandle {
     ///
     /// See [`WorkerHandle`] for an example.
     pub fn run_slice(&mut self, max_turns: usize) -> Slice {
+        self.run_slice_for(max_turns, Duration::MAX)
+    }
+
+    /// Like [`WorkerHandle::run_slice`], also returning `Busy` once `max_time` has passed
+    /// (checked between turns): how a browser worker keeps its event loop responsive.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config { workers: 1, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let mut w = sys.worker(0).unwrap();
+    /// assert_eq!(w.run_slice_for(1000, std::time::Duration::from_millis(4)), Slice::Idle);
+    /// ```
+    pub fn run_slice_for(&mut self, max_turns: usize, max_time: Duration) -> Slice {
         let now = self.sys.now_ns();
+        let until = now.saturating_add(u64::try_from(max_time.as_nanos()).unwrap_or(u64::MAX));
         self.sys.fire_timers(now, Some(&self.local));
         self.sys.maybe_watchdog(now);
-        for _ in 0..max_turns.max(1) {
+        for turn in 0..max_turns.max(1) {
             if self.sys.is_halted() {
                 return Slice::Idle;
+            }
+            if turn > 0 && until != u64::MAX && self.sys.now_ns() >= until {
+                return Slice::Busy;
             }
             match self.find() {
                 Some((slot, stolen)) => {

@@ -145,7 +145,17 @@ impl Timers {
     /// Takes every timer (at shutdown).
     pub fn take_all(&self) -> Vec<TimerAction> {
         let mut out = Vec::new();
-        if let Ok(mut heap) = self.heap.lock() {
+        // Spin rather than wait (this may run on a browser main thread); a worker holds the
+        // heap only briefly, and one that died holding it must not hang the caller.
+        let mut heap = None;
+        for _ in 0..1_000_000 {
+            if let Ok(h) = self.heap.try_lock() {
+                heap = Some(h);
+                break;
+            }
+            std::hint::spin_loop();
+        }
+        if let Some(mut heap) = heap {
             while let Some(e) = self.inbox.pop() {
                 heap.push(e);
             }
