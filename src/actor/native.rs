@@ -159,10 +159,30 @@ impl Drop for NativeExecutor {
     }
 }
 
+/// How long an idle worker looks for work before it parks.
+const SPIN: Duration = Duration::from_micros(50);
+
+/// Spins (yielding the CPU between checks) until work shows up or `SPIN` passes.
+fn spin_for_work(w: &WorkerHandle) -> bool {
+    let start = Instant::now();
+    loop {
+        for _ in 0..32 {
+            if w.has_work() {
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        if start.elapsed() >= SPIN || w.is_halted() {
+            return false;
+        }
+        thread::yield_now();
+    }
+}
+
 fn worker_loop(mut w: WorkerHandle, parkers: &Parkers) {
     let index = w.index();
     while !w.is_halted() {
-        if w.run_slice(256) == Slice::Busy {
+        if w.run_slice(256) == Slice::Busy || spin_for_work(&w) {
             continue;
         }
         match w.begin_park() {
@@ -195,10 +215,17 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
     let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut cx = TaskContext::from_waker(&waker);
     let mut f = std::pin::pin!(f);
+    // Re-poll for a short while before parking: replies often come back within microseconds,
+    // sooner than a park/unpark round trip.
+    let start = Instant::now();
     loop {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
         }
-        thread::park();
+        if start.elapsed() < SPIN {
+            thread::yield_now();
+        } else {
+            thread::park();
+        }
     }
 }

@@ -290,6 +290,28 @@ impl WorkerHandle {
         None
     }
 
+    /// Whether a runnable actor or a due timer is waiting (cheap: a few atomic loads). Executors
+    /// spin on this briefly before parking, so a steady stream of messages does not pay a
+    /// sleep and a wake-up per message.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config::default(), std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let w = sys.worker(0).unwrap();
+    /// assert!(!w.has_work());
+    /// sys.spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// assert!(w.has_work());
+    /// ```
+    pub fn has_work(&self) -> bool {
+        !self.local.is_empty()
+            || self.sys.sched.has_work()
+            || self
+                .sys
+                .timers
+                .next_deadline()
+                .is_some_and(|t| t <= self.sys.now_ns())
+    }
+
     /// Announces that this worker is about to sleep and re-checks for work (so a wake-up between
     /// the check and the sleep is never lost).
     ///
