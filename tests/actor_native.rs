@@ -931,3 +931,30 @@ fn calls_racing_with_stops_and_slot_reuse_always_complete() {
     println!("ok, actor_exited, noproc: {total:?}");
     assert!(total[0] > 0, "some calls succeeded: {total:?}");
 }
+
+#[test]
+fn halting_releases_senders_waiting_for_room() {
+    let ex = executor(1);
+    let sys = ex.system().clone();
+    let gate = new_gate();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let a = sys
+        .spawn(
+            gated(gate.clone(), seen.clone()),
+            SpawnOptions {
+                mailbox_capacity: Some(1),
+                ..Default::default()
+            },
+        )
+        .expect("spawn");
+    sys.cast(a, Message::Int(-1)).expect("cast");
+    assert!(eventually(|| seen.load(Ordering::SeqCst) == 1));
+    sys.cast(a, Message::Int(1)).expect("fills the mailbox");
+    let s2 = sys.clone();
+    let waiter = thread::spawn(move || block_on(s2.cast_wait(a, Message::Int(2))));
+    thread::sleep(Duration::from_millis(20));
+    sys.halt();
+    let r = waiter.join().expect("waiter");
+    assert_eq!(r.map_err(|e| e.code()), Err("shutdown"));
+    open(&gate);
+}

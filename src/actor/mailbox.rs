@@ -82,6 +82,11 @@ impl Mailbox {
     /// Called by the consumer after each pop.
     pub fn popped(&self) {
         self.len.fetch_sub(1, Ordering::SeqCst);
+        self.wake_waiters();
+    }
+
+    /// Wakes every sender waiting for room (they retry; a dead actor answers them `noproc`).
+    pub fn wake_waiters(&self) {
         if self.waiting.load(Ordering::SeqCst) > 0 {
             if let Some(mut waiters) = self.space_waiters.consumer() {
                 while let Some(w) = waiters.pop() {

@@ -139,10 +139,12 @@ impl NativeExecutor {
         if self.threads.is_empty() {
             return;
         }
-        self.system.stop_all(ExitReason::Shutdown);
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while self.system.live() > 0 && Instant::now() < deadline {
-            thread::sleep(Duration::from_millis(1));
+        if !self.system.is_halted() {
+            self.system.stop_all(ExitReason::Shutdown);
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while self.system.live() > 0 && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(1));
+            }
         }
         self.system.halt();
         self.monitor_stop.store(true, Ordering::Release);

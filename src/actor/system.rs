@@ -926,6 +926,10 @@ impl System {
         for action in s.timers.take_all() {
             s.fire(action, None, Some(ActorError::Shutdown));
         }
+        // Senders waiting for room retry and get `shutdown`.
+        for (_, cell) in s.cells.iter() {
+            cell.mailbox.wake_waiters();
+        }
         s.sched.wake_all();
     }
 
