@@ -62,8 +62,8 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
                 me,
                 local,
                 &mut consumer,
-                &mut handled,
-                &mut more,
+                (&mut handled, &mut more),
+                start,
             );
             match exit {
                 Some((reason, in_flight)) => {
@@ -77,7 +77,6 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     drop(consumer);
 
     let elapsed = sys.now_ns().saturating_sub(start);
-    cell.service_ns.fetch_add(elapsed, Ordering::Relaxed);
     w.current.store(0, Ordering::Release);
     w.busy_ns.fetch_add(elapsed, Ordering::Relaxed);
     w.turns.fetch_add(1, Ordering::Relaxed);
@@ -103,11 +102,12 @@ fn run_messages(
     me: ActorRef,
     local: &Worker<u32>,
     consumer: &mut Consumer<'_, Envelope>,
-    handled: &mut u64,
-    more: &mut bool,
+    (handled, more): (&mut u64, &mut bool),
+    start: u64,
 ) -> Exit {
     let budget = sys.config.message_budget as u64;
     let generation = me.id().generation;
+    let mut last = start;
     loop {
         if let Some(reason) = cell.take_exit(generation) {
             return Some((reason, None));
@@ -117,6 +117,7 @@ fn run_messages(
             let (r, stop, _) = invoke(sys, local, me, None, None, core, |b, ctx| {
                 b.init(ctx).map(|_| Message::Empty)
             });
+            last = sys.now_ns();
             match (r, stop) {
                 (Err(reason), _) | (Ok(_), Some(reason)) => return Some((reason, None)),
                 _ => continue,
@@ -155,6 +156,11 @@ fn run_messages(
                 })
             }
         };
+        // Counted before the reply goes out, so a caller that reads stats sees its call.
+        let now = sys.now_ns();
+        cell.service_ns
+            .fetch_add(now.saturating_sub(last), Ordering::Relaxed);
+        last = now;
         *handled += 1;
         cell.processed.fetch_add(1, Ordering::Relaxed);
         match r {
