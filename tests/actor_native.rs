@@ -974,3 +974,67 @@ fn halting_releases_senders_waiting_for_room() {
     assert_eq!(r.map_err(|e| e.code()), Err("shutdown"));
     open(&gate);
 }
+
+#[test]
+fn casts_from_actors_keep_per_sender_order() {
+    struct Sender {
+        index: i64,
+        to: Vec<ActorRef>,
+    }
+    impl Behaviour for Sender {
+        fn init(&mut self, ctx: &mut Context<'_>) -> Result<(), ExitReason> {
+            for seq in 0..1000i64 {
+                for r in &self.to {
+                    ctx.cast(*r, Message::Int((self.index << 32) | seq))
+                        .map_err(|e| ExitReason::error(e.to_string()))?;
+                }
+            }
+            Ok(())
+        }
+        fn handle(&mut self, m: Message, _: &mut Context<'_>) -> Result<Message, ExitReason> {
+            Ok(m)
+        }
+    }
+    let ex = executor(2);
+    let sys = ex.system();
+    let senders = 8usize;
+    let receivers: Vec<ActorRef> = (0..4)
+        .map(|_| {
+            sys.spawn(
+                Checker {
+                    next: vec![0; senders],
+                    received: 0,
+                    violations: 0,
+                },
+                SpawnOptions {
+                    mailbox_capacity: Some(senders * 1000 + 10),
+                    ..Default::default()
+                },
+            )
+            .expect("spawn")
+        })
+        .collect();
+    for index in 0..senders {
+        sys.spawn(
+            Sender {
+                index: index as i64,
+                to: receivers.clone(),
+            },
+            SpawnOptions::default(),
+        )
+        .expect("spawn");
+    }
+    for r in &receivers {
+        assert!(eventually(|| {
+            let rep = sys
+                .call(*r, Message::Empty, LONG)
+                .expect("call")
+                .wait()
+                .expect("reply");
+            let (received, violations, _) = rep.downcast::<(i64, i64, Vec<i64>)>().expect("report");
+            assert_eq!(violations, 0, "receiver {r}: out of order");
+            received == senders as i64 * 1000
+        }));
+    }
+    assert_eq!(sys.stats().failed, 0);
+}
