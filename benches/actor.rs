@@ -191,7 +191,65 @@ mod native {
         g.finish();
     }
 
-    criterion_group!(benches, cast_throughput, call_round_trip, spawn_stop);
+    /// Rust actors casting to Rust actors, all inside the runtime (the shape of the browser
+    /// bar: 2 workers, 16-byte messages). 16 producers, each to its own sink.
+    fn actor_to_actor(c: &mut Criterion) {
+        const PAIRS: usize = 16;
+        const PER: usize = BATCH / PAIRS;
+        let mut g = c.benchmark_group(format!("actor_cast_16B_actor_to_actor_{WORKERS}_workers"));
+        g.throughput(Throughput::Elements((PAIRS * PER) as u64));
+        let ex = katalyst();
+        let sys = ex.system().clone();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let producers: Vec<k::ActorRef> = (0..PAIRS)
+            .map(|_| {
+                let done = std::sync::Mutex::new(done_tx.clone());
+                let mut seen = 0usize;
+                let sink = sys
+                    .spawn(
+                        k::from_fn(move |m, _| {
+                            seen += m.as_bytes().map_or(0, |b| b.len() / 16);
+                            if seen % PER == 0 {
+                                let _ = done.lock().map(|d| d.send(()));
+                            }
+                            Ok(k::Message::Empty)
+                        }),
+                        k::SpawnOptions::default(),
+                    )
+                    .expect("spawn");
+                sys.spawn(
+                    k::from_fn(move |_m, ctx| {
+                        for _ in 0..PER {
+                            ctx.cast(sink, k::Message::Bytes(vec![7u8; 16]))
+                                .map_err(|e| k::ExitReason::error(e.to_string()))?;
+                        }
+                        Ok(k::Message::Empty)
+                    }),
+                    k::SpawnOptions::default(),
+                )
+                .expect("spawn")
+            })
+            .collect();
+        g.bench_function(BenchmarkId::new("katalyst", PAIRS * PER), |b| {
+            b.iter(|| {
+                for p in &producers {
+                    sys.cast(*p, k::Message::Empty).expect("cast");
+                }
+                for _ in 0..PAIRS {
+                    done_rx.recv().expect("done");
+                }
+            })
+        });
+        g.finish();
+    }
+
+    criterion_group!(
+        benches,
+        cast_throughput,
+        actor_to_actor,
+        call_round_trip,
+        spawn_stop
+    );
 }
 
 #[cfg(not(target_arch = "wasm32"))]
