@@ -305,3 +305,54 @@ fn timeouts_of_finished_calls_are_swept() {
         "{pending} timers kept for 10 000 finished calls"
     );
 }
+
+#[test]
+fn the_watchdog_reports_a_long_turn_then_a_hung_worker() {
+    let clock = Arc::new(ManualClock(AtomicU64::new(0)));
+    let sys = System::new(
+        Config {
+            workers: 1,
+            watchdog_limit: Some(Duration::from_millis(100)),
+            watchdog_hung_after: Some(Duration::from_millis(1000)),
+            ..Config::default()
+        },
+        clock.clone(),
+    )
+    .expect("system");
+    let mut w = sys.worker(0).expect("worker");
+    // The handler stands for a long computation: it moves the clock on and lets the watchdog
+    // (which normally runs on another thread) look while it is still running.
+    let (s2, c2) = (sys.clone(), clock.clone());
+    let a = sys
+        .spawn(
+            from_fn(move |m, _| {
+                for ms in [50u64, 150, 900, 1200, 1300] {
+                    c2.set_ms(ms);
+                    s2.watchdog_scan();
+                }
+                Ok(m)
+            }),
+            SpawnOptions::default(),
+        )
+        .expect("spawn");
+    sys.cast(a, Message::Empty).expect("cast");
+    run_until_idle(&mut w);
+    let events = sys.take_events();
+    let long: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e, SystemEvent::LongHandler { actor, .. } if *actor == a))
+        .collect();
+    let hung: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e, SystemEvent::WorkerHung { actor, worker: 0, .. } if *actor == a))
+        .collect();
+    assert_eq!((long.len(), hung.len()), (1, 1), "{events:?}");
+    assert!(
+        matches!(long[0], SystemEvent::LongHandler { running_for, .. } if *running_for == Duration::from_millis(150))
+    );
+    assert!(
+        matches!(hung[0], SystemEvent::WorkerHung { running_for, .. } if *running_for == Duration::from_millis(1200))
+    );
+    assert!(sys.is_alive(a), "only reported: watchdog_stop is off");
+    assert_eq!(sys.stats().watchdog_reports, 1);
+}

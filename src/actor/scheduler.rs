@@ -1,7 +1,7 @@
 //! Run queues, work stealing and the park/wake protocol. Executors drive this through
 //! [`WorkerHandle`]: run a bounded slice, and when idle park on the worker's wake word.
 
-use std::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -34,7 +34,8 @@ pub(crate) struct WorkerSlot {
     /// The actor running now: `generation << 32 | slot`, 0 if none.
     pub current: AtomicU64,
     pub since: AtomicU64,
-    pub reported: AtomicBool,
+    /// What the watchdog reported about the current turn: 0 nothing, 1 long, 2 hung.
+    pub reported: AtomicU8,
     pub busy_ns: AtomicU64,
     pub turns: AtomicU64,
     pub messages: AtomicU64,
@@ -62,7 +63,7 @@ impl Scheduler {
                     word: AtomicU32::new(AWAKE),
                     current: AtomicU64::new(0),
                     since: AtomicU64::new(0),
-                    reported: AtomicBool::new(false),
+                    reported: AtomicU8::new(0),
                     busy_ns: AtomicU64::new(0),
                     turns: AtomicU64::new(0),
                     messages: AtomicU64::new(0),

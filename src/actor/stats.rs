@@ -105,6 +105,16 @@ pub enum SystemEvent {
         /// Why.
         reason: ExitReason,
     },
+    /// A turn has run past `watchdog_hung_after`: its worker counts as hung (see
+    /// `Config::watchdog_hung_after` for what an executor may then do).
+    WorkerHung {
+        /// Which actor.
+        actor: ActorRef,
+        /// On which worker.
+        worker: usize,
+        /// For how long so far.
+        running_for: Duration,
+    },
     /// A handler has been running longer than the watchdog limit.
     LongHandler {
         /// Which actor.

@@ -51,6 +51,12 @@ pub struct Config {
     /// Whether an actor whose turn overran the watchdog limit is stopped (with an `error`
     /// reason) once its handler returns; otherwise it is only reported.
     pub watchdog_stop: bool,
+    /// A turn running longer than this makes the worker count as hung: reported once as
+    /// [`SystemEvent::WorkerHung`] (needs `watchdog_limit`). An executor that can terminate a
+    /// worker (the browser's) may do so then, as a last resort, and must halt the system: a
+    /// worker killed mid-allocation leaves the shared heap untrusted. The native executor only
+    /// reports. `None` (default): never.
+    pub watchdog_hung_after: Option<Duration>,
     /// Capture a backtrace when a handler panics (costly, on the failure path only).
     pub capture_backtraces: bool,
     /// This runtime instance's number in actor ids.
@@ -67,6 +73,7 @@ impl Default for Config {
             max_actors: 1 << 22,
             watchdog_limit: Some(Duration::from_secs(1)),
             watchdog_stop: false,
+            watchdog_hung_after: None,
             capture_backtraces: true,
             node: 0,
         }
@@ -474,8 +481,13 @@ impl Shared {
                 continue;
             }
             let since = w.since.load(Ordering::Acquire);
-            if now.saturating_sub(since) > limit && !w.reported.swap(true, Ordering::AcqRel) {
-                let (slot, generation) = unpack(current);
+            let ran = now.saturating_sub(since);
+            let (slot, generation) = unpack(current);
+            if ran > limit
+                && w.reported
+                    .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            {
                 if let Some(cell) = self.cell(slot) {
                     cell.overrun.store(true, Ordering::Release);
                     cell.errors.fetch_add(1, Ordering::Relaxed);
@@ -484,8 +496,21 @@ impl Shared {
                 self.events.force_push(SystemEvent::LongHandler {
                     actor: self.actor_ref(slot, generation),
                     worker: i,
-                    running_for: Duration::from_nanos(now.saturating_sub(since)),
+                    running_for: Duration::from_nanos(ran),
                 });
+            }
+            if let Some(hung) = self.config.watchdog_hung_after {
+                if ran > nanos(hung)
+                    && w.reported
+                        .compare_exchange(1, 2, Ordering::AcqRel, Ordering::Acquire)
+                        .is_ok()
+                {
+                    self.events.force_push(SystemEvent::WorkerHung {
+                        actor: self.actor_ref(slot, generation),
+                        worker: i,
+                        running_for: Duration::from_nanos(ran),
+                    });
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     let w = &sys.sched.workers[worker];
     let start = sys.now_ns();
     w.since.store(start, Ordering::Release);
-    w.reported.store(false, Ordering::Release);
+    w.reported.store(0, Ordering::Release);
     w.current.store(pack(slot, generation), Ordering::Release);
 
     let mut handled = 0u64;
