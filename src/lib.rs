@@ -9,6 +9,7 @@
 //! assert_eq!(c, vec![11.0]);
 //! ```
 
+pub mod actor;
 pub mod compute;
 pub mod crypto;
 pub mod error;

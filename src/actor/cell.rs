@@ -1,0 +1,166 @@
+//! One slot of the actor table, reused across incarnations, and its scheduling state machine.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::call::CallShared;
+use super::mailbox::Mailbox;
+use super::mpsc::MpscQueue;
+use super::{Behaviour, ExitReason, RequestId};
+
+// Run states. An actor is in at most one run queue and run by at most one worker:
+// IDLE -> SCHEDULED (a sender enqueued it) -> RUNNING (a worker took it) -> IDLE or SCHEDULED.
+// A send during RUNNING marks NOTIFIED so the worker re-enqueues it instead of idling.
+const IDLE: u8 = 0;
+const SCHEDULED: u8 = 1;
+const RUNNING: u8 = 2;
+const NOTIFIED: u8 = 3;
+
+/// The actor's private state, owned by whichever worker runs it (moved out of the cell for the
+/// duration of a turn, so no lock is held while a handler runs).
+pub(crate) struct ActorCore {
+    pub behaviour: Box<dyn Behaviour>,
+    pub needs_init: bool,
+    /// Calls this actor made that still await a result.
+    pub pending: HashMap<RequestId, Arc<CallShared>>,
+}
+
+pub(crate) struct Cell {
+    /// Odd while an actor lives here; bumped at spawn and at exit.
+    pub generation: AtomicU32,
+    run: AtomicU8,
+    pub mailbox: Mailbox,
+    /// Exit requests from `stop`, tagged with the incarnation they target.
+    pub exits: MpscQueue<(u32, ExitReason)>,
+    core: Mutex<Option<Box<ActorCore>>>,
+    pub processed: AtomicU64,
+    pub errors: AtomicU64,
+    pub service_ns: AtomicU64,
+    /// Set by the watchdog while the current turn overruns its limit.
+    pub overrun: AtomicBool,
+    pub named: AtomicBool,
+}
+
+impl Cell {
+    pub fn new() -> Self {
+        Cell {
+            generation: AtomicU32::new(0),
+            run: AtomicU8::new(IDLE),
+            mailbox: Mailbox::new(),
+            exits: MpscQueue::new(),
+            core: Mutex::new(None),
+            processed: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            service_ns: AtomicU64::new(0),
+            overrun: AtomicBool::new(false),
+            named: AtomicBool::new(false),
+        }
+    }
+
+    pub fn is_alive_gen(&self, generation: u32) -> bool {
+        generation & 1 == 1 && self.generation.load(Ordering::Acquire) == generation
+    }
+
+    /// After a push: true if the caller must put the actor on a run queue.
+    pub fn notify(&self) -> bool {
+        let mut s = self.run.load(Ordering::Acquire);
+        loop {
+            let (to, enqueue) = match s {
+                IDLE => (SCHEDULED, true),
+                RUNNING => (NOTIFIED, false),
+                _ => return false,
+            };
+            match self
+                .run
+                .compare_exchange(s, to, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => return enqueue,
+                Err(now) => s = now,
+            }
+        }
+    }
+
+    /// A worker takes the actor off a run queue.
+    pub fn begin(&self) -> bool {
+        self.run
+            .compare_exchange(SCHEDULED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Spawn takes exclusive ownership of an idle slot.
+    pub fn claim(&self) -> bool {
+        self.run
+            .compare_exchange(IDLE, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// Ends a turn (or a claim). `more`: there may be more to do now. True if the caller must
+    /// enqueue the actor again.
+    pub fn end(&self, more: bool) -> bool {
+        if more {
+            self.run.store(SCHEDULED, Ordering::Release);
+            return true;
+        }
+        match self
+            .run
+            .compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => false,
+            Err(_) => {
+                // NOTIFIED: a message arrived while we ran.
+                self.run.store(SCHEDULED, Ordering::Release);
+                true
+            }
+        }
+    }
+
+    fn core_lock(&self) -> MutexGuard<'_, Option<Box<ActorCore>>> {
+        // Only the run owner touches the core, and never panics while holding it.
+        self.core.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn take_core(&self) -> Option<Box<ActorCore>> {
+        self.core_lock().take()
+    }
+
+    pub fn put_core(&self, core: Box<ActorCore>) {
+        *self.core_lock() = Some(core);
+    }
+
+    /// The first exit request aimed at `generation`, discarding stale ones.
+    pub fn take_exit(&self, generation: u32) -> Option<ExitReason> {
+        let mut exits = self.exits.consumer()?;
+        while let Some((g, reason)) = exits.pop() {
+            if g == generation {
+                return Some(reason);
+            }
+        }
+        None
+    }
+
+    pub fn clear_exits(&self) {
+        if let Some(mut exits) = self.exits.consumer() {
+            while exits.pop().is_some() {}
+        }
+    }
+
+    pub fn reset_stats(&self) {
+        self.processed.store(0, Ordering::Relaxed);
+        self.errors.store(0, Ordering::Relaxed);
+        self.service_ns.store(0, Ordering::Relaxed);
+        self.overrun.store(false, Ordering::Relaxed);
+        self.named.store(false, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cell_stays_small() {
+        // 100 000 idle actors must fit in 100 MB with their behaviours (issue bar).
+        let size = std::mem::size_of::<super::Cell>();
+        println!("Cell: {size} bytes");
+        assert!(size <= 256, "Cell grew to {size} bytes");
+    }
+}

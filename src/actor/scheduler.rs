@@ -1,0 +1,386 @@
+//! Run queues, work stealing and the park/wake protocol. Executors drive this through
+//! [`WorkerHandle`]: run a bounded slice, and when idle park on the worker's wake word.
+
+use std::sync::atomic::{fence, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+
+use super::system::Shared;
+use super::turn;
+
+/// The worker is running (or about to).
+pub const AWAKE: u32 = 0;
+/// The worker is parked, waiting on its wake word.
+pub const SLEEPING: u32 = 1;
+
+/// How an executor wakes a parked worker (native: a condvar; browser: `Atomics.notify` on the
+/// worker's wake word, which the worker awaits with `Atomics.waitAsync`).
+///
+/// ```
+/// struct Nobody;
+/// impl katalyst::actor::Unpark for Nobody {
+///     fn unpark(&self, _worker: usize) {}
+/// }
+/// ```
+pub trait Unpark: Send + Sync + 'static {
+    /// Wakes worker `worker`, whose wake word was just set to [`AWAKE`].
+    fn unpark(&self, worker: usize);
+}
+
+pub(crate) struct WorkerSlot {
+    pub word: AtomicU32,
+    /// The actor running now: `generation << 32 | slot`, 0 if none.
+    pub current: AtomicU64,
+    pub since: AtomicU64,
+    /// What the watchdog reported about the current turn: 0 nothing, 1 long, 2 hung.
+    pub reported: AtomicU8,
+    pub busy_ns: AtomicU64,
+    pub turns: AtomicU64,
+    pub messages: AtomicU64,
+    pub steals: AtomicU64,
+}
+
+pub(crate) struct Scheduler {
+    pub injector: Injector<u32>,
+    pub stealers: Vec<Stealer<u32>>,
+    locals: Mutex<Vec<Option<Worker<u32>>>>,
+    pub workers: Vec<WorkerSlot>,
+    sleepers: AtomicUsize,
+    unpark: OnceLock<Arc<dyn Unpark>>,
+}
+
+impl Scheduler {
+    pub fn new(n: usize) -> Self {
+        let locals: Vec<Worker<u32>> = (0..n).map(|_| Worker::new_fifo()).collect();
+        Scheduler {
+            injector: Injector::new(),
+            stealers: locals.iter().map(|w| w.stealer()).collect(),
+            locals: Mutex::new(locals.into_iter().map(Some).collect()),
+            workers: (0..n)
+                .map(|_| WorkerSlot {
+                    word: AtomicU32::new(AWAKE),
+                    current: AtomicU64::new(0),
+                    since: AtomicU64::new(0),
+                    reported: AtomicU8::new(0),
+                    busy_ns: AtomicU64::new(0),
+                    turns: AtomicU64::new(0),
+                    messages: AtomicU64::new(0),
+                    steals: AtomicU64::new(0),
+                })
+                .collect(),
+            sleepers: AtomicUsize::new(0),
+            unpark: OnceLock::new(),
+        }
+    }
+
+    pub fn set_unpark(&self, u: Arc<dyn Unpark>) -> bool {
+        self.unpark.set(u).is_ok()
+    }
+
+    pub fn take_local(&self, i: usize) -> Option<Worker<u32>> {
+        self.locals
+            .lock()
+            .ok()
+            .and_then(|mut l| l.get_mut(i).and_then(Option::take))
+    }
+
+    pub fn push(&self, slot: u32, local: Option<&Worker<u32>>) {
+        match local {
+            Some(l) => l.push(slot),
+            None => self.injector.push(slot),
+        }
+        self.wake_one();
+    }
+
+    pub fn has_work(&self) -> bool {
+        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+    }
+
+    /// Wakes one parked worker, if any is parked.
+    pub fn wake_one(&self) {
+        // Pairs with the fence in `begin_park`: either we see the sleeper, or it sees our work.
+        fence(Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        for (i, w) in self.workers.iter().enumerate() {
+            if w.word
+                .compare_exchange(SLEEPING, AWAKE, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                self.sleepers.fetch_sub(1, Ordering::SeqCst);
+                if let Some(u) = self.unpark.get() {
+                    u.unpark(i);
+                }
+                return;
+            }
+        }
+    }
+
+    pub fn wake_all(&self) {
+        for (i, w) in self.workers.iter().enumerate() {
+            if w.word.swap(AWAKE, Ordering::SeqCst) == SLEEPING {
+                self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            }
+            if let Some(u) = self.unpark.get() {
+                u.unpark(i);
+            }
+        }
+    }
+}
+
+/// What a slice ended with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slice {
+    /// It ran its full budget; there may be more work: run another slice soon (in a browser
+    /// worker, after yielding to the event loop).
+    Busy,
+    /// No runnable actor was found: park (see [`WorkerHandle::begin_park`]).
+    Idle,
+}
+
+/// Whether a worker should really sleep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Park {
+    /// Work arrived (or the system halted) while preparing to sleep: run again.
+    Retry,
+    /// Sleep until the wake word is no longer [`SLEEPING`] or `timeout` (the next timer) passes,
+    /// then call [`WorkerHandle::end_park`].
+    Sleep {
+        /// Until the next timer is due; `None`: no timer pending.
+        timeout: Option<Duration>,
+    },
+}
+
+/// One worker's handle on the scheduler; owned by the thread that runs it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use katalyst::actor::*;
+/// // A hand-driven single worker, as a browser worker would drive it slice by slice.
+/// let sys = System::new(Config { workers: 1, ..Config::default() }, Arc::new(InstantClock::new())).unwrap();
+/// let mut w = sys.worker(0).unwrap();
+/// let a = sys.spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+/// let call = sys.call(a, Message::Int(3), std::time::Duration::from_secs(5)).unwrap();
+/// while w.run_slice(64) == Slice::Busy {}
+/// assert_eq!(call.try_take().unwrap().unwrap().as_int(), Some(3));
+/// ```
+pub struct WorkerHandle {
+    pub(crate) sys: Arc<Shared>,
+    pub(crate) index: usize,
+    pub(crate) local: Worker<u32>,
+    tick: u64,
+}
+
+impl WorkerHandle {
+    pub(crate) fn new(sys: Arc<Shared>, index: usize, local: Worker<u32>) -> Self {
+        WorkerHandle {
+            sys,
+            index,
+            local,
+            tick: 0,
+        }
+    }
+
+    /// This worker's index.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config::default(), std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// assert_eq!(sys.worker(0).unwrap().index(), 0);
+    /// ```
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Whether the system halted (the executor should stop this worker).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config::default(), std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// assert!(!sys.worker(0).unwrap().is_halted());
+    /// ```
+    pub fn is_halted(&self) -> bool {
+        self.sys.is_halted()
+    }
+
+    /// The word this worker parks on (its address is what a browser worker passes to
+    /// `Atomics.waitAsync`).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config::default(), std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let w = sys.worker(0).unwrap();
+    /// assert_eq!(w.wake_word().load(std::sync::atomic::Ordering::SeqCst), AWAKE);
+    /// ```
+    pub fn wake_word(&self) -> &AtomicU32 {
+        &self.sys.sched.workers[self.index].word
+    }
+
+    /// Fires due timers, then runs up to `max_turns` actor turns (each up to the message budget).
+    ///
+    /// See [`WorkerHandle`] for an example.
+    pub fn run_slice(&mut self, max_turns: usize) -> Slice {
+        self.run_slice_for(max_turns, Duration::MAX)
+    }
+
+    /// Like [`WorkerHandle::run_slice`], also returning `Busy` once `max_time` has passed
+    /// (checked between turns): how a browser worker keeps its event loop responsive.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config { workers: 1, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let mut w = sys.worker(0).unwrap();
+    /// assert_eq!(w.run_slice_for(1000, std::time::Duration::from_millis(4)), Slice::Idle);
+    /// ```
+    pub fn run_slice_for(&mut self, max_turns: usize, max_time: Duration) -> Slice {
+        let now = self.sys.now_ns();
+        let until = now.saturating_add(u64::try_from(max_time.as_nanos()).unwrap_or(u64::MAX));
+        self.sys.fire_timers(now, Some(&self.local));
+        self.sys.maybe_watchdog(now);
+        for turn in 0..max_turns.max(1) {
+            if self.sys.is_halted() {
+                return Slice::Idle;
+            }
+            if turn > 0 && until != u64::MAX && self.sys.now_ns() >= until {
+                return Slice::Busy;
+            }
+            match self.find() {
+                Some((slot, stolen)) => {
+                    if stolen {
+                        self.sys.sched.workers[self.index]
+                            .steals
+                            .fetch_add(1, Ordering::Relaxed);
+                    }
+                    turn::run(&self.sys, &self.local, self.index, slot);
+                }
+                None => return Slice::Idle,
+            }
+        }
+        Slice::Busy
+    }
+
+    fn find(&mut self) -> Option<(u32, bool)> {
+        let sched = &self.sys.sched;
+        self.tick = self.tick.wrapping_add(1);
+        // Now and then look at the shared queue first so it cannot starve behind local work.
+        if self.tick % 61 == 0 {
+            if let Some(t) = steal(|| sched.injector.steal_batch_and_pop(&self.local)) {
+                return Some((t, false));
+            }
+        }
+        if let Some(t) = self.local.pop() {
+            return Some((t, false));
+        }
+        if let Some(t) = steal(|| sched.injector.steal_batch_and_pop(&self.local)) {
+            return Some((t, false));
+        }
+        let n = sched.stealers.len();
+        let start = (self.tick as usize) % n.max(1);
+        for k in 0..n {
+            let i = (start + k) % n;
+            if i == self.index {
+                continue;
+            }
+            if let Some(t) = steal(|| sched.stealers[i].steal_batch_and_pop(&self.local)) {
+                return Some((t, true));
+            }
+        }
+        None
+    }
+
+    /// Whether a runnable actor or a due timer is waiting (cheap: a few atomic loads). Executors
+    /// spin on this briefly before parking, so a steady stream of messages does not pay a
+    /// sleep and a wake-up per message.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config::default(), std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let w = sys.worker(0).unwrap();
+    /// assert!(!w.has_work());
+    /// sys.spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// assert!(w.has_work());
+    /// ```
+    pub fn has_work(&self) -> bool {
+        !self.local.is_empty()
+            || self.sys.sched.has_work()
+            || self
+                .sys
+                .timers
+                .next_deadline()
+                .is_some_and(|t| t <= self.sys.now_ns())
+    }
+
+    /// Announces that this worker is about to sleep and re-checks for work (so a wake-up between
+    /// the check and the sleep is never lost).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config::default(), std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let mut w = sys.worker(0).unwrap();
+    /// assert_eq!(w.begin_park(), Park::Sleep { timeout: None });
+    /// w.end_park();
+    /// ```
+    pub fn begin_park(&mut self) -> Park {
+        let sched = &self.sys.sched;
+        let word = &sched.workers[self.index].word;
+        word.store(SLEEPING, Ordering::SeqCst);
+        sched.sleepers.fetch_add(1, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        let now = self.sys.now_ns();
+        let next = self.sys.timers.next_deadline();
+        if self.sys.is_halted() || !self.local.is_empty() || sched.has_work() {
+            self.end_park();
+            return Park::Retry;
+        }
+        match next {
+            Some(t) if t <= now => {
+                self.end_park();
+                Park::Retry
+            }
+            Some(t) => Park::Sleep {
+                timeout: Some(Duration::from_nanos(t - now)),
+            },
+            None => Park::Sleep { timeout: None },
+        }
+    }
+
+    /// Marks this worker awake again after sleeping.
+    ///
+    /// See [`WorkerHandle::begin_park`].
+    pub fn end_park(&mut self) {
+        let sched = &self.sys.sched;
+        if sched.workers[self.index].word.swap(AWAKE, Ordering::SeqCst) == SLEEPING {
+            sched.sleepers.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        // Hand queued actors to the others rather than strand them.
+        while let Some(t) = self.local.pop() {
+            self.sys.sched.injector.push(t);
+        }
+    }
+}
+
+fn steal(mut f: impl FnMut() -> Steal<u32>) -> Option<u32> {
+    loop {
+        match f() {
+            Steal::Success(t) => return Some(t),
+            Steal::Empty => return None,
+            Steal::Retry => continue,
+        }
+    }
+}
+
+pub(crate) fn pack(slot: u32, generation: u32) -> u64 {
+    (u64::from(generation) << 32) | u64::from(slot)
+}
+
+pub(crate) fn unpack(v: u64) -> (u32, u32) {
+    (v as u32, (v >> 32) as u32)
+}
