@@ -62,6 +62,7 @@ export const fftBatch = forward('fftBatch');
 export const rfftBatch = forward('rfftBatch');
 export const fft2 = forward('fft2');
 export const kmeans = forward('kmeans');
+export const fftBackend = forward('fftBackend');
 export let PackedMatrix = placeholderClass('PackedMatrix');
 // ---- crypto ----
 export const sha256 = forward('sha256');
@@ -79,6 +80,8 @@ export const uuidv7 = forward('uuidv7');
 export const issueCsrfToken = forward('issueCsrfToken');
 export const checkCsrfToken = forward('checkCsrfToken');
 export const agentFingerprint = forward('agentFingerprint');
+export const importPublicKey = forward('importPublicKey');
+export const exportPublicKey = forward('exportPublicKey');
 export let Hasher = placeholderClass('Hasher');
 export let SigningKey = placeholderClass('SigningKey');
 // ---- CRDTs ----
@@ -93,9 +96,10 @@ export let LWWMap = placeholderClass('LWWMap');
 export let AgentState = placeholderClass('AgentState');
 
 const FUNCTIONS = {
-  sgemm, fft, rfft, irfft, fftBatch, rfftBatch, fft2, kmeans,
+  sgemm, fft, rfft, irfft, fftBatch, rfftBatch, fft2, kmeans, fftBackend,
   sha256, sha384, sha512, sha256Batch, hmac, hkdf, verify, verifyBatch, timingSafeEqual,
   randomBytes, randomUUID, uuidv7, issueCsrfToken, checkCsrfToken, agentFingerprint,
+  importPublicKey, exportPublicKey,
 };
 
 /** Points the exported classes at the running build (ES module bindings are live). */

@@ -13,7 +13,9 @@ opt_features=(--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-i
 
 bindgen() { # <wasm> <out dir>
   rm -rf "$2"
-  wasm-bindgen "$1" --target web --out-dir "$2" --out-name katalyst
+  # --weak-refs: objects handed to JS (keys, hashers, CRDTs) are freed, and secrets wiped, when
+  # collected, not only on an explicit free().
+  wasm-bindgen "$1" --target web --weak-refs --out-dir "$2" --out-name katalyst
 }
 
 build_st() {
