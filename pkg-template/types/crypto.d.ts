@@ -107,10 +107,10 @@ export interface Ed25519PrivateJwk extends Ed25519PublicJwk {
 }
 
 /**
- * An Ed25519 private key (RFC 8032). Its seed lives in wasm memory and is wiped by `free()`:
- * call it when done (without it the secret stays in wasm memory until the page goes away,
- * unless the package is built with wasm-bindgen's weak-ref finalizers). `toJSON()` (and so
- * `JSON.stringify`) gives only the public JWK.
+ * An Ed25519 private key (RFC 8032). Its seed lives in wasm memory and is wiped by `free()`,
+ * or when the key is garbage-collected (a FinalizationRegistry, at a time the engine chooses):
+ * call `free()` to wipe it at a known moment. `toJSON()` (and so `JSON.stringify`) gives only
+ * the public JWK.
  * @example
  * const key = SigningKey.generate();
  * const msg = new TextEncoder().encode('hello');

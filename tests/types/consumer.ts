@@ -1,0 +1,46 @@
+// A downstream TypeScript user of the package: must type-check under --strict against the
+// package's declarations (tests/e2e/types.test.mjs). Not run.
+import {
+  init, initSync, KatalystError, sgemm, fft, rfft, irfft, kmeans, PackedMatrix, sha256, Hasher,
+  hmac, SigningKey, verify, verifyBatch, timingSafeEqual, randomBytes, issueCsrfToken,
+  checkCsrfToken, type Katalyst, type InitOptions,
+} from 'katalyst';
+
+async function main(): Promise<void> {
+  const opts: InitOptions = { mode: 'auto', threads: 2 };
+  const k: Katalyst = await init(opts);
+  const mode: 'threads' | 'single' = k.mode;
+  const threads: number = k.threads;
+  const a = new Float32Array(4);
+  const c: Float32Array = sgemm(a, a, 2, 2, 2, { transA: true, alpha: 2 });
+  const c2: Float32Array = await k.async.sgemm(a, a, 2, 2, 2);
+  const spectrum: Float32Array = fft(new Float32Array(8), { inverse: false });
+  const back: Float32Array = irfft(rfft(new Float32Array(8)), 8);
+  const km = kmeans(new Float32Array(8), 4, 2, 2, { seed: 1 });
+  const labels: Uint32Array = km.labels;
+  const digest: Uint8Array = sha256(new Uint8Array(3));
+  const h = new Hasher('SHA-512');
+  h.update(digest);
+  const mac: Uint8Array = hmac('SHA-256', randomBytes(32), digest);
+  const key = SigningKey.generate();
+  const sig = key.sign(digest);
+  const ok: boolean = verify(key.publicKey(), digest, sig);
+  const oks: boolean[] = verifyBatch([key.publicKey()], [digest], [sig]);
+  const same: boolean = timingSafeEqual(mac, mac);
+  const token: string = issueCsrfToken(randomBytes(32), 'session', 60);
+  const valid: boolean = checkCsrfToken(randomBytes(32), 'session', token);
+  void [mode, threads, c, c2, spectrum, back, labels, h.digest(), ok, oks, same, valid, PackedMatrix];
+  try {
+    initSync({ module: new Uint8Array() });
+  } catch (e) {
+    if (e instanceof KatalystError) {
+      const code: string = e.code;
+      void code;
+    }
+  }
+  // @ts-expect-error: mode is a closed set
+  await init({ mode: 'fast' });
+  // @ts-expect-error: sgemm takes Float32Array, not number[]
+  sgemm([1, 2], a, 1, 2, 1);
+}
+void main;
