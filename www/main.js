@@ -1,7 +1,10 @@
 // The demo: loads Katalyst, shows which build runs, and runs each module against an
 // independent reference computed here in JavaScript. Results also land in
 // `window.katalystDemo` for the end-to-end tests.
-import { init, sha256, sgemm } from 'katalyst';
+import {
+  init, sha256, sgemm, fft, rfft, irfft, kmeans, hmac, SigningKey, verify, exportPublicKey,
+  issueCsrfToken, checkCsrfToken, randomBytes,
+} from 'katalyst';
 
 const $ = (id) => document.getElementById(id);
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -91,6 +94,100 @@ async function runGemm(k) {
   row('gemm', [label, `${ms.toFixed(1)} ms`], check('sgemmAsync', maxRelError(c2, want) < tol));
 }
 
+/** Direct O(n²) DFT in f64 of interleaved complex data. */
+function dftRef(x) {
+  const n = x.length / 2;
+  const out = new Float64Array(2 * n);
+  for (let f = 0; f < n; f++) {
+    let re = 0, im = 0;
+    for (let t = 0; t < n; t++) {
+      const a = (-2 * Math.PI * ((f * t) % n)) / n;
+      re += x[2 * t] * Math.cos(a) - x[2 * t + 1] * Math.sin(a);
+      im += x[2 * t] * Math.sin(a) + x[2 * t + 1] * Math.cos(a);
+    }
+    out[2 * f] = re;
+    out[2 * f + 1] = im;
+  }
+  return out;
+}
+
+async function runFft(k) {
+  const n = 1024;
+  const x = randomMatrix(2 * n, 3);
+  const want = dftRef(x);
+  let t0 = performance.now();
+  const got = fft(x);
+  let ms = performance.now() - t0;
+  row('fft', [`complex ${n} vs direct DFT`, `${ms.toFixed(2)} ms`], check('fft', maxRelError(got, want) < 1e-5));
+  const signal = randomMatrix(4096, 4);
+  const back = irfft(rfft(signal), signal.length);
+  row('fft', ['irfft(rfft(x)) ≈ x, 4096', ''], check('rfftRoundTrip', maxRelError(back, signal) < 1e-5));
+  t0 = performance.now();
+  const gotAsync = await k.async.fft(x);
+  ms = performance.now() - t0;
+  row('fft', [`complex ${n} in the compute worker`, `${ms.toFixed(2)} ms`], check('fftAsync', maxRelError(gotAsync, want) < 1e-5));
+}
+
+async function runKmeans(k) {
+  // Three well-separated blobs of 2-D points: the clustering must recover them exactly.
+  const centres = [[0, 0], [10, 0], [0, 10]];
+  const per = 300;
+  const data = new Float32Array(centres.length * per * 2);
+  const jitter = randomMatrix(data.length, 5);
+  centres.forEach(([cx, cy], c) => {
+    for (let i = 0; i < per; i++) {
+      const p = (c * per + i) * 2;
+      data[p] = cx + jitter[p];
+      data[p + 1] = cy + jitter[p + 1];
+    }
+  });
+  const n = centres.length * per;
+  const t0 = performance.now();
+  const r = await k.async.kmeans(data, n, 2, 3, { seed: 7, nInit: 2 });
+  const ms = performance.now() - t0;
+  let recovered = true;
+  for (let c = 0; c < centres.length; c++) {
+    const label = r.labels[c * per];
+    for (let i = 0; i < per; i++) recovered &&= r.labels[c * per + i] === label;
+  }
+  recovered &&= new Set(r.labels).size === 3;
+  // Inertia recomputed here in f64 from the returned centroids and labels.
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    const l = r.labels[i];
+    for (let j = 0; j < 2; j++) inertia += (data[2 * i + j] - r.centroids[2 * l + j]) ** 2;
+  }
+  const inertiaOk = Math.abs(inertia - r.inertia) <= 1e-4 * inertia;
+  row('kmeans', [`${n} points, k = 3, in the compute worker`, `${ms.toFixed(1)} ms, ${r.iterations} iterations`], check('kmeans', recovered && inertiaOk));
+}
+
+async function runSignatures() {
+  const msg = new TextEncoder().encode('katalyst demo');
+  const key = SigningKey.generate();
+  const sig = key.sign(msg);
+  const pk = key.publicKey();
+  row('sig', ['Ed25519 sign → verify', ''], check('ed25519', verify(pk, msg, sig) && !verify(pk, msg.slice(1), sig)));
+  try {
+    const wcKey = await crypto.subtle.importKey('spki', exportPublicKey(pk, 'spki'), { name: 'Ed25519' }, false, ['verify']);
+    const ok = await crypto.subtle.verify({ name: 'Ed25519' }, wcKey, sig, msg);
+    row('sig', ['Ed25519 signature verified by WebCrypto', ''], check('ed25519WebCrypto', ok));
+  } catch (e) {
+    row('sig', ['WebCrypto has no Ed25519 here', e.name], true);
+  }
+  key.free();
+
+  const secret = randomBytes(32);
+  const data = randomMatrix(1000, 6);
+  const bytes = new Uint8Array(data.buffer);
+  const wcHmac = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const want = new Uint8Array(await crypto.subtle.sign('HMAC', wcHmac, bytes));
+  row('sig', ['HMAC-SHA-256 vs WebCrypto', ''], check('hmac', hex(hmac('SHA-256', secret, bytes)) === hex(want)));
+
+  const token = issueCsrfToken(secret, 'session-1', 60);
+  const ok = checkCsrfToken(secret, 'session-1', token) && !checkCsrfToken(secret, 'session-2', token);
+  row('sig', ['CSRF token: accepted for its session, refused for another', token.slice(0, 12) + '…'], check('csrf', ok));
+}
+
 async function main() {
   $('coi').textContent = String(globalThis.crossOriginIsolated === true);
   const k = await init();
@@ -99,7 +196,10 @@ async function main() {
   $('threads').textContent = String(k.threads);
   $('version').textContent = k.version;
   await runSha();
+  await runSignatures();
   await runGemm(k);
+  await runFft(k);
+  await runKmeans(k);
   results.done = true;
 }
 
