@@ -67,8 +67,17 @@ export declare class PackedMatrix {
   free(): void;
 }
 
+/** Options of {@link rfft}, {@link rfftBatch} and {@link irfft}. */
+export interface FftOutOptions {
+  /**
+   * A `Float32Array` of exactly the result's length that receives the result and is returned
+   * (no new array is allocated — most of the cost of small transforms). Untouched on error.
+   */
+  out?: Float32Array;
+}
+
 /** Options of {@link fft}, {@link fftBatch} and {@link fft2}. */
-export interface FftOptions {
+export interface FftOptions extends FftOutOptions {
   /** Inverse transform, scaled by 1/n (NumPy's `ifft`). Default false. */
   inverse?: boolean;
 }
@@ -79,6 +88,7 @@ export interface FftOptions {
  * @example
  * fft(new Float32Array([1, 0, 0, 0, 0, 0, 0, 0])); // Float32Array [1, 0, 1, 0, 1, 0, 1, 0]
  * fft(spectrum, { inverse: true });
+ * const out = new Float32Array(2048); fft(signal1024, { out }); // reuses `out`
  */
 export declare function fft(data: Float32Array, opts?: FftOptions): Float32Array;
 
@@ -104,14 +114,14 @@ export declare function fft2(data: Float32Array, rows: number, cols: number, opt
  * @example
  * rfft(new Float32Array([1, 2, 3, 4])); // Float32Array [10, 0, -2, 2, -2, 0]
  */
-export declare function rfft(signal: Float32Array): Float32Array;
+export declare function rfft(signal: Float32Array, opts?: FftOutOptions): Float32Array;
 
 /**
  * Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) bins, interleaved.
  * @example
  * rfftBatch(new Float32Array([1, 1, 1, -1]), 2); // Float32Array [2, 0, 0, 0, 0, 0, 2, 0]
  */
-export declare function rfftBatch(signals: Float32Array, n: number): Float32Array;
+export declare function rfftBatch(signals: Float32Array, n: number, opts?: FftOutOptions): Float32Array;
 
 /**
  * Inverse of {@link rfft}: `n` real samples from `n/2 + 1` interleaved bins, scaled by 1/n.
@@ -119,7 +129,7 @@ export declare function rfftBatch(signals: Float32Array, n: number): Float32Arra
  * @example
  * irfft(new Float32Array([10, 0, -2, 2, -2, 0]), 4); // Float32Array [1, 2, 3, 4]
  */
-export declare function irfft(spectrum: Float32Array, n: number): Float32Array;
+export declare function irfft(spectrum: Float32Array, n: number, opts?: FftOutOptions): Float32Array;
 
 /**
  * The instruction set of the FFT planner: `'wasm_simd'` in both wasm builds.
