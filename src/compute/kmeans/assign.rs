@@ -97,16 +97,14 @@ fn assign_chunk(
     let mut counts = vec![0u32; k];
     let mut changed = 0;
     let points = &p.x[first * d..(first + labels.len()) * d];
-    for ((label, &new), x) in labels
-        .iter_mut()
-        .zip(arg.iter().flatten())
-        .zip(points.chunks_exact(d))
-    {
-        changed += usize::from(*label != new);
-        *label = new;
-        let l = new as usize;
-        counts[l] += 1;
-        add_row(&mut sums[l * d..(l + 1) * d], x);
+    for ((lab, xs), a) in labels.chunks_mut(NR).zip(points.chunks(NR * d)).zip(&arg) {
+        for ((label, &new), x) in lab.iter_mut().zip(a).zip(xs.chunks_exact(d)) {
+            changed += usize::from(*label != new);
+            *label = new;
+            let l = new as usize;
+            counts[l] += 1;
+            add_row(&mut sums[l * d..(l + 1) * d], x);
+        }
     }
     Partial {
         sums,
