@@ -439,6 +439,17 @@ fn kmeans_bad_input() {
             &num(3.),
             &num(2.),
             &num(1.),
+            &obj(&[("nInit", num(1001.))]),
+        ),
+        "RangeError",
+        &["opts.nInit", "1000", "1001"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
             &obj(&[("tol", num(-1.))]),
         ),
         "RangeError",

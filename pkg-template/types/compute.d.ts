@@ -141,13 +141,13 @@ export declare function fftBackend(): 'wasm_simd' | 'avx' | 'sse' | 'neon' | 'sc
 export interface KmeansOptions {
   /** `'kmeans++'` (greedy, default), `'random'`, or k×d initial centroids (then one run). */
   init?: 'kmeans++' | 'random' | Float32Array;
-  /** Most Lloyd iterations per run (integer ≥ 1, default 300). */
+  /** Most Lloyd iterations per run (integer 1 … 1 000 000, default 300). */
   maxIter?: number;
   /** Stop when the summed squared centroid shift ≤ tol × mean feature variance (default 1e-4). */
   tol?: number;
   /** Seed of the initialisation (integer ≥ 0, default 0); results are deterministic for a seed. */
   seed?: number;
-  /** Independent runs; the lowest inertia wins (integer ≥ 1, default 1). */
+  /** Independent runs; the lowest inertia wins (integer 1 … 1000, default 1). */
   nInit?: number;
 }
 
@@ -164,8 +164,11 @@ export interface KmeansResult {
 }
 
 /**
- * k-means of `n` points of dimension `d` (row-major `data`) into `k ≤ n` clusters. Throws
- * `RangeError` for mismatched lengths, zero dimensions, `k > n` and NaN/±Infinity in `data`.
+ * k-means of `n` points of dimension `d` (row-major `data`) into `k ≤ n` clusters; Lloyd
+ * iterations stop when labels no longer change, the centroid shift is within `tol`, or after
+ * `maxIter`. Throws `RangeError` (with `code`) for mismatched lengths, zero dimensions,
+ * `k > n` (`k_exceeds_n`), NaN/±Infinity in `data` or `init` (`not_finite`), options out of
+ * range, and data too large for memory (`too_large`); `TypeError` for wrong kinds.
  * @example
  * const { labels, centroids } = kmeans(points, 100_000, 16, 16, { seed: 42, nInit: 3 });
  * kmeans(new Float32Array([0, 0, 0.1, 0, 10, 10, 10.1, 10]), 4, 2, 2).labels; // Uint32Array [a, a, b, b]

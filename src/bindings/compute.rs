@@ -245,8 +245,14 @@ pub fn fft_backend() -> String {
     compute::fft_backend().to_string()
 }
 
-/// An optional integer option in `min ..= 2⁵³ − 1`.
-fn opt_uint(func: &str, obj: &Object, key: &str, min: f64, default: u64) -> Result<u64, JsValue> {
+/// An optional integer option in `min ..= max`.
+fn opt_uint(
+    func: &str,
+    obj: &Object,
+    key: &str,
+    (min, max): (f64, f64),
+    default: u64,
+) -> Result<u64, JsValue> {
     let v = args::field(obj, key);
     if v.is_undefined() {
         return Ok(default);
@@ -255,12 +261,11 @@ fn opt_uint(func: &str, obj: &Object, key: &str, min: f64, default: u64) -> Resu
     let x = v
         .as_f64()
         .ok_or_else(|| args::type_error(func, &name, "an integer", &v))?;
-    const MAX: f64 = 9_007_199_254_740_991.0;
-    if x.fract() != 0.0 || !(min..=MAX).contains(&x) {
+    if x.fract() != 0.0 || !(min..=max).contains(&x) {
         return Err(args::range_error(
             func,
             &name,
-            &format!("an integer from {min} to {MAX}"),
+            &format!("an integer from {min} to {max}"),
             &x.to_string(),
         ));
     }
@@ -315,9 +320,9 @@ pub fn kmeans(
                     .to_vec(),
             );
         }
-        o.max_iter = opt_uint(F, &obj, "maxIter", 1.0, 300)? as usize;
-        o.n_init = opt_uint(F, &obj, "nInit", 1.0, 1)? as usize;
-        o.seed = opt_uint(F, &obj, "seed", 0.0, 0)?;
+        o.max_iter = opt_uint(F, &obj, "maxIter", (1.0, 1e6), 300)? as usize;
+        o.n_init = opt_uint(F, &obj, "nInit", (1.0, 1000.0), 1)? as usize;
+        o.seed = opt_uint(F, &obj, "seed", (0.0, 9_007_199_254_740_991.0), 0)?;
         let tv = args::field(&obj, "tol");
         if !tv.is_undefined() {
             let t = tv
