@@ -3,8 +3,8 @@
 //! farthest points, `n_init` restarts keeping the lowest inertia. Deterministic for a seed
 //! (and independent of the thread count: partial sums are combined in a fixed order).
 //!
-//! Files: `rng` (SplitMix64), `data` (centring and packing), `init`, `assign` (fused
-//! distance + argmin + partial sums), `lloyd`.
+//! Files: `rng` (SplitMix64), `data` (centring and packing), `init`, `nearest` (the GEMM
+//! tile → lane-wise argmin kernel), `assign` (assignment + partial sums), `lloyd`.
 
 mod assign;
 mod data;
@@ -14,12 +14,12 @@ mod nearest;
 mod rng;
 
 use super::{checks, ComputeError};
+use data::Points;
+use rng::SplitMix64;
 
 /// Upper bounds that keep a call finite: Lloyd iterations per run and restarts.
 const MAX_ITER: usize = 1_000_000;
 const MAX_N_INIT: usize = 1000;
-use data::Points;
-use rng::SplitMix64;
 
 /// How the first centroids are chosen.
 ///
@@ -48,6 +48,7 @@ pub enum KmeansInit<'a> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct KmeansOptions<'a> {
+    /// How the first centroids are chosen.
     pub init: KmeansInit<'a>,
     /// Most Lloyd iterations per run (1 ..= 1 000 000).
     pub max_iter: usize,
