@@ -122,6 +122,17 @@ struct FftOpts {
     out: Option<Float32Array>,
 }
 
+thread_local! {
+    // Property keys made once: small transforms would otherwise spend a noticeable share of
+    // their time decoding these strings into JavaScript on every call.
+    static KEY_INVERSE: JsValue = JsValue::from_str("inverse");
+    static KEY_OUT: JsValue = JsValue::from_str("out");
+}
+
+fn get(obj: &Object, key: &'static std::thread::LocalKey<JsValue>) -> JsValue {
+    key.with(|k| Reflect::get(obj, k).unwrap_or(JsValue::UNDEFINED))
+}
+
 fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, JsValue> {
     let mut o = FftOpts {
         inverse: false,
@@ -129,9 +140,14 @@ fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, 
     };
     if let Some(obj) = args::options(func, opts)? {
         if allow_inverse {
-            o.inverse = args::opt_bool(func, &obj, "inverse", false)?;
+            let v = get(&obj, &KEY_INVERSE);
+            if !v.is_undefined() {
+                o.inverse = v
+                    .as_bool()
+                    .ok_or_else(|| args::type_error(func, "opts.inverse", "a boolean", &v))?;
+            }
         }
-        let out = args::field(&obj, "out");
+        let out = get(&obj, &KEY_OUT);
         if !out.is_undefined() {
             o.out = Some(args::float32_array(func, "opts.out", &out)?);
         }
@@ -166,8 +182,11 @@ pub fn fft(data: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "fft";
     let data = args::float32_array(F, "data", data)?;
     let o = fft_opts(F, opts, true)?;
-    let out = compute::fft::fft_owned(data.to_vec(), o.inverse).map_err(|e| to_js(F, e))?;
-    emit(F, o.out, &out)
+    let fill = |buf: &mut [f32]| data.copy_to(buf);
+    compute::fft::fft_streamed(data.length() as usize, o.inverse, fill, |r| {
+        emit(F, o.out, r)
+    })
+    .map_err(|e| to_js(F, e))?
 }
 
 /// Complex DFTs of every `n`-point row.
@@ -212,9 +231,9 @@ pub fn rfft(signal: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
         ));
     }
     let o = fft_opts(F, opts, false)?;
-    let out = compute::fft::rfft_batch_owned(signal.to_vec(), signal.length() as usize)
-        .map_err(|e| to_js(F, e))?;
-    emit(F, o.out, &out)
+    let fill = |buf: &mut [f32]| signal.copy_to(buf);
+    compute::fft::rfft_streamed(signal.length() as usize, fill, |r| emit(F, o.out, r))
+        .map_err(|e| to_js(F, e))?
 }
 
 /// Real DFTs of every `n`-sample row.
