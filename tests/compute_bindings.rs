@@ -218,16 +218,16 @@ fn fft_family_round_trips() {
     for (a, b) in back.to_vec().iter().zip(x) {
         assert!((a - b).abs() < 1e-6);
     }
-    let spec = c::rfft(&f32a(&[1., 2., 3., 4.])).unwrap();
+    let spec = c::rfft(&f32a(&[1., 2., 3., 4.]), &U).unwrap();
     assert_eq!(spec.length(), 6);
-    let sig = c::irfft(&spec.into(), &num(4.)).unwrap();
+    let sig = c::irfft(&spec.into(), &num(4.), &U).unwrap();
     for (a, b) in sig.to_vec().iter().zip([1., 2., 3., 4.]) {
         assert!((a - b).abs() < 1e-6);
     }
     let batch = c::fft_batch(&f32a(&x), &num(2.), &U).unwrap();
     assert_eq!(to_vec(&batch.into())[..4], [3., 0., -1., 0.]);
     assert_eq!(
-        c::rfft_batch(&f32a(&[1., 1., 1., -1.]), &num(2.))
+        c::rfft_batch(&f32a(&[1., 1., 1., -1.]), &num(2.), &U)
             .unwrap()
             .to_vec(),
         vec![2., 0., 0., 0., 0., 0., 2., 0.]
@@ -255,20 +255,24 @@ fn fft_bad_input() {
         "TypeError",
         &["opts.inverse"],
     );
-    fails(c::rfft(&f32a(&[])), "RangeError", &["signal"]);
+    fails(c::rfft(&f32a(&[]), &U), "RangeError", &["signal"]);
     fails(
-        c::irfft(&f32a(&[1., 0., 2., 0.]), &num(4.)),
+        c::irfft(&f32a(&[1., 0., 2., 0.]), &num(4.), &U),
         "RangeError",
         &["spectrum", "6", "4"],
     );
-    fails(c::irfft(&f32a(&[1., 0.]), &num(0.)), "RangeError", &["'n'"]);
+    fails(
+        c::irfft(&f32a(&[1., 0.]), &num(0.), &U),
+        "RangeError",
+        &["'n'"],
+    );
     fails(
         c::fft_batch(&f32a(&[0.; 10]), &num(4.), &U),
         "RangeError",
         &["data", "8", "10"],
     );
     fails(
-        c::rfft_batch(&f32a(&[0.; 10]), &num(4.)),
+        c::rfft_batch(&f32a(&[0.; 10]), &num(4.), &U),
         "RangeError",
         &["signals", "4", "10"],
     );
@@ -435,6 +439,17 @@ fn kmeans_bad_input() {
             &num(3.),
             &num(2.),
             &num(1.),
+            &obj(&[("nInit", num(1001.))]),
+        ),
+        "RangeError",
+        &["opts.nInit", "1000", "1001"],
+    );
+    fails(
+        c::kmeans(
+            &data,
+            &num(3.),
+            &num(2.),
+            &num(1.),
             &obj(&[("tol", num(-1.))]),
         ),
         "RangeError",
@@ -461,5 +476,39 @@ fn kmeans_bad_input() {
         ),
         "TypeError",
         &["opts.seed"],
+    );
+}
+
+#[test]
+fn fft_writes_into_opts_out() {
+    let out = Float32Array::new_with_length(8);
+    let x = f32a(&[1., 0., 0., 0., 0., 0., 0., 0.]);
+    let got = c::fft(&x, &obj(&[("out", out.clone().into())])).unwrap();
+    assert_eq!(out.to_vec(), vec![1., 0., 1., 0., 1., 0., 1., 0.]);
+    assert!(JsValue::from(got) == JsValue::from(out));
+    let spec = Float32Array::new_with_length(6);
+    c::rfft(
+        &f32a(&[1., 2., 3., 4.]),
+        &obj(&[("out", spec.clone().into())]),
+    )
+    .unwrap();
+    assert_eq!(spec.to_vec(), vec![10., 0., -2., 2., -2., 0.]);
+    let code = fails(
+        c::fft(
+            &x,
+            &obj(&[("out", Float32Array::new_with_length(6).into())]),
+        ),
+        "RangeError",
+        &["opts.out", "8", "6"],
+    );
+    assert_eq!(code, "out_of_range");
+    fails(
+        c::irfft(
+            &f32a(&[1., 0., 0., 0.]),
+            &num(2.),
+            &obj(&[("out", JsValue::from_str("x"))]),
+        ),
+        "TypeError",
+        &["opts.out", "Float32Array"],
     );
 }

@@ -166,7 +166,7 @@ fn kmeans_refusals() {
                 ..Default::default()
             },
         ),
-        "bad_dimension",
+        "bad_option",
         &["maxIter"],
     );
     refused(
@@ -180,8 +180,26 @@ fn kmeans_refusals() {
                 ..Default::default()
             },
         ),
-        "bad_dimension",
+        "bad_option",
         &["nInit"],
+    );
+    let many = KmeansOptions {
+        n_init: 1001,
+        ..Default::default()
+    };
+    refused(
+        kmeans(&data, 3, 2, 1, &many),
+        "bad_option",
+        &["nInit", "1000", "1001"],
+    );
+    let long = KmeansOptions {
+        max_iter: 1_000_001,
+        ..Default::default()
+    };
+    refused(
+        kmeans(&data, 3, 2, 1, &long),
+        "bad_option",
+        &["maxIter", "1000001"],
     );
     for tol in [-1.0, f64::NAN, f64::INFINITY] {
         refused(

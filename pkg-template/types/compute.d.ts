@@ -67,8 +67,17 @@ export declare class PackedMatrix {
   free(): void;
 }
 
+/** Options of {@link rfft}, {@link rfftBatch} and {@link irfft}. */
+export interface FftOutOptions {
+  /**
+   * A `Float32Array` of exactly the result's length that receives the result and is returned
+   * (no new array is allocated — most of the cost of small transforms). Untouched on error.
+   */
+  out?: Float32Array;
+}
+
 /** Options of {@link fft}, {@link fftBatch} and {@link fft2}. */
-export interface FftOptions {
+export interface FftOptions extends FftOutOptions {
   /** Inverse transform, scaled by 1/n (NumPy's `ifft`). Default false. */
   inverse?: boolean;
 }
@@ -79,6 +88,7 @@ export interface FftOptions {
  * @example
  * fft(new Float32Array([1, 0, 0, 0, 0, 0, 0, 0])); // Float32Array [1, 0, 1, 0, 1, 0, 1, 0]
  * fft(spectrum, { inverse: true });
+ * const out = new Float32Array(2048); fft(signal1024, { out }); // reuses `out`
  */
 export declare function fft(data: Float32Array, opts?: FftOptions): Float32Array;
 
@@ -104,14 +114,14 @@ export declare function fft2(data: Float32Array, rows: number, cols: number, opt
  * @example
  * rfft(new Float32Array([1, 2, 3, 4])); // Float32Array [10, 0, -2, 2, -2, 0]
  */
-export declare function rfft(signal: Float32Array): Float32Array;
+export declare function rfft(signal: Float32Array, opts?: FftOutOptions): Float32Array;
 
 /**
  * Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) bins, interleaved.
  * @example
  * rfftBatch(new Float32Array([1, 1, 1, -1]), 2); // Float32Array [2, 0, 0, 0, 0, 0, 2, 0]
  */
-export declare function rfftBatch(signals: Float32Array, n: number): Float32Array;
+export declare function rfftBatch(signals: Float32Array, n: number, opts?: FftOutOptions): Float32Array;
 
 /**
  * Inverse of {@link rfft}: `n` real samples from `n/2 + 1` interleaved bins, scaled by 1/n.
@@ -119,7 +129,7 @@ export declare function rfftBatch(signals: Float32Array, n: number): Float32Arra
  * @example
  * irfft(new Float32Array([10, 0, -2, 2, -2, 0]), 4); // Float32Array [1, 2, 3, 4]
  */
-export declare function irfft(spectrum: Float32Array, n: number): Float32Array;
+export declare function irfft(spectrum: Float32Array, n: number, opts?: FftOutOptions): Float32Array;
 
 /**
  * The instruction set of the FFT planner: `'wasm_simd'` in both wasm builds.
@@ -131,13 +141,13 @@ export declare function fftBackend(): 'wasm_simd' | 'avx' | 'sse' | 'neon' | 'sc
 export interface KmeansOptions {
   /** `'kmeans++'` (greedy, default), `'random'`, or k×d initial centroids (then one run). */
   init?: 'kmeans++' | 'random' | Float32Array;
-  /** Most Lloyd iterations per run (integer ≥ 1, default 300). */
+  /** Most Lloyd iterations per run (integer 1 … 1 000 000, default 300). */
   maxIter?: number;
   /** Stop when the summed squared centroid shift ≤ tol × mean feature variance (default 1e-4). */
   tol?: number;
   /** Seed of the initialisation (integer ≥ 0, default 0); results are deterministic for a seed. */
   seed?: number;
-  /** Independent runs; the lowest inertia wins (integer ≥ 1, default 1). */
+  /** Independent runs; the lowest inertia wins (integer 1 … 1000, default 1). */
   nInit?: number;
 }
 
@@ -154,8 +164,11 @@ export interface KmeansResult {
 }
 
 /**
- * k-means of `n` points of dimension `d` (row-major `data`) into `k ≤ n` clusters. Throws
- * `RangeError` for mismatched lengths, zero dimensions, `k > n` and NaN/±Infinity in `data`.
+ * k-means of `n` points of dimension `d` (row-major `data`) into `k ≤ n` clusters; Lloyd
+ * iterations stop when labels no longer change, the centroid shift is within `tol`, or after
+ * `maxIter`. Throws `RangeError` (with `code`) for mismatched lengths, zero dimensions,
+ * `k > n` (`k_exceeds_n`), NaN/±Infinity in `data` or `init` (`not_finite`), options out of
+ * range, and data too large for memory (`too_large`); `TypeError` for wrong kinds.
  * @example
  * const { labels, centroids } = kmeans(points, 100_000, 16, 16, { seed: 42, nInit: 3 });
  * kmeans(new Float32Array([0, 0, 0.1, 0, 10, 10, 10.1, 10]), 4, 2, 2).labels; // Uint32Array [a, a, b, b]

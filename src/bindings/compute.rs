@@ -114,21 +114,79 @@ impl JsPackedMatrix {
     }
 }
 
-fn inverse_opt(func: &str, opts: &JsValue) -> Result<bool, JsValue> {
-    match args::options(func, opts)? {
-        Some(obj) => args::opt_bool(func, &obj, "inverse", false),
-        None => Ok(false),
+/// The options every FFT function takes: `inverse` (where it applies) and `out`, a
+/// caller-owned `Float32Array` of exactly the result's length that receives the result (no new
+/// array is allocated, which is most of the cost of small transforms).
+struct FftOpts {
+    inverse: bool,
+    out: Option<Float32Array>,
+}
+
+thread_local! {
+    // Property keys made once: small transforms would otherwise spend a noticeable share of
+    // their time decoding these strings into JavaScript on every call.
+    static KEY_INVERSE: JsValue = JsValue::from_str("inverse");
+    static KEY_OUT: JsValue = JsValue::from_str("out");
+}
+
+fn get(obj: &Object, key: &'static std::thread::LocalKey<JsValue>) -> JsValue {
+    key.with(|k| Reflect::get(obj, k).unwrap_or(JsValue::UNDEFINED))
+}
+
+fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, JsValue> {
+    let mut o = FftOpts {
+        inverse: false,
+        out: None,
+    };
+    if let Some(obj) = args::options(func, opts)? {
+        if allow_inverse {
+            let v = get(&obj, &KEY_INVERSE);
+            if !v.is_undefined() {
+                o.inverse = v
+                    .as_bool()
+                    .ok_or_else(|| args::type_error(func, "opts.inverse", "a boolean", &v))?;
+            }
+        }
+        let out = get(&obj, &KEY_OUT);
+        if !out.is_undefined() {
+            o.out = Some(args::float32_array(func, "opts.out", &out)?);
+        }
+    }
+    Ok(o)
+}
+
+/// Hands `result` to JavaScript: copied into `opts.out` when given (length checked), else into
+/// a new `Float32Array`.
+fn emit(func: &str, out: Option<Float32Array>, result: &[f32]) -> Result<Float32Array, JsValue> {
+    match out {
+        None => Ok(Float32Array::from(result)),
+        Some(arr) => {
+            if arr.length() as usize != result.len() {
+                return Err(args::range_error(
+                    func,
+                    "opts.out",
+                    &format!("a Float32Array of length {}", result.len()),
+                    &format!("length {}", arr.length()),
+                ));
+            }
+            arr.copy_from(result);
+            Ok(arr)
+        }
     }
 }
 
-/// Complex DFT of interleaved `re, im` data (`opts.inverse` scales by 1/n).
+/// Complex DFT of interleaved `re, im` data (`opts.inverse` scales by 1/n; `opts.out` receives
+/// the result).
 #[wasm_bindgen]
 pub fn fft(data: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "fft";
     let data = args::float32_array(F, "data", data)?;
-    let inverse = inverse_opt(F, opts)?;
-    let out = compute::fft::fft_owned(data.to_vec(), inverse).map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    let o = fft_opts(F, opts, true)?;
+    let fill = |buf: &mut [f32]| data.copy_to(buf);
+    compute::fft::fft_streamed(data.length() as usize, o.inverse, fill, |r| {
+        emit(F, o.out, r)
+    })
+    .map_err(|e| to_js(F, e))?
 }
 
 /// Complex DFTs of every `n`-point row.
@@ -137,9 +195,10 @@ pub fn fft_batch(data: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32A
     const F: &str = "fftBatch";
     let data = args::float32_array(F, "data", data)?;
     let n = args::dim(F, "n", n)?;
-    let inverse = inverse_opt(F, opts)?;
-    let out = compute::fft::fft_batch_owned(data.to_vec(), n, inverse).map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    let o = fft_opts(F, opts, true)?;
+    let out =
+        compute::fft::fft_batch_owned(data.to_vec(), n, o.inverse).map_err(|e| to_js(F, e))?;
+    emit(F, o.out, &out)
 }
 
 /// 2-D DFT of a row-major `rows × cols` complex grid.
@@ -153,14 +212,14 @@ pub fn fft2(
     const F: &str = "fft2";
     let data = args::float32_array(F, "data", data)?;
     let (rows, cols) = (args::dim(F, "rows", rows)?, args::dim(F, "cols", cols)?);
-    let inverse = inverse_opt(F, opts)?;
-    let out = compute::fft2(&data.to_vec(), rows, cols, inverse).map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    let o = fft_opts(F, opts, true)?;
+    let out = compute::fft2(&data.to_vec(), rows, cols, o.inverse).map_err(|e| to_js(F, e))?;
+    emit(F, o.out, &out)
 }
 
-/// Real DFT: n/2+1 complex bins, interleaved.
+/// Real DFT: n/2+1 complex bins, interleaved (`opts.out` receives the result).
 #[wasm_bindgen]
-pub fn rfft(signal: &JsValue) -> Result<Float32Array, JsValue> {
+pub fn rfft(signal: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "rfft";
     let signal = args::float32_array(F, "signal", signal)?;
     if signal.length() == 0 {
@@ -171,29 +230,32 @@ pub fn rfft(signal: &JsValue) -> Result<Float32Array, JsValue> {
             "length 0",
         ));
     }
-    let out = compute::fft::rfft_batch_owned(signal.to_vec(), signal.length() as usize)
-        .map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    let o = fft_opts(F, opts, false)?;
+    let fill = |buf: &mut [f32]| signal.copy_to(buf);
+    compute::fft::rfft_streamed(signal.length() as usize, fill, |r| emit(F, o.out, r))
+        .map_err(|e| to_js(F, e))?
 }
 
 /// Real DFTs of every `n`-sample row.
 #[wasm_bindgen(js_name = rfftBatch)]
-pub fn rfft_batch(signals: &JsValue, n: &JsValue) -> Result<Float32Array, JsValue> {
+pub fn rfft_batch(signals: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "rfftBatch";
     let signals = args::float32_array(F, "signals", signals)?;
     let n = args::dim(F, "n", n)?;
+    let o = fft_opts(F, opts, false)?;
     let out = compute::fft::rfft_batch_owned(signals.to_vec(), n).map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    emit(F, o.out, &out)
 }
 
 /// Inverse real DFT: `n` samples from n/2+1 interleaved bins.
 #[wasm_bindgen]
-pub fn irfft(spectrum: &JsValue, n: &JsValue) -> Result<Float32Array, JsValue> {
+pub fn irfft(spectrum: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "irfft";
     let spectrum = args::float32_array(F, "spectrum", spectrum)?;
     let n = args::dim(F, "n", n)?;
+    let o = fft_opts(F, opts, false)?;
     let out = compute::fft::irfft_owned(spectrum.to_vec(), n).map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    emit(F, o.out, &out)
 }
 
 /// The FFT planner's instruction set: `"wasm_simd"` in both wasm builds.
@@ -202,8 +264,14 @@ pub fn fft_backend() -> String {
     compute::fft_backend().to_string()
 }
 
-/// An optional integer option in `min ..= 2⁵³ − 1`.
-fn opt_uint(func: &str, obj: &Object, key: &str, min: f64, default: u64) -> Result<u64, JsValue> {
+/// An optional integer option in `min ..= max`.
+fn opt_uint(
+    func: &str,
+    obj: &Object,
+    key: &str,
+    (min, max): (f64, f64),
+    default: u64,
+) -> Result<u64, JsValue> {
     let v = args::field(obj, key);
     if v.is_undefined() {
         return Ok(default);
@@ -212,12 +280,11 @@ fn opt_uint(func: &str, obj: &Object, key: &str, min: f64, default: u64) -> Resu
     let x = v
         .as_f64()
         .ok_or_else(|| args::type_error(func, &name, "an integer", &v))?;
-    const MAX: f64 = 9_007_199_254_740_991.0;
-    if x.fract() != 0.0 || !(min..=MAX).contains(&x) {
+    if x.fract() != 0.0 || !(min..=max).contains(&x) {
         return Err(args::range_error(
             func,
             &name,
-            &format!("an integer from {min} to {MAX}"),
+            &format!("an integer from {min} to {max}"),
             &x.to_string(),
         ));
     }
@@ -272,9 +339,9 @@ pub fn kmeans(
                     .to_vec(),
             );
         }
-        o.max_iter = opt_uint(F, &obj, "maxIter", 1.0, 300)? as usize;
-        o.n_init = opt_uint(F, &obj, "nInit", 1.0, 1)? as usize;
-        o.seed = opt_uint(F, &obj, "seed", 0.0, 0)?;
+        o.max_iter = opt_uint(F, &obj, "maxIter", (1.0, 1e6), 300)? as usize;
+        o.n_init = opt_uint(F, &obj, "nInit", (1.0, 1000.0), 1)? as usize;
+        o.seed = opt_uint(F, &obj, "seed", (0.0, 9_007_199_254_740_991.0), 0)?;
         let tv = args::field(&obj, "tol");
         if !tv.is_undefined() {
             let t = tv

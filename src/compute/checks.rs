@@ -55,3 +55,15 @@ pub(crate) fn filled<T: Clone>(
     v.resize(len, value);
     Ok(v)
 }
+
+/// Refuses (with [`ComputeError::TooLarge`]) a computation whose working memory of `bytes`
+/// cannot be had, by reserving it once up front: growing memory then fails here, as an error,
+/// rather than aborting in the middle (the freed block is reused by the allocator).
+pub(crate) fn probe_memory(arg: &'static str, bytes: usize) -> Result<(), ComputeError> {
+    let mut v: Vec<u8> = Vec::new();
+    v.try_reserve_exact(bytes)
+        .map_err(|_| ComputeError::TooLarge {
+            arg,
+            shape: format!("{bytes} bytes of working memory"),
+        })
+}

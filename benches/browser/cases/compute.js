@@ -174,7 +174,11 @@ let pffftModule = null;
 const pffft = () => (pffftModule ??= PFFFT());
 const PFFFT_REAL = 0, PFFFT_COMPLEX = 1, PFFFT_FORWARD = 0;
 
-/** pffft over buffers in its heap; `copy` adds the JS → heap → new JS array copies ours does. */
+/**
+ * pffft over buffers in its heap. `copy`: 'new' adds the JS → heap → new JS array copies
+ * `katalyst.fft(x)` does, 'into' copies into a preallocated array as `fft(x, { out })` does,
+ * false keeps the data in its heap.
+ */
 async function pffftRunner(n, kind, input, copy) {
   const mod = await pffft();
   const floats = kind === PFFFT_COMPLEX ? 2 * n : n;
@@ -190,13 +194,21 @@ async function pffftRunner(n, kind, input, copy) {
     mod._pffft_aligned_free(work);
     mod._pffft_destroy_setup(setup);
   };
-  const run = copy
-    ? () => {
-        mod.HEAPF32.set(input, inPtr >> 2);
-        mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
-        return mod.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + floats);
-      }
-    : () => mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
+  const dst = new Float32Array(floats);
+  const runs = {
+    new: () => {
+      mod.HEAPF32.set(input, inPtr >> 2);
+      mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
+      return mod.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + floats);
+    },
+    into: () => {
+      mod.HEAPF32.set(input, inPtr >> 2);
+      mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
+      dst.set(mod.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + floats));
+      return dst;
+    },
+  };
+  const run = copy ? runs[copy] : () => mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
   return { run, teardown };
 }
 
@@ -206,10 +218,19 @@ function complexFftCases(n) {
   const cases = [
     {
       ...common,
-      name: 'katalyst fft',
+      name: 'katalyst fft (new array)',
       async setup({ katalyst }) {
         const x = values(2 * n, 3);
         return () => katalyst.fft(x);
+      },
+    },
+    {
+      ...common,
+      name: 'katalyst fft into opts.out',
+      async setup({ katalyst }) {
+        const x = values(2 * n, 3);
+        const out = new Float32Array(2 * n);
+        return () => katalyst.fft(x, { out });
       },
     },
   ];
@@ -217,9 +238,15 @@ function complexFftCases(n) {
   cases.push(
     {
       ...common,
-      name: 'pffft-wasm, incl. copy in/out',
+      name: 'pffft-wasm, copy in + new array out',
       peer: PFFFT_PEER,
-      setup: () => pffftRunner(n, PFFFT_COMPLEX, values(2 * n, 3), true),
+      setup: () => pffftRunner(n, PFFFT_COMPLEX, values(2 * n, 3), 'new'),
+    },
+    {
+      ...common,
+      name: 'pffft-wasm, copy in + into preallocated array',
+      peer: PFFFT_PEER,
+      setup: () => pffftRunner(n, PFFFT_COMPLEX, values(2 * n, 3), 'into'),
     },
     {
       ...common,
@@ -249,7 +276,7 @@ function realFftCases(n) {
   return [
     {
       ...common,
-      name: 'katalyst rfft',
+      name: 'katalyst rfft (new array)',
       async setup({ katalyst }) {
         const x = values(n, 4);
         return () => katalyst.rfft(x);
@@ -257,17 +284,27 @@ function realFftCases(n) {
     },
     {
       ...common,
-      name: 'katalyst fft, complex of the same n (bar: rfft ≤ 0.6× this)',
+      name: 'katalyst rfft into opts.out',
       async setup({ katalyst }) {
-        const x = values(2 * n, 4);
-        return () => katalyst.fft(x);
+        const x = values(n, 4);
+        const out = new Float32Array(2 * (n / 2 + 1));
+        return () => katalyst.rfft(x, { out });
       },
     },
     {
       ...common,
-      name: 'pffft-wasm real, incl. copy in/out',
+      name: 'katalyst fft into opts.out, complex of the same n (bar: rfft ≤ 0.6× this)',
+      async setup({ katalyst }) {
+        const x = values(2 * n, 4);
+        const out = new Float32Array(2 * n);
+        return () => katalyst.fft(x, { out });
+      },
+    },
+    {
+      ...common,
+      name: 'pffft-wasm real, copy in + into preallocated array',
       peer: PFFFT_PEER,
-      setup: () => pffftRunner(n, PFFFT_REAL, values(n, 4), true),
+      setup: () => pffftRunner(n, PFFFT_REAL, values(n, 4), 'into'),
     },
     {
       ...common,

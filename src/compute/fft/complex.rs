@@ -2,7 +2,6 @@
 
 use super::plans;
 use super::scratch::with_scratch;
-use crate::compute::ComputeError;
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -33,17 +32,6 @@ pub(super) fn rows_in_place(buf: &mut [Complex<f32>], n: usize, inverse: bool) {
     } else {
         run(buf);
     }
-}
-
-/// Checks an interleaved buffer and returns its complex length.
-pub(super) fn complex_len(arg: &'static str, data: &[f32]) -> Result<usize, ComputeError> {
-    if data.is_empty() || data.len() % 2 != 0 {
-        return Err(ComputeError::NotInterleaved {
-            arg,
-            actual: data.len(),
-        });
-    }
-    Ok(data.len() / 2)
 }
 
 /// `rows×cols` complex grid transposed into `out` (`cols×rows`).

@@ -38,15 +38,57 @@ fn as_complex(v: &mut [f32]) -> &mut [Complex<f32>] {
 /// assert_eq!(katalyst::compute::fft(&y, true).unwrap(), x.to_vec());
 /// ```
 pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
-    complex::complex_len("data", data)?;
-    fft_owned(data.to_vec(), inverse)
+    fft_streamed(
+        data.len(),
+        inverse,
+        |b| b.copy_from_slice(data),
+        <[f32]>::to_vec,
+    )
 }
 
-/// [`fft`] transforming a buffer the caller gives up (the bindings' copy of the JS array).
-pub(crate) fn fft_owned(mut data: Vec<f32>, inverse: bool) -> Result<Vec<f32>, ComputeError> {
-    let n = complex::complex_len("data", &data)?;
-    complex::rows_in_place(as_complex(&mut data), n, inverse);
-    Ok(data)
+/// One complex transform of `len` floats without allocating: `fill` writes the interleaved
+/// input into a reused buffer, `take` reads the result (the bindings' path, where both sides
+/// are JavaScript arrays).
+pub(crate) fn fft_streamed<R>(
+    len: usize,
+    inverse: bool,
+    fill: impl FnOnce(&mut [f32]),
+    take: impl FnOnce(&[f32]) -> R,
+) -> Result<R, ComputeError> {
+    if len == 0 || len % 2 != 0 {
+        return Err(ComputeError::NotInterleaved {
+            arg: "data",
+            actual: len,
+        });
+    }
+    let n = len / 2;
+    let plan = plans::complex(n, inverse);
+    Ok(scratch::with_io(len, len, |input, output| {
+        fill(input);
+        scratch::with_scratch(plan.get_outofplace_scratch_len(), |s| {
+            plan.process_outofplace_with_scratch(as_complex(input), as_complex(output), s)
+        });
+        if inverse {
+            let scale = 1.0 / n as f32;
+            output.iter_mut().for_each(|v| *v *= scale);
+        }
+        take(output)
+    }))
+}
+
+/// One real transform of `n` samples without allocating (see [`fft_streamed`]).
+pub(crate) fn rfft_streamed<R>(
+    n: usize,
+    fill: impl FnOnce(&mut [f32]),
+    take: impl FnOnce(&[f32]) -> R,
+) -> Result<R, ComputeError> {
+    checks::dim("signal.length", n)?;
+    let bins = n / 2 + 1;
+    Ok(scratch::with_io(n, 2 * bins, |input, output| {
+        fill(input);
+        real::forward_rows(input, n, as_complex(output));
+        take(output)
+    }))
 }
 
 /// DFTs of every `n`-point row of `data` (rows × n complex values, interleaved), in parallel
@@ -121,8 +163,7 @@ pub fn fft2(
 /// assert_eq!(y, vec![10.0, 0.0, -2.0, 2.0, -2.0, 0.0]);
 /// ```
 pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
-    checks::dim("signal.length", signal.len())?;
-    rfft_batch(signal, signal.len())
+    rfft_streamed(signal.len(), |b| b.copy_from_slice(signal), <[f32]>::to_vec)
 }
 
 /// Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) complex bins, interleaved.

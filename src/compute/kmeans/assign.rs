@@ -5,7 +5,7 @@
 //! Fused with the per-cluster sums of the update step.
 
 use super::data::Points;
-use super::nearest::fold_panel;
+use super::nearest::{add_row, fold_panel};
 use crate::compute::matmul::kernel::{MR, NR};
 use crate::compute::matmul::pack::pack_a;
 use crate::compute::matmul::view::MatView;
@@ -97,36 +97,18 @@ fn assign_chunk(
     let mut counts = vec![0u32; k];
     let mut changed = 0;
     let points = &p.x[first * d..(first + labels.len()) * d];
-    for ((label, &new), x) in labels
-        .iter_mut()
-        .zip(arg.iter().flatten())
-        .zip(points.chunks_exact(d))
-    {
-        changed += usize::from(*label != new);
-        *label = new;
-        let l = new as usize;
-        counts[l] += 1;
-        add_row(&mut sums[l * d..(l + 1) * d], x);
+    for ((lab, xs), a) in labels.chunks_mut(NR).zip(points.chunks(NR * d)).zip(&arg) {
+        for ((label, &new), x) in lab.iter_mut().zip(a).zip(xs.chunks_exact(d)) {
+            changed += usize::from(*label != new);
+            *label = new;
+            let l = new as usize;
+            counts[l] += 1;
+            add_row(&mut sums[l * d..(l + 1) * d], x);
+        }
     }
     Partial {
         sums,
         counts,
         changed,
-    }
-}
-
-/// `acc += x`, four lanes at a time (one f32x4 add per step on wasm).
-#[inline(always)]
-fn add_row(acc: &mut [f32], x: &[f32]) {
-    let mut a4 = acc.chunks_exact_mut(4);
-    let mut x4 = x.chunks_exact(4);
-    for (a, v) in (&mut a4).zip(&mut x4) {
-        a[0] += v[0];
-        a[1] += v[1];
-        a[2] += v[2];
-        a[3] += v[3];
-    }
-    for (a, v) in a4.into_remainder().iter_mut().zip(x4.remainder()) {
-        *a += v;
     }
 }

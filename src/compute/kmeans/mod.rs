@@ -3,8 +3,8 @@
 //! farthest points, `n_init` restarts keeping the lowest inertia. Deterministic for a seed
 //! (and independent of the thread count: partial sums are combined in a fixed order).
 //!
-//! Files: `rng` (SplitMix64), `data` (centring and packing), `init`, `assign` (fused
-//! distance + argmin + partial sums), `lloyd`.
+//! Files: `rng` (SplitMix64), `data` (centring and packing), `init`, `nearest` (the GEMM
+//! tile → lane-wise argmin kernel), `assign` (assignment + partial sums), `lloyd`.
 
 mod assign;
 mod data;
@@ -16,6 +16,10 @@ mod rng;
 use super::{checks, ComputeError};
 use data::Points;
 use rng::SplitMix64;
+
+/// Upper bounds that keep a call finite: Lloyd iterations per run and restarts.
+const MAX_ITER: usize = 1_000_000;
+const MAX_N_INIT: usize = 1000;
 
 /// How the first centroids are chosen.
 ///
@@ -44,14 +48,15 @@ pub enum KmeansInit<'a> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct KmeansOptions<'a> {
+    /// How the first centroids are chosen.
     pub init: KmeansInit<'a>,
-    /// Most Lloyd iterations per run (≥ 1).
+    /// Most Lloyd iterations per run (1 ..= 1 000 000).
     pub max_iter: usize,
     /// Stop when the summed squared centroid shift is ≤ `tol` × the mean per-feature variance.
     pub tol: f64,
     /// Seed of the initialisation.
     pub seed: u64,
-    /// Independent runs; the one with the lowest inertia is returned (≥ 1).
+    /// Independent runs; the one with the lowest inertia is returned (1 ..= 1000).
     pub n_init: usize,
 }
 
@@ -116,16 +121,18 @@ pub(crate) fn kmeans_owned(
         return Err(ComputeError::TooManyClusters { k, n });
     }
     finite("data", &data)?;
-    if opts.max_iter == 0 {
-        return Err(ComputeError::BadDimension {
+    if !(1..=MAX_ITER).contains(&opts.max_iter) {
+        return Err(ComputeError::BadOption {
             arg: "maxIter",
-            actual: 0,
+            expected: "an integer from 1 to 1000000",
+            actual: opts.max_iter.to_string(),
         });
     }
-    if opts.n_init == 0 {
-        return Err(ComputeError::BadDimension {
+    if !(1..=MAX_N_INIT).contains(&opts.n_init) {
+        return Err(ComputeError::BadOption {
             arg: "nInit",
-            actual: 0,
+            expected: "an integer from 1 to 1000",
+            actual: opts.n_init.to_string(),
         });
     }
     if !(opts.tol.is_finite() && opts.tol >= 0.0) {
@@ -139,6 +146,10 @@ pub(crate) fn kmeans_owned(
         checks::shape("init", c.len(), k, d)?;
         finite("init", c)?;
     }
+    // Per point: the packed copy (4d bytes), norms and labels (4 + 4), k-means++ distances and
+    // cumulative sums (4 + 8), re-seeding distances (8).
+    let per_point = 4 * d + 28;
+    checks::probe_memory("data", n.saturating_mul(per_point).saturating_add(1 << 16))?;
     let points = Points::new(data, n, d)?;
     let tol = opts.tol * points.mean_variance;
     let mut rng = SplitMix64::new(opts.seed);

@@ -83,3 +83,34 @@ pub(crate) fn fold_panel(
         }
     }
 }
+
+/// `acc += x` (the per-cluster sums of the update step), one `f32x4` add per 4 features.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub(crate) fn add_row(acc: &mut [f32], x: &[f32]) {
+    use core::arch::wasm32::*;
+    let mut a4 = acc.chunks_exact_mut(4);
+    let mut x4 = x.chunks_exact(4);
+    for (a, v) in (&mut a4).zip(&mut x4) {
+        // SAFETY: `a` and `v` are exact 4-float chunks; wasm loads/stores need no alignment.
+        unsafe {
+            let sum = f32x4_add(
+                v128_load(a.as_ptr() as *const v128),
+                v128_load(v.as_ptr() as *const v128),
+            );
+            v128_store(a.as_mut_ptr() as *mut v128, sum);
+        }
+    }
+    for (a, v) in a4.into_remainder().iter_mut().zip(x4.remainder()) {
+        *a += v;
+    }
+}
+
+/// `acc += x` (portable; LLVM vectorises it natively).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+pub(crate) fn add_row(acc: &mut [f32], x: &[f32]) {
+    for (a, v) in acc.iter_mut().zip(x) {
+        *a += v;
+    }
+}
