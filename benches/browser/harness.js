@@ -5,11 +5,18 @@ import * as katalyst from 'katalyst';
 
 const CASE_MODULES = import.meta.glob('./cases/*.js');
 
+/** All cases; a case file that fails to load becomes one case whose setup reports why. */
 async function loadCases() {
   const all = [];
   for (const [path, load] of Object.entries(CASE_MODULES)) {
-    const mod = await load();
-    for (const c of mod.default) all.push({ ...c, file: path.replace('./cases/', '') });
+    const file = path.replace('./cases/', '');
+    try {
+      const mod = await load();
+      for (const c of mod.default) all.push({ ...c, file });
+    } catch (e) {
+      const error = `${e.name}: ${e.message}`;
+      all.push({ group: `load ${file}`, name: file, file, setup: () => { throw new Error(error); } });
+    }
   }
   return all;
 }

@@ -8,6 +8,7 @@ export default defineConfig({
   plugins: [isolation()],
   resolve: { alias: katalystAlias },
   server: { fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] } },
-  optimizeDeps: { exclude: ['katalyst', '@tensorflow/tfjs-backend-wasm', '@echogarden/pffft-wasm'] },
+  // pffft-wasm locates its .wasm beside its own module, which pre-bundling would move.
+  optimizeDeps: { exclude: ['katalyst', '@echogarden/pffft-wasm'] },
   logLevel: 'error',
 });
