@@ -8,19 +8,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use katalyst::compute::{fft, fft2, fft_backend, fft_batch, irfft, rfft, rfft_batch};
 use std::f64::consts::PI;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let x = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
-        ((x >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-    }
-    fn vec(&mut self, n: usize) -> Vec<f32> {
-        (0..n).map(|_| self.next()).collect()
-    }
-}
+mod common;
+use common::Rng;
 
 const U: f64 = f32::EPSILON as f64 / 2.0;
 

@@ -7,28 +7,16 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use katalyst::compute::{kmeans, KmeansInit, KmeansOptions};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let x = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Roughly normal (sum of uniforms), mean 0, variance 1.
-    fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.next()).sum::<f64>() - 6.0
-    }
-}
+mod common;
+use common::Rng;
 
 /// `k` Gaussian blobs in `d` dimensions, offset far from the origin to stress centring.
 fn blobs(n: usize, d: usize, k: usize, seed: u64) -> Vec<f32> {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     (0..4).for_each(|_| {
-        rng.next();
+        rng.unit_f64();
     });
-    let centres: Vec<f64> = (0..k * d).map(|_| 100.0 + 20.0 * rng.next()).collect();
+    let centres: Vec<f64> = (0..k * d).map(|_| 100.0 + 20.0 * rng.unit_f64()).collect();
     (0..n)
         .flat_map(|i| {
             let c = i % k;

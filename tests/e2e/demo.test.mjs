@@ -1,22 +1,14 @@
 // The demo page in headless Chromium: with COOP/COEP it must run the threads build, without
 // them the single-thread build; in both, every check against its JavaScript reference passes
 // and nothing is logged as an error.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startVite('www/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('www/vite.config.js');
 
 async function runDemo(query) {
-  const tab = await openPage(browser, server.url + query);
+  const tab = await openPage(env.browser, env.server.url + query);
   await tab.page.waitForFunction(() => window.katalystDemo?.done === true, null, { timeout: 60_000 });
   const result = await tab.page.evaluate(() => window.katalystDemo);
   const coi = await tab.page.evaluate(() => globalThis.crossOriginIsolated);

@@ -1,23 +1,15 @@
 // The loader's choices and errors in a real page (headless Chromium): forced modes, fallback
 // when the threads build cannot start, option validation, calls before init, argument errors
 // from both builds and across the compute worker.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startVite('tests/e2e/pages/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('tests/e2e/pages/vite.config.js');
 
 /** Runs `fn` in a fresh page (fresh module state); `isolated` chooses COOP/COEP. */
 async function inPage(isolated, fn, arg) {
-  const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+  const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
   await tab.page.waitForFunction(() => window.ready === true);
   try {
     const value = await tab.page.evaluate(fn, arg);
@@ -144,7 +136,7 @@ for (const isolated of [true, false]) {
 }
 
 test('an engine without WebAssembly SIMD gets a clear error naming the feature', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   // Make the engine reject every module that uses SIMD, as a pre-SIMD engine would.
   await context.addInitScript(() => {
     const validate = WebAssembly.validate;
@@ -154,7 +146,7 @@ test('an engine without WebAssembly SIMD gets a clear error naming the feature',
     };
   });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.waitForFunction(() => window.ready === true);
   const err = await page.evaluate(() => katalyst.init().then(() => null, (e) => ({ name: e.name, code: e.code, message: e.message })));
   await context.close();

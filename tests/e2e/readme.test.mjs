@@ -1,10 +1,10 @@
 // The README's examples run: every ```js block that imports from 'katalyst' is executed (in
 // the test page in both builds, or in Node when it imports node: modules), and each
 // `console.log(...); // → expected` line is checked against what it prints.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => /from 'katalyst'/.test(b));
@@ -24,15 +24,7 @@ function instrument(code) {
     return __results;`;
 }
 
-let server, browser;
-before(async () => {
-  server = await startVite('tests/e2e/pages/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('tests/e2e/pages/vite.config.js');
 
 test('the README opens with the two set-up commands', () => {
   const firstBlock = readme.match(/```sh\n([\s\S]*?)```/)[1];
@@ -58,7 +50,7 @@ blocks.forEach((block, i) => {
         results = await new AsyncFunction('__katalyst', code)(katalyst);
         assert.equal(typeof katalyst.sha256(new Uint8Array(1)).length, 'number');
       } else {
-        const tab = await openPage(browser, server.url + (mode === 'single' ? '?coi=0' : ''));
+        const tab = await openPage(env.browser, env.server.url + (mode === 'single' ? '?coi=0' : ''));
         await tab.page.waitForFunction(() => window.ready === true);
         results = await tab.page.evaluate(async (code) => {
           const AsyncFunction = (async () => {}).constructor;

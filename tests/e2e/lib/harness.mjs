@@ -1,5 +1,6 @@
 // Shared set-up of the end-to-end tests: a Vite server for a config, and headless system
 // Chromium through playwright-core (Playwright's own browsers cannot be downloaded here).
+import { before, after } from 'node:test';
 import { createServer } from 'vite';
 import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
@@ -60,4 +61,21 @@ export async function openPage(browser, url) {
   });
   await page.goto(url);
   return { page, problems, warnings, close: () => context.close() };
+}
+
+/**
+ * For a test file: starts Vite with `configFile` and Chromium before its tests and stops them
+ * after. Returns an object whose `server` and `browser` are set once `before` has run.
+ */
+export function serveAndBrowse(configFile) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startVite(configFile);
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
