@@ -10,6 +10,7 @@
 //! ```
 
 pub mod compute;
+pub mod crdt;
 pub mod crypto;
 pub mod error;
 pub mod parallel;
