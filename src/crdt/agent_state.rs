@@ -306,6 +306,11 @@ impl Crdt for AgentState {
             }
         }
     }
+    fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
+        let mut r: std::collections::BTreeSet<ReplicaId> = self.skills.ctx().replicas().collect();
+        r.extend(self.episodes.keys().map(|d| d.replica));
+        r
+    }
     fn versions(&self) -> Vec<VClock> {
         vec![self.skills.ctx().version(), self.episode_version()]
     }

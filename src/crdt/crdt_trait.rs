@@ -3,6 +3,8 @@
 use super::codec::{check_size, DecodeOptions, Reader, Writer};
 use super::error::CrdtError;
 use super::vclock::VClock;
+use super::ReplicaId;
+use std::collections::BTreeSet;
 
 /// A state-based CRDT with deltas.
 ///
@@ -35,6 +37,13 @@ pub trait Crdt: Clone + Default + Sized {
     fn encode_body(&self, w: &mut Writer);
     /// Reads and validates a body.
     fn decode_body(r: &mut Reader) -> Result<Self, CrdtError>;
+    /// Every replica this state has seen an event from (garbage collection waits for all).
+    fn replicas(&self) -> BTreeSet<ReplicaId> {
+        self.versions()
+            .iter()
+            .flat_map(|v| v.iter().map(|(r, _)| r))
+            .collect()
+    }
     /// Drops removal metadata whose events every replica has seen (`stable`).
     fn collect_garbage(&mut self, _stable: &VClock) {}
 

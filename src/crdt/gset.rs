@@ -106,6 +106,9 @@ impl<E: Element> Crdt for GSet<E> {
         }
         self.ctx.union(&other.ctx);
     }
+    fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
+        self.ctx.replicas().collect()
+    }
     fn versions(&self) -> Vec<VClock> {
         vec![self.ctx.version()]
     }

@@ -82,9 +82,8 @@ impl<V: Element> LWWMap<V> {
         self.ctx.insert(dot);
         let entry = LwwEntry { value, ts, dot };
         let mut delta = LWWMap::default();
-        if let Some(old) = self.entries.insert(key.to_owned(), entry.clone()) {
-            delta.ctx.insert(old.dot);
-        }
+        self.entries.insert(key.to_owned(), entry.clone());
+        // Only this write's own dot: see ORSet::add for why contexts carry no foreign dots.
         delta.ctx.insert(dot);
         delta.last = ts;
         delta.entries.insert(key.to_owned(), entry);
@@ -211,6 +210,9 @@ impl<V: Element> Crdt for LWWMap<V> {
         }
         self.last = self.last.max(other.last);
         self.ctx.union(&other.ctx);
+    }
+    fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
+        self.ctx.replicas().collect()
     }
     fn versions(&self) -> Vec<VClock> {
         vec![self.ctx.version()]

@@ -40,7 +40,7 @@ impl<V: Element> Default for MVRegister<V> {
 }
 
 impl<V: Element> MVRegister<V> {
-    /// Writes `v`, replacing every value seen here; returns the delta.
+    /// Writes `v`, replacing every value seen here; returns the delta (the register's new state).
     ///
     /// ```
     /// let mut r = katalyst::crdt::MVRegister::<u64>::default();
@@ -49,16 +49,13 @@ impl<V: Element> MVRegister<V> {
     /// ```
     pub fn set(&mut self, replica: ReplicaId, v: V) -> MVRegister<V> {
         let dot = self.ctx.next_dot(replica);
-        let mut delta = MVRegister::default();
-        for d in self.values.keys() {
-            delta.ctx.insert(*d);
-        }
-        delta.ctx.insert(dot);
         self.ctx.insert(dot);
         self.values.clear();
-        self.values.insert(dot, v.clone());
-        delta.values.insert(dot, v);
-        delta
+        self.values.insert(dot, v);
+        // The delta is the whole (small) register: a write supersedes other replicas' dots,
+        // and a context naming them must travel with everything they caused, or a receiver
+        // that missed those deltas could keep a superseded value forever.
+        self.clone()
     }
     /// The concurrent values, sorted and deduplicated.
     ///
@@ -90,6 +87,9 @@ impl<V: Element> Crdt for MVRegister<V> {
         }
         self.values = out;
         self.ctx.union(&other.ctx);
+    }
+    fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
+        self.ctx.replicas().collect()
     }
     fn versions(&self) -> Vec<VClock> {
         vec![self.ctx.version()]

@@ -108,11 +108,11 @@ impl<E: Element> ORSet<E> {
             .entries
             .insert(e.clone(), vec![dot])
             .unwrap_or_default();
+        // A delta's context holds only its own event: every dot in a context must come with
+        // that event's full effect, or a receiver that missed an intermediate delta would
+        // believe it had seen events it never applied.
         let mut delta = ORSet::default();
         delta.ctx.insert(dot);
-        for &d in &old {
-            delta.ctx.insert(d);
-        }
         let others: Vec<Dot> = old.into_iter().filter(|d| d.replica != replica).collect();
         if !others.is_empty() {
             let rec = Removal {
@@ -141,9 +141,6 @@ impl<E: Element> ORSet<E> {
         self.ctx.insert(dot);
         let mut delta = ORSet::default();
         delta.ctx.insert(dot);
-        for &d in &old {
-            delta.ctx.insert(d);
-        }
         let rec = Removal {
             events: BTreeSet::from([dot]),
             removed: VClock::from_entries(old.iter().map(|d| (d.replica, d.counter))),
@@ -249,6 +246,9 @@ impl<E: Element> Crdt for ORSet<E> {
         }
         self.ctx.union(&other.ctx);
     }
+    fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
+        self.ctx.replicas().collect()
+    }
     fn versions(&self) -> Vec<VClock> {
         vec![self.ctx.version()]
     }
@@ -278,9 +278,6 @@ impl<E: Element> Crdt for ORSet<E> {
                 .filter(|&d| !DotSet::covered(seen, d))
                 .collect();
             if !events.is_empty() {
-                for (r, c) in rm.removed.iter() {
-                    delta.ctx.insert(Dot::new(r, c));
-                }
                 delta.removals.insert(
                     e.clone(),
                     Removal {

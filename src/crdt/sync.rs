@@ -256,7 +256,7 @@ impl<T: Crdt> Replica<T> {
     /// ```
     pub fn stable_version(&self) -> VClock {
         let own = self.state.versions().into_iter().next().unwrap_or_default();
-        let mut known: BTreeSet<ReplicaId> = own.iter().map(|(r, _)| r).collect();
+        let mut known = self.state.replicas();
         known.extend(self.peers.keys().copied());
         let mut frontier = own.clone();
         for j in known {
