@@ -73,9 +73,9 @@ fn only_trusted_signed_updates_merge() {
         .try_into()
         .unwrap();
     let mut carry = 0u16;
-    for i in 0..32 {
-        let v = u16::from(high_s.signature[32 + i]) + u16::from(l[i]) + carry;
-        high_s.signature[32 + i] = v as u8;
+    for (sb, lb) in high_s.signature[32..].iter_mut().zip(l) {
+        let v = u16::from(*sb) + u16::from(lb) + carry;
+        *sb = v as u8;
         carry = v >> 8;
     }
     assert!(apply(&mut dst, &high_s.encode()).is_err());
