@@ -24,10 +24,16 @@ fn parse(t: &str) -> JsValue {
     JSON::parse(t).unwrap()
 }
 fn code(e: &JsValue) -> String {
-    Reflect::get(e, &"code".into()).ok().and_then(|c| c.as_string()).unwrap_or_default()
+    Reflect::get(e, &"code".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default()
 }
 fn class(e: &JsValue) -> String {
-    Reflect::get(e, &"name".into()).ok().and_then(|c| c.as_string()).unwrap_or_default()
+    Reflect::get(e, &"name".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default()
 }
 fn bytes(v: &Uint8Array) -> JsValue {
     v.clone().into()
@@ -87,7 +93,11 @@ fn every_class_round_trips_and_syncs() {
     let d2 = r2.set(&s("b"), &n(1000.0)).unwrap();
     r1.merge(&bytes(&d2)).unwrap();
     r2.merge(&bytes(&d1)).unwrap();
-    assert_eq!(r1.value().as_string().as_deref(), Some("b"), "replica id breaks the tie");
+    assert_eq!(
+        r1.value().as_string().as_deref(),
+        Some("b"),
+        "replica id breaks the tie"
+    );
     assert_eq!(json(&r1.timestamp()), r#"{"physical":1000,"logical":0}"#);
 
     let mut m1 = JsMVRegister::new(&n(1.0)).unwrap();
@@ -105,18 +115,24 @@ fn every_class_round_trips_and_syncs() {
 
     let mut map = JsLWWMap::new(&n(7.0)).unwrap();
     map.set(&s("b"), &n(2.0), &u()).unwrap();
-    map.set(&s("a"), &parse(r#"{"z":1,"y":[true,null]}"#), &u()).unwrap();
+    map.set(&s("a"), &parse(r#"{"z":1,"y":[true,null]}"#), &u())
+        .unwrap();
     map.delete(&s("b"), &u()).unwrap();
     assert_eq!(json(&map.to_json()), r#"{"a":{"y":[true,null],"z":1}}"#);
     assert_eq!(json(&map.keys()), r#"["a"]"#);
-    let m2 = JsLWWMap::decode(&bytes(&map.encode()), &parse(r#"{"maxBytes":1000,"replica":8}"#)).unwrap();
+    let m2 = JsLWWMap::decode(
+        &bytes(&map.encode()),
+        &parse(r#"{"maxBytes":1000,"replica":8}"#),
+    )
+    .unwrap();
     assert_eq!(m2.replica_id(), 8.0);
     assert_eq!(json(&m2.value()), json(&map.value()));
 
     let mut ag = JsAgentState::new(&n(1.0)).unwrap();
     let mut ag2 = JsAgentState::new(&n(2.0)).unwrap();
     ag.set_skill(&s("search"), &n(0.75), &n(5.0)).unwrap();
-    ag2.append_episode(&parse(r#"{"task":"t1","ok":true}"#)).unwrap();
+    ag2.append_episode(&parse(r#"{"task":"t1","ok":true}"#))
+        .unwrap();
     let r = ag.sync_response(&bytes(&ag2.sync_request())).unwrap();
     ag2.merge(&bytes(&r)).unwrap();
     let r = ag2.sync_response(&bytes(&ag.sync_request())).unwrap();
@@ -132,19 +148,27 @@ fn every_class_round_trips_and_syncs() {
 #[test]
 fn json_values_round_trip_without_loss() {
     let mut m = JsLWWMap::new(&n(1.0)).unwrap();
-    let v = parse(r#"{"s":"é😀\n","n":[0.1,-5,1e300,9007199254740993],"o":{"":null,"__proto__":{"x":1}},"b":false}"#);
+    let v = parse(
+        r#"{"s":"é😀\n","n":[0.1,-5,1e300,9007199254740993],"o":{"":null,"__proto__":{"x":1}},"b":false}"#,
+    );
     // -0 survives (JSON text cannot show it, so set it directly).
     let arr = Array::new();
     arr.push(&n(-0.0));
     Reflect::set(&v, &"z".into(), &arr).unwrap();
     m.set(&s("k"), &v, &u()).unwrap();
-    let back = JsLWWMap::decode(&bytes(&m.encode()), &u()).unwrap().get(&s("k")).unwrap();
+    let back = JsLWWMap::decode(&bytes(&m.encode()), &u())
+        .unwrap()
+        .get(&s("k"))
+        .unwrap();
     let z = Reflect::get(&back, &"z".into()).unwrap();
     let z0 = Reflect::get(&z, &n(0.0)).unwrap();
     assert!(Object::is(&z0, &n(-0.0)), "-0 must stay -0");
     let o = Reflect::get(&back, &"o".into()).unwrap();
     let own = Object::get_own_property_names(o.unchecked_ref::<Object>());
-    assert!(own.includes(&s("__proto__"), 0), "__proto__ stays an own key");
+    assert!(
+        own.includes(&s("__proto__"), 0),
+        "__proto__ stays an own key"
+    );
     assert_eq!(
         json(&back),
         r#"{"b":false,"n":[0.1,-5,1e+300,9007199254740992],"o":{"":null,"__proto__":{"x":1}},"s":"é😀\n","z":[0]}"#
@@ -160,20 +184,42 @@ fn bad_values_name_their_path() {
     Reflect::set(&inner, &"b".into(), &f).unwrap();
     let e = m.set(&s("k"), &obj, &u()).unwrap_err();
     assert_eq!(class(&e), "TypeError");
-    let msg = Reflect::get(&e, &"message".into()).unwrap().as_string().unwrap();
+    let msg = Reflect::get(&e, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
     assert!(msg.contains("value.a[2].b"), "{msg}");
     // A cycle.
     let cyc = Object::new();
     Reflect::set(&cyc, &"self".into(), &cyc).unwrap();
     let e = m.set(&s("k"), &cyc, &u()).unwrap_err();
-    assert!(Reflect::get(&e, &"message".into()).unwrap().as_string().unwrap().contains("cycle"));
+    assert!(Reflect::get(&e, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+        .contains("cycle"));
     // undefined in an array, NaN, a Date, a symbol.
     let a = Array::new();
     a.push(&u());
     assert_eq!(class(&m.set(&s("k"), &a, &u()).unwrap_err()), "TypeError");
-    assert_eq!(class(&m.set(&s("k"), &n(f64::NAN), &u()).unwrap_err()), "RangeError");
-    assert_eq!(class(&m.set(&s("k"), &js_sys::Date::new_0().into(), &u()).unwrap_err()), "TypeError");
-    assert_eq!(class(&m.set(&s("k"), &js_sys::Symbol::for_("x").into(), &u()).unwrap_err()), "TypeError");
+    assert_eq!(
+        class(&m.set(&s("k"), &n(f64::NAN), &u()).unwrap_err()),
+        "RangeError"
+    );
+    assert_eq!(
+        class(
+            &m.set(&s("k"), &js_sys::Date::new_0().into(), &u())
+                .unwrap_err()
+        ),
+        "TypeError"
+    );
+    assert_eq!(
+        class(
+            &m.set(&s("k"), &js_sys::Symbol::for_("x").into(), &u())
+                .unwrap_err()
+        ),
+        "TypeError"
+    );
     assert_eq!(m.size(), 0.0, "failed calls change nothing");
 }
 
@@ -188,19 +234,39 @@ fn errors_have_classes_and_codes() {
     let before = a.encode().to_vec();
     let cut = Uint8Array::from(&enc[..enc.len() - 1]);
     let e = a.merge(&cut.into()).unwrap_err();
-    assert_eq!((class(&e), code(&e)), ("KatalystError".to_owned(), "truncated".to_owned()));
+    assert_eq!(
+        (class(&e), code(&e)),
+        ("KatalystError".to_owned(), "truncated".to_owned())
+    );
     let mut long = enc.clone();
     long.push(0);
-    assert_eq!(code(&a.merge(&Uint8Array::from(&long[..]).into()).unwrap_err()), "trailing_bytes");
+    assert_eq!(
+        code(&a.merge(&Uint8Array::from(&long[..]).into()).unwrap_err()),
+        "trailing_bytes"
+    );
     let gc = JsGCounter::new(&n(1.0)).unwrap().encode();
     assert_eq!(code(&a.merge(&gc.into()).unwrap_err()), "bad_tag");
     assert_eq!(a.encode().to_vec(), before, "no partial merge");
-    let e = JsORSet::decode(&Uint8Array::from(&enc[..]).into(), &parse(r#"{"maxBytes":4}"#)).err().unwrap();
-    assert_eq!((class(&e), code(&e)), ("RangeError".to_owned(), "too_large".to_owned()));
-    assert_eq!(class(&JsORSet::decode(&s("x"), &u()).err().unwrap()), "TypeError");
+    let e = JsORSet::decode(
+        &Uint8Array::from(&enc[..]).into(),
+        &parse(r#"{"maxBytes":4}"#),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(
+        (class(&e), code(&e)),
+        ("RangeError".to_owned(), "too_large".to_owned())
+    );
+    assert_eq!(
+        class(&JsORSet::decode(&s("x"), &u()).err().unwrap()),
+        "TypeError"
+    );
     let mut ag = JsAgentState::new(&n(1.0)).unwrap();
     let e = ag.set_skill(&s("x"), &n(1.5), &u()).unwrap_err();
-    assert_eq!((class(&e), code(&e)), ("RangeError".to_owned(), "bad_score".to_owned()));
+    assert_eq!(
+        (class(&e), code(&e)),
+        ("RangeError".to_owned(), "bad_score".to_owned())
+    );
     // Decoded without a replica id: read-only.
     let mut ro = JsORSet::decode(&Uint8Array::from(&enc[..]).into(), &u()).unwrap();
     assert_eq!(code(&ro.add(&n(2.0)).unwrap_err()), "no_replica");
@@ -209,9 +275,13 @@ fn errors_have_classes_and_codes() {
 #[test]
 fn signed_updates_only_from_trusted_keys() {
     let mut alice = JsLWWMap::new(&n(1.0)).unwrap();
-    let pk = alice.sign_with(&Uint8Array::from(&[7u8; 32][..]).into()).unwrap();
+    let pk = alice
+        .sign_with(&Uint8Array::from(&[7u8; 32][..]).into())
+        .unwrap();
     let mut mallory = JsLWWMap::new(&n(2.0)).unwrap();
-    mallory.sign_with(&Uint8Array::from(&[8u8; 32][..]).into()).unwrap();
+    mallory
+        .sign_with(&Uint8Array::from(&[8u8; 32][..]).into())
+        .unwrap();
     let mut bob = JsLWWMap::new(&n(3.0)).unwrap();
     let keys = Array::new();
     keys.push(&pk);
@@ -219,13 +289,25 @@ fn signed_updates_only_from_trusted_keys() {
 
     let good = alice.set(&s("k"), &n(1.0), &n(10.0)).unwrap();
     let evil = mallory.set(&s("k"), &n(666.0), &n(99.0)).unwrap();
-    let plain = JsLWWMap::new(&n(4.0)).unwrap().set(&s("k"), &n(2.0), &n(50.0)).unwrap();
-    assert_eq!(code(&bob.merge(&evil.into()).unwrap_err()), "unknown_signer");
+    let plain = JsLWWMap::new(&n(4.0))
+        .unwrap()
+        .set(&s("k"), &n(2.0), &n(50.0))
+        .unwrap();
+    assert_eq!(
+        code(&bob.merge(&evil.into()).unwrap_err()),
+        "unknown_signer"
+    );
     assert_eq!(code(&bob.merge(&plain.into()).unwrap_err()), "unsigned");
     let mut forged = good.to_vec();
     let last = forged.len() - 1;
     forged[last] ^= 1;
-    assert_eq!(code(&bob.merge(&Uint8Array::from(&forged[..]).into()).unwrap_err()), "bad_signature");
+    assert_eq!(
+        code(
+            &bob.merge(&Uint8Array::from(&forged[..]).into())
+                .unwrap_err()
+        ),
+        "bad_signature"
+    );
     assert_eq!(bob.size(), 0.0);
     bob.merge(&good.into()).unwrap();
     assert_eq!(bob.get(&s("k")).unwrap().as_f64(), Some(1.0));
@@ -237,5 +319,8 @@ fn signed_updates_only_from_trusted_keys() {
     // Bad keys.
     let bad = Array::new();
     bad.push(&Uint8Array::new_with_length(3));
-    assert_eq!(class(&bob.trust_keys(&bad.into()).unwrap_err()), "RangeError");
+    assert_eq!(
+        class(&bob.trust_keys(&bad.into()).unwrap_err()),
+        "RangeError"
+    );
 }
