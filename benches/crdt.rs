@@ -10,7 +10,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use criterion::{criterion_group, BatchSize, Criterion, Throughput};
-    use katalyst::crdt::{Crdt, DecodeOptions, LWWMap, ORSet, Value};
+    use katalyst::crdt::{Crdt, DecodeOptions, LWWMap, ORSet, Replica, Value};
     use std::hint::black_box;
 
     const REPLICAS: u64 = 1_549;
@@ -32,10 +32,11 @@ mod native {
         g.throughput(Throughput::Elements(REPLICAS));
         g.bench_function("merge_1549_updates", |b| {
             b.iter(|| {
-                let mut doc = LWWMap::<Value>::default();
+                // The same path as the JS `merge(bytes)`: decode fully, join, maybe collect.
+                let mut doc = Replica::<LWWMap<Value>>::new(0);
                 let opts = DecodeOptions::default();
                 for u in &updates {
-                    doc.merge_bytes(black_box(u), &opts).unwrap_or_default();
+                    doc.apply(black_box(u), &opts).unwrap_or_default();
                 }
                 doc
             })

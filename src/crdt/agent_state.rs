@@ -327,6 +327,9 @@ impl Crdt for AgentState {
                 .collect(),
         }
     }
+    fn has_garbage(&self) -> bool {
+        self.skills.has_garbage()
+    }
     fn collect_garbage(&mut self, stable: &VClock) {
         self.skills.collect_garbage(stable);
     }

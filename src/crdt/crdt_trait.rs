@@ -44,6 +44,11 @@ pub trait Crdt: Clone + Default + Sized {
             .flat_map(|v| v.iter().map(|(r, _)| r))
             .collect()
     }
+    /// True when [`Crdt::collect_garbage`] might have something to drop (a cheap check, so
+    /// merges of types without removal metadata skip the stability computation).
+    fn has_garbage(&self) -> bool {
+        false
+    }
     /// Drops removal metadata whose events every replica has seen (`stable`).
     fn collect_garbage(&mut self, _stable: &VClock) {}
 

@@ -56,6 +56,8 @@ pub struct LWWMap<V: Element = Value> {
     ctx: DotSet,
     /// The largest timestamp seen (local clock state, not encoded).
     last: Timestamp,
+    /// Set when a tombstone may be present (local, not encoded); cleared by collection.
+    maybe_tombstones: bool,
 }
 
 impl<V: Element> PartialEq for LWWMap<V> {
@@ -70,6 +72,7 @@ impl<V: Element> Default for LWWMap<V> {
             entries: BTreeMap::new(),
             ctx: DotSet::default(),
             last: Timestamp::default(),
+            maybe_tombstones: false,
         }
     }
 }
@@ -78,6 +81,7 @@ impl<V: Element> LWWMap<V> {
     fn write(&mut self, replica: ReplicaId, key: &str, value: Option<V>, now_ms: u64) -> LWWMap<V> {
         let ts = Timestamp::tick(self.last, now_ms);
         self.last = ts;
+        self.maybe_tombstones |= value.is_none();
         let dot = self.ctx.next_dot(replica);
         self.ctx.insert(dot);
         let entry = LwwEntry { value, ts, dot };
@@ -86,6 +90,7 @@ impl<V: Element> LWWMap<V> {
         // Only this write's own dot: see ORSet::add for why contexts carry no foreign dots.
         delta.ctx.insert(dot);
         delta.last = ts;
+        delta.maybe_tombstones = entry.value.is_none();
         delta.entries.insert(key.to_owned(), entry);
         delta
     }
@@ -209,6 +214,7 @@ impl<V: Element> Crdt for LWWMap<V> {
             }
         }
         self.last = self.last.max(other.last);
+        self.maybe_tombstones |= other.maybe_tombstones;
         self.ctx.union(&other.ctx);
     }
     fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
@@ -227,15 +233,21 @@ impl<V: Element> Crdt for LWWMap<V> {
             .map(|(k, e)| (k.clone(), e.clone()))
             .collect();
         let last = entries.values().map(|e| e.ts).max().unwrap_or_default();
+        let maybe_tombstones = entries.values().any(|e| e.value.is_none());
         LWWMap {
             entries,
             ctx: self.ctx.since(seen),
             last,
+            maybe_tombstones,
         }
+    }
+    fn has_garbage(&self) -> bool {
+        self.maybe_tombstones
     }
     fn collect_garbage(&mut self, stable: &VClock) {
         self.entries
             .retain(|_, e| e.value.is_some() || !DotSet::covered(stable, e.dot));
+        self.maybe_tombstones = self.entries.values().any(|e| e.value.is_none());
     }
     fn encode_body(&self, w: &mut Writer) {
         self.ctx.write(w);
@@ -352,6 +364,12 @@ impl<V: Element> Crdt for LWWMap<V> {
                 "base time of an empty map must be 0",
             ));
         }
-        Ok(LWWMap { entries, ctx, last })
+        let maybe_tombstones = entries.values().any(|e| e.value.is_none());
+        Ok(LWWMap {
+            entries,
+            ctx,
+            last,
+            maybe_tombstones,
+        })
     }
 }

@@ -289,6 +289,9 @@ impl<E: Element> Crdt for ORSet<E> {
         }
         delta
     }
+    fn has_garbage(&self) -> bool {
+        !self.removals.is_empty()
+    }
     fn collect_garbage(&mut self, stable: &VClock) {
         self.removals.retain(|_, rm| {
             rm.events.retain(|&d| !DotSet::covered(stable, d));
@@ -333,6 +336,15 @@ impl<E: Element> Crdt for ORSet<E> {
             prev = Some(e.clone());
             let events = read_dots(r, false)?.into_iter().collect();
             let removed = VClock::read(r)?;
+            // A live dot its own element's record kills cannot come from a real history.
+            if entries.get(&e).is_some_and(|dots: &Vec<Dot>| {
+                dots.iter().any(|&d| removed.get(d.replica) >= d.counter)
+            }) {
+                return Err(CrdtError::malformed(
+                    at,
+                    "a live dot is removed by its own record",
+                ));
+            }
             removals.insert(e, Removal { events, removed });
         }
         Ok(ORSet {

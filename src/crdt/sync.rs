@@ -284,6 +284,9 @@ impl<T: Crdt> Replica<T> {
     /// assert_eq!(r.state().pending_removals(), 0);
     /// ```
     pub fn collect_garbage(&mut self) {
+        if !self.state.has_garbage() {
+            return;
+        }
         let stable = self.stable_version();
         if !stable.is_empty() {
             self.state.collect_garbage(&stable);
