@@ -194,3 +194,35 @@ proptest! {
         prop_assert_eq!(va.compare(&vb), want);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    /// Dot sets behave like the plain set of dots they stand for, and round-trip through GSet
+    /// encodings (which carry one).
+    #[test]
+    fn dot_set_matches_a_plain_set(ranges in prop::collection::vec((0..3u64, 1..40u64, 0..5u64), 0..20), floor in prop::collection::btree_map(0..3u64, 0..40u64, 0..3)) {
+        let mut ds = DotSet::default();
+        let mut reference = std::collections::BTreeSet::new();
+        for (r, start, len) in ranges {
+            ds.insert_range(r, start, start + len);
+            for c in start..=start + len {
+                reference.insert((r, c));
+            }
+        }
+        for r in 0..3 {
+            for c in 1..50 {
+                prop_assert_eq!(ds.contains(Dot::new(r, c)), reference.contains(&(r, c)));
+            }
+            let prefix = (1..).take_while(|c| reference.contains(&(r, *c))).count() as u64;
+            prop_assert_eq!(ds.version().get(r), prefix);
+        }
+        let vv = VClock::from_entries(floor.clone());
+        let since = ds.since(&vv);
+        for r in 0..3 {
+            for c in 1..50 {
+                let want = reference.contains(&(r, c)) && c > floor.get(&r).copied().unwrap_or(0);
+                prop_assert_eq!(since.contains(Dot::new(r, c)), want);
+            }
+        }
+    }
+}
