@@ -41,7 +41,9 @@ export interface Crdt<V> {
   readonly crdtType: string;
   /** This replica's id. @example new GCounter(7).replicaId === 7 */
   readonly replicaId: number;
-  /** Joins another instance or bytes; on error nothing changes. @example b.merge(a.encode()) */
+  /** Joins another instance or bytes; on error nothing changes. Bytes are verified when
+   *  `trustKeys` was set; instances are local and merge without signature checks.
+   *  @example b.merge(a.encode()) */
   merge(other: this | Uint8Array): void;
   /** The canonical encoding: equal states give equal bytes. @example const bytes = c.encode() */
   encode(): Uint8Array;
