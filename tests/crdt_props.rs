@@ -68,6 +68,9 @@ fn laws<T: Model>(steps: &[Step], order_seed: u64) -> Result<(), TestCaseError> 
         join(&a, &join(&b, &c)).encode()
     );
     prop_assert_eq!(join(&a, &a).encode(), a.encode());
+    let mut owned = a.clone();
+    owned.merge_owned(b.clone());
+    prop_assert_eq!(owned.encode(), join(&a, &b).encode(), "merge_owned ≠ merge");
     prop_assert_eq!(join(&join(&a, &b), &b).encode(), join(&a, &b).encode());
     // Round trip and canonical form.
     for s in [&a, &b, &c] {

@@ -311,6 +311,21 @@ impl Crdt for AgentState {
         r.extend(self.episodes.keys().map(|d| d.replica));
         r
     }
+    fn merge_owned(&mut self, other: Self) {
+        self.skills.merge_owned(other.skills);
+        for (d, v) in other.episodes {
+            match self.episodes.get_mut(&d) {
+                Some(mine) => {
+                    if v > *mine {
+                        *mine = v;
+                    }
+                }
+                None => {
+                    self.episodes.insert(d, v);
+                }
+            }
+        }
+    }
     fn versions(&self) -> Vec<VClock> {
         vec![self.skills.ctx().version(), self.episode_version()]
     }

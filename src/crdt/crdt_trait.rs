@@ -29,6 +29,10 @@ pub trait Crdt: Clone + Default + Sized {
     const NAME: &'static str;
     /// Joins `other` (a state or a delta) into `self`.
     fn merge(&mut self, other: &Self);
+    /// Joins `other`, consuming it (saves copies when merging decoded bytes).
+    fn merge_owned(&mut self, other: Self) {
+        self.merge(&other);
+    }
     /// Version vectors summarising what this state has seen (one for most types).
     fn versions(&self) -> Vec<VClock>;
     /// The delta a replica whose versions are `seen` lacks.
@@ -74,7 +78,7 @@ pub trait Crdt: Clone + Default + Sized {
     /// Decodes `bytes` fully, then merges; on error `self` is unchanged.
     fn merge_bytes(&mut self, bytes: &[u8], opts: &DecodeOptions) -> Result<(), CrdtError> {
         let other = Self::decode_with(bytes, opts)?;
-        self.merge(&other);
+        self.merge_owned(other);
         Ok(())
     }
 }

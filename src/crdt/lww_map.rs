@@ -220,6 +220,26 @@ impl<V: Element> Crdt for LWWMap<V> {
     fn replicas(&self) -> std::collections::BTreeSet<ReplicaId> {
         self.ctx.replicas().collect()
     }
+    fn merge_owned(&mut self, other: Self) {
+        for (k, theirs) in other.entries {
+            self.last = self.last.max(theirs.ts);
+            match self.entries.get_mut(&k) {
+                Some(mine) => {
+                    if theirs.order_key() > mine.order_key() {
+                        *mine = theirs;
+                    }
+                }
+                None => {
+                    if !self.ctx.contains(theirs.dot) {
+                        self.entries.insert(k, theirs);
+                    }
+                }
+            }
+        }
+        self.last = self.last.max(other.last);
+        self.maybe_tombstones |= other.maybe_tombstones;
+        self.ctx.union(&other.ctx);
+    }
     fn versions(&self) -> Vec<VClock> {
         vec![self.ctx.version()]
     }

@@ -174,7 +174,8 @@ impl<T: Crdt> Replica<T> {
     /// ```
     pub fn apply(&mut self, bytes: &[u8], opts: &DecodeOptions) -> Result<(), CrdtError> {
         let other = T::decode_with(bytes, opts)?;
-        self.merge(&other);
+        self.state.merge_owned(other);
+        self.collect_garbage();
         Ok(())
     }
     /// Sync step 1.
