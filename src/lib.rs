@@ -11,6 +11,7 @@
 
 pub mod actor;
 pub mod compute;
+pub mod crdt;
 pub mod crypto;
 pub mod error;
 pub mod parallel;

@@ -5,6 +5,8 @@
 
 pub mod args;
 pub mod compute;
+pub mod crdt;
+pub mod crdt_value;
 pub mod crypto;
 pub mod error;
 pub mod info;
