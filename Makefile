@@ -42,5 +42,12 @@ bench-native: bootstrap
 bench-browser: build
 	node benches/browser/run.mjs $(BENCH_ARGS)
 
+# Runs every CRDT decoder fuzz target for FUZZ_SECONDS each (cargo-fuzz, nightly).
+FUZZ_SECONDS ?= 30
+fuzz: bootstrap
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	cd fuzz && for t in $$(cargo +nightly fuzz list); do \
+	  cargo +nightly fuzz run -O $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
 clean:
 	rm -rf target dist

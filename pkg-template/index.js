@@ -5,6 +5,7 @@ import { KatalystError, deserializeError } from './errors.js';
 import { hasSimd, probeThreads } from './probe.js';
 
 export { KatalystError };
+export { MUTATORS, SyncedReplica, syncOver, syncOverBroadcastChannel, syncOverPort } from './crdt-sync.js';
 
 /** The package version. */
 export const version = '__KATALYST_VERSION__';
