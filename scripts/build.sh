@@ -32,8 +32,9 @@ build_mt() {
   bindgen target/mt/wasm32-unknown-unknown/release/katalyst.wasm "$out/mt"
   "$wasm_opt" -O3 "${opt_features[@]}" --enable-threads "$out/mt/katalyst_bg.wasm" -o "$out/mt/katalyst_bg.wasm"
   # wasm-bindgen-rayon's workers import the package directory ('../../..' from their snippet):
-  # make that directory resolve to the glue in bundlers and Vite.
-  printf '{ "type": "module", "main": "katalyst.js", "sideEffects": ["./snippets/**/*.js"] }\n' > "$out/mt/package.json"
+  # make that directory resolve to the glue in bundlers and Vite. No "type": "module" here:
+  # webpack would then require that import to be fully specified, which a directory is not.
+  printf '{ "main": "katalyst.js", "sideEffects": ["./snippets/**/*.js"] }\n' > "$out/mt/package.json"
 }
 
 assemble() {

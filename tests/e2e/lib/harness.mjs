@@ -79,3 +79,31 @@ export function serveAndBrowse(configFile) {
   });
   return env;
 }
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/**
+ * A plain static server for a built site on a free loopback port, with the same headers as
+ * the Vite configs (COOP/COEP unless a document is asked for with `?coi=0`).
+ */
+export async function serveStatic(dir, headers) {
+  const { createServer: createHttpServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { join, extname, normalize } = await import('node:path');
+  const port = await freePort();
+  const server = createHttpServer(async (req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const path = normalize(join(dir, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)));
+    if (!path.startsWith(dir)) return res.writeHead(403).end();
+    try {
+      const body = await readFile(path);
+      const h = { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream' };
+      if (url.searchParams.get('coi') !== '0') Object.assign(h, headers);
+      res.writeHead(200, h).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+}
