@@ -1,0 +1,184 @@
+// `k.actors`: the main-thread side of the actor runtime.
+//
+// `mt` executor: one actor system in the shared wasm memory; a pool of actor workers (separate
+// from the rayon pool) each instantiate the threads build over that memory and run scheduler
+// slices. The main thread only pushes into lock-free queues (spawn, cast, call, stop: all
+// non-blocking Rust calls) and learns of finished calls through a completion queue whose notify
+// word it awaits with `Atomics.waitAsync` — it never blocks and never polls.
+import { KatalystError } from '../errors.js';
+import { encode, decode } from './codec.js';
+
+const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute'";
+
+function typeError(message) {
+  return Object.assign(new TypeError(message), { code: 'invalid_type' });
+}
+
+/** A `KatalystError` with code `actor_exited` and the exit `reason` (`{ kind, message?, stack? }`). */
+export class ActorExited extends KatalystError {
+  constructor(message, reason) {
+    super('actor_exited', message);
+    this.reason = reason;
+  }
+
+  static [Symbol.hasInstance](value) {
+    return value instanceof Error && value.name === 'KatalystError' && value.code === 'actor_exited';
+  }
+}
+
+/** Checks an ActorRef `{ node, slot, generation }`. */
+export function checkRef(func, ref) {
+  if (ref === null || typeof ref !== 'object' || !Number.isInteger(ref.slot) || !Number.isInteger(ref.generation) || !Number.isInteger(ref.node)) {
+    throw typeError(`${func}: argument 'ref' must be an ActorRef { node, slot, generation } from spawn() or whereis(), got ${ref === null ? 'null' : typeof ref}`);
+  }
+  return ref;
+}
+
+export function makeRef([node, slot, generation]) {
+  return Object.freeze({ node, slot, generation });
+}
+
+function abortedError(func, reason) {
+  return new KatalystError('aborted', `${func}: aborted by the caller${reason?.message ? ` (${reason.message})` : ''}`);
+}
+
+function checkTimeout(func, timeout) {
+  if (timeout === undefined) return 5000;
+  if (typeof timeout !== 'number' || !(timeout >= 0) || timeout > 2 ** 31) {
+    throw Object.assign(new RangeError(`${func}: 'opts.timeout' must be a number of milliseconds from 0 to 2^31, got ${timeout}`), { code: 'out_of_range' });
+  }
+  return timeout;
+}
+
+/**
+ * Starts the `mt` executor: `workers` actor workers over the shared memory of the threads build
+ * `mt` (its `sharedModule()` and `sharedMemory()`). Returns the `k.actors` object; it works at
+ * once (messages queue until the workers are up); `ready` resolves when every worker runs.
+ */
+export function startMtActors({ mt, workers, mailbox }) {
+  const module = mt.sharedModule();
+  const memory = mt.sharedMemory();
+  const { notifyAddr } = mt.actorsStart({ workers, mailbox });
+  const pending = new Map(); // call id → { resolve, reject }
+  const pool = [];
+  const readyAt = [];
+  const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
+    w.onmessage = ({ data }) => {
+      if (data.type === 'ready') { readyAt[index] = performance.now(); resolve(); }
+      else if (data.type === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
+    };
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
+    };
+    w.postMessage({ type: 'start', module, memory, index });
+    pool.push(w);
+  })));
+  ready.catch(() => {}); // surfaced through `ready` and stats, not as an unhandled rejection
+
+  // Completions: drain, then await the next bump of the notify word.
+  const notify = new Int32Array(memory.buffer, notifyAddr, 1);
+  let closed = false;
+  const drain = () => {
+    for (let c = mt.actorsTakeCompletion(); c !== undefined; c = mt.actorsTakeCompletion()) {
+      const p = pending.get(c[0]);
+      if (!p) continue;
+      pending.delete(c[0]);
+      if (c[1] === -1) p.reject(c[2]);
+      else p.resolve(decode(c[1], c[2]));
+    }
+  };
+  const listen = () => {
+    while (!closed) {
+      const seen = Atomics.load(notify, 0);
+      drain();
+      const w = Atomics.waitAsync(notify, 0, seen);
+      if (w.async) { w.value.then(listen); return; }
+    }
+  };
+  listen();
+
+  const api = {
+    mode: 'threads',
+    workers,
+    ready,
+    spawn(behaviour, opts = {}) {
+      if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
+      if (typeof behaviour !== 'string') {
+        throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}); JS module behaviours are not available in this build yet`);
+      }
+      if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
+        throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
+      }
+      const [kind, payload] = encode(opts.args, 'opts.args');
+      return makeRef(mt.actorsSpawn(behaviour, kind, payload, opts.mailbox, opts.name));
+    },
+    cast(ref, msg) {
+      checkRef('cast', ref);
+      const [kind, payload] = encode(msg);
+      mt.actorsCast(ref.slot, ref.generation, kind, payload);
+    },
+    call(ref, msg, opts = {}) {
+      try {
+        checkRef('call', ref);
+        const timeout = checkTimeout('call', opts?.timeout);
+        const signal = opts?.signal;
+        if (signal?.aborted) return Promise.reject(abortedError('call', signal.reason));
+        const [kind, payload] = encode(msg);
+        const id = mt.actorsCall(ref.slot, ref.generation, kind, payload, timeout);
+        return new Promise((resolve, reject) => {
+          if (!signal) { pending.set(id, { resolve, reject }); return; }
+          const onAbort = () => {
+            if (!pending.delete(id)) return;
+            mt.actorsCancel(id);
+            reject(abortedError('call', signal.reason));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          pending.set(id, {
+            resolve: (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+            reject: (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+          });
+        });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    stop(ref, reason = 'normal') {
+      checkRef('stop', ref);
+      mt.actorsStop(ref.slot, ref.generation, String(reason));
+    },
+    register(name, ref) {
+      if (typeof name !== 'string') throw typeError(`register: argument 'name' must be a string, got ${typeof name}`);
+      checkRef('register', ref);
+      mt.actorsRegister(name, ref.slot, ref.generation);
+    },
+    whereis(name) {
+      if (typeof name !== 'string') throw typeError(`whereis: argument 'name' must be a string, got ${typeof name}`);
+      const r = mt.actorsWhereis(name);
+      return r === undefined ? undefined : makeRef(r);
+    },
+    isAlive(ref) {
+      checkRef('isAlive', ref);
+      return mt.actorsIsAlive(ref.slot, ref.generation);
+    },
+    sendAfter(ref, msg, ms) {
+      checkRef('sendAfter', ref);
+      if (typeof ms !== 'number' || !(ms >= 0)) throw Object.assign(new RangeError(`sendAfter: argument 'ms' must be a non-negative number, got ${ms}`), { code: 'out_of_range' });
+      const [kind, payload] = encode(msg);
+      const id = mt.actorsSendAfter(ref.slot, ref.generation, kind, payload, ms);
+      return { cancel: () => mt.actorsCancelTimer(id) };
+    },
+    stats() {
+      const s = mt.actorsStats();
+      s.pendingCalls = pending.size;
+      s.workersReady = readyAt.filter((t) => t !== undefined).length;
+      return s;
+    },
+    close() {
+      closed = true;
+      for (const w of pool) w.terminate();
+    },
+  };
+  return Object.freeze(api);
+}

@@ -1,0 +1,227 @@
+// The actor runtime (`k.actors`) in a real page, headless Chromium. With COOP/COEP the `mt`
+// executor runs (actor workers over the shared wasm memory); the same suite runs without
+// COOP/COEP when the `st` executor is there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startVite('tests/e2e/pages/vite.config.js');
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function inPage(isolated, fn, arg) {
+  const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+  await tab.page.waitForFunction(() => window.ready === true);
+  try {
+    const value = await tab.page.evaluate(fn, arg);
+    return { value, problems: tab.problems };
+  } finally {
+    await tab.close();
+  }
+}
+
+// In the page: the error a promise produced, as plain data.
+const capture = `async (f) => { try { await f(); return null; } catch (e) { return { name: e.name, code: e.code, message: e.message, reason: e.reason, isKatalystError: e instanceof katalyst.KatalystError, isActorExited: e instanceof katalyst.ActorExited }; } }`;
+
+const MODES = [{ isolated: true, mode: 'threads' }];
+
+for (const { isolated, mode } of MODES) {
+  test(`${mode}: spawn, cast and call built-in Rust actors with structured messages`, async () => {
+    const { value, problems } = await inPage(isolated, async () => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const echo = a.spawn('echo');
+      const counter = a.spawn('counter', { args: 10 });
+      for (let i = 0; i < 100; i++) a.cast(counter, 1);
+      const total = await a.call(counter, 0);
+      const msg = { s: 'héllo', n: 1.5, big: 12n, list: [1, null, true, undefined], f: new Float32Array([1, 2.5]), m: new Map([[1, 'a']]), set: new Set(['x']), d: new Date(5), nested: { deep: [{ x: -0.25 }] } };
+      const back = await a.call(echo, msg);
+      const bytes = await a.call(echo, new Uint8Array([1, 2, 3]));
+      const int = await a.call(echo, 2 ** 40);
+      const nothing = await a.call(echo, undefined);
+      return {
+        mode: k.mode, total, back: { ...back, big: String(back.big), f: Array.from(back.f), fIs: back.f.constructor.name, m: [...back.m], set: [...back.set], d: back.d.getTime() },
+        bytes: Array.from(bytes), bytesIs: bytes.constructor.name, int, nothing: nothing === undefined,
+        ref: echo, refClone: structuredClone(echo),
+      };
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(value.mode, mode);
+    assert.equal(value.total, 110);
+    assert.deepEqual(value.back, { s: 'héllo', n: 1.5, big: '12', list: [1, null, true, undefined], f: [1, 2.5], fIs: 'Float32Array', m: [[1, 'a']], set: ['x'], d: 5, nested: { deep: [{ x: -0.25 }] } });
+    assert.deepEqual(value.bytes, [1, 2, 3]);
+    assert.equal(value.bytesIs, 'Uint8Array');
+    assert.equal(value.int, 2 ** 40);
+    assert.equal(value.nothing, true);
+    assert.deepEqual(value.refClone, value.ref);
+  });
+
+  test(`${mode}: 'crypto' and 'compute' actors match independent references`, async () => {
+    const input = Array.from({ length: 3000 }, (_, i) => (i * 7) & 255);
+    const { value } = await inPage(isolated, async (input) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      const h = a.spawn('crypto');
+      const digest = await a.call(h, new Uint8Array(input));
+      // [m, k, n] header + a (2x3) + b (3x2)
+      const A = [1, 2, 3, 4, 5, 6], B = [7, 8, 9, 10, 11, 12];
+      const buf = new Uint8Array(12 + 4 * 12);
+      const dv = new DataView(buf.buffer);
+      [2, 3, 2].forEach((v, i) => dv.setUint32(4 * i, v, true));
+      [...A, ...B].forEach((v, i) => dv.setFloat32(12 + 4 * i, v, true));
+      const c = await a.call(a.spawn('compute'), buf);
+      return { digest: Array.from(digest), c: Array.from(new Float32Array(c.buffer, c.byteOffset, 4)) };
+    }, input);
+    assert.deepEqual(value.digest, Array.from(createHash('sha256').update(Buffer.from(input)).digest()));
+    // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12]
+    assert.deepEqual(value.c, [1 * 7 + 2 * 9 + 3 * 11, 1 * 8 + 2 * 10 + 3 * 12, 4 * 7 + 5 * 9 + 6 * 11, 4 * 8 + 5 * 10 + 6 * 12]);
+  });
+
+  test(`${mode}: call timeout fires within ±20 ms and a late reply is dropped; abort rejects`, async () => {
+    const { value } = await inPage(isolated, async (capture) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const sink = a.spawn('sink');
+      const out = { timeouts: [] };
+      for (const ms of [50, 120]) {
+        const t0 = performance.now();
+        const err = await eval(capture)(() => a.call(sink, 1, { timeout: ms }));
+        out.timeouts.push({ ms, took: performance.now() - t0, code: err?.code });
+      }
+      const ac = new AbortController();
+      const p = eval(capture)(() => a.call(sink, 2, { signal: ac.signal }));
+      setTimeout(() => ac.abort(), 10);
+      out.aborted = await p;
+      out.preAborted = await eval(capture)(() => a.call(sink, 3, { signal: AbortSignal.abort() }));
+      out.stillWorks = await a.call(a.spawn('echo'), 7);
+      out.pending = a.stats().pendingCalls;
+      return out;
+    }, capture);
+    for (const t of value.timeouts) {
+      assert.equal(t.code, 'timeout');
+      assert.ok(Math.abs(t.took - t.ms) <= 20, `timeout ${t.ms} ms took ${t.took.toFixed(1)} ms`);
+    }
+    assert.equal(value.aborted.code, 'aborted');
+    assert.equal(value.preAborted.code, 'aborted');
+    assert.equal(value.stillWorks, 7);
+    assert.equal(value.pending, 0);
+  });
+
+  test(`${mode}: a failing actor exits alone with a reason; noproc after; others keep running`, async () => {
+    const { value } = await inPage(isolated, async (capture) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      const counter = a.spawn('counter');
+      const other = a.spawn('counter', { args: 1 });
+      const exited = await eval(capture)(() => a.call(counter, 'not a number'));
+      const noproc = await eval(capture)(() => a.call(counter, 1));
+      let castErr = null;
+      try { a.cast(counter, 1); } catch (e) { castErr = e.code; }
+      const unknown = await eval(capture)(() => a.call({ node: 0, slot: 999999, generation: 1 }, 1));
+      return { exited, noproc, castErr, unknown, other: await a.call(other, 1), alive: a.isAlive(counter) };
+    }, capture);
+    assert.equal(value.exited.code, 'actor_exited');
+    assert.equal(value.exited.isKatalystError, true);
+    assert.equal(value.exited.isActorExited, true);
+    assert.equal(value.exited.reason.kind, 'error');
+    assert.match(value.exited.reason.message, /expected an integer/);
+    assert.equal(value.noproc.code, 'noproc');
+    assert.equal(value.castErr, 'noproc');
+    assert.equal(value.unknown.code, 'noproc');
+    assert.equal(value.other, 2);
+    assert.equal(value.alive, false);
+  });
+
+  test(`${mode}: bounded mailboxes reject casts with mailbox_full`, async () => {
+    const { value } = await inPage(isolated, async () => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const h = a.spawn('crypto', { mailbox: 2 });
+      const big = new Uint8Array(1 << 20);
+      let accepted = 0, full = 0, other = null;
+      for (let i = 0; i < 200; i++) {
+        try { a.cast(h, big); accepted++; } catch (e) { if (e.code === 'mailbox_full') full++; else other = e.message; }
+      }
+      let after;
+      for (;;) {
+        try { after = await a.call(h, new Uint8Array([1]), { timeout: 20000 }); break; } catch (e) {
+          if (e.code !== 'mailbox_full') throw e;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      return { accepted, full, other, after: after.length };
+    });
+    assert.equal(value.other, null);
+    assert.ok(value.full > 0, `full: ${value.full}`);
+    assert.ok(value.accepted >= 2, `accepted: ${value.accepted}`);
+    assert.equal(value.after, 32);
+  });
+
+  test(`${mode}: names, sendAfter, stop, stats and message validation`, async () => {
+    const { value } = await inPage(isolated, async (capture) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      const c = a.spawn('counter', { name: 'total' });
+      const found = a.whereis('total');
+      a.sendAfter(c, 5, 30);
+      const t = a.sendAfter(c, 1000, 30);
+      t.cancel();
+      await new Promise((r) => setTimeout(r, 80));
+      const sum = await a.call(found, 0);
+      const bad = await eval(capture)(() => a.call(c, { items: [1, 2, { cb() {} }] }));
+      let badCast = null;
+      try { a.cast(c, Symbol('x')); } catch (e) { badCast = { name: e.name, message: e.message }; }
+      const stats = a.stats();
+      a.stop(c, 'shutdown');
+      await new Promise((r) => setTimeout(r, 30));
+      return { same: found.slot === c.slot, sum, bad, badCast, statLive: stats.live, hasActor: stats.actors.some((s) => s.ref.slot === c.slot && s.processed >= 2), workers: stats.workers.length, gone: a.whereis('total') === undefined };
+    }, capture);
+    assert.equal(value.same, true);
+    assert.equal(value.sum, 5);
+    assert.equal(value.bad.name, 'TypeError');
+    assert.match(value.bad.message, /msg\.items\[2\]\.cb/);
+    assert.equal(value.badCast.name, 'TypeError');
+    assert.ok(value.statLive >= 1);
+    assert.equal(value.hasActor, true);
+    assert.ok(value.workers >= 1);
+    assert.equal(value.gone, true);
+  });
+
+  test(`${mode}: no long task on the main thread while 2 workers are saturated`, async () => {
+    const { value } = await inPage(isolated, async () => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const longs = [];
+      const obs = new PerformanceObserver((l) => { for (const e of l.getEntries()) longs.push(e.duration); });
+      obs.observe({ type: 'longtask' });
+      const actors = [a.spawn('crypto'), a.spawn('crypto'), a.spawn('crypto'), a.spawn('crypto')];
+      const chunk = new Uint8Array(256 << 10);
+      const calls = [];
+      const t0 = performance.now();
+      for (let round = 0; round < 40; round++) {
+        for (const h of actors) for (let i = 0; i < 4; i++) calls.push(a.call(h, chunk, { timeout: 60000 }));
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      await Promise.all(calls);
+      const took = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, 100));
+      obs.disconnect();
+      const w = a.stats().workers.map((x) => x.messages);
+      return { longs, took, n: calls.length, perWorker: w };
+    });
+    assert.deepEqual(value.longs.filter((d) => d > 50), [], `long tasks: ${value.longs}`);
+    assert.equal(value.n, 640);
+    assert.ok(value.perWorker.filter((m) => m > 0).length >= 2, `messages per worker: ${value.perWorker}`);
+  });
+}
