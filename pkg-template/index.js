@@ -3,7 +3,7 @@
 import * as st from './st/katalyst.js';
 import { KatalystError, deserializeError } from './errors.js';
 import { hasSimd, probeThreads } from './probe.js';
-import { startMtActors, ActorExited } from './actors/index.js';
+import { startMtActors, startStActors, ActorExited } from './actors/index.js';
 
 export { ActorExited };
 
@@ -315,7 +315,10 @@ async function start({ mode, threads, wasmUrl, actors: actorOpts }) {
     console.warn(`katalyst: using the single-thread build because ${why}`);
   }
   await st.default(wasmUrl.single === undefined ? undefined : { module_or_path: wasmUrl.single });
-  state = { mod: st, handle: makeHandle(st, 'single', null, 1) };
+  const actors = typeof Worker === 'function'
+    ? startStActors({ module: st.default.__wbindgen_wasm_module, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox })
+    : null;
+  state = { mod: st, handle: makeHandle(st, 'single', null, 1, actors) };
   return state.handle;
 }
 

@@ -65,14 +65,14 @@ export function startMtActors({ mt, workers, mailbox }) {
   const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.onmessage = ({ data }) => {
-      if (data.type === 'ready') { readyAt[index] = performance.now(); resolve(); }
-      else if (data.type === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
+      if (data.t === 'ready') { readyAt[index] = performance.now(); resolve(); }
+      else if (data.t === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
     };
     w.onerror = (e) => {
       e.preventDefault?.();
       reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
     };
-    w.postMessage({ type: 'start', module, memory, index });
+    w.postMessage({ t: 'start', build: 'threads', module, memory, index });
     pool.push(w);
   })));
   ready.catch(() => {}); // surfaced through `ready` and stats, not as an unhandled rejection
@@ -177,6 +177,196 @@ export function startMtActors({ mt, workers, mailbox }) {
     },
     close() {
       closed = true;
+      for (const w of pool) w.terminate();
+    },
+  };
+  return Object.freeze(api);
+}
+
+const wallNow = () => performance.timeOrigin + performance.now();
+const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink'];
+
+/**
+ * Starts the `st` executor (no SharedArrayBuffer): `workers` workers, each running its own
+ * single-thread instance and actor system (node `i + 1`); the page routes every request by
+ * the ref's node with `postMessage` (typed arrays it encoded itself are transferred).
+ *
+ * Refs are `{ node, slot, generation }` too, but `slot` is the page's own actor number (the
+ * worker maps it). What the page cannot know synchronously differs from `mt`: `cast` to a
+ * full mailbox drops the message and counts it in `stats().castErrors` (the page learns of it
+ * later), and `cast` throws `noproc` only once the page learnt that the actor is gone (it
+ * stopped it, or a call reported `noproc`/`actor_exited`).
+ */
+export function startStActors({ module, workers, mailbox }) {
+  const pending = new Map(); // call id → { resolve, reject }
+  const dead = new Set(); // vids known gone
+  const live = new Map(); // vid → { ref, behaviour }
+  const names = new Map(); // name → ref
+  let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0;
+  const workerStats = [];
+  const readyAt = [];
+  const pool = Array.from({ length: workers }, (_, index) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
+    w.ready = new Promise((resolve, reject) => {
+      w.onmessage = ({ data }) => {
+        switch (data.t) {
+          case 'ready': readyAt[index] = performance.now(); resolve(); break;
+          case 'error': reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`)); break;
+          case 'reply': settle(data); break;
+          case 'failed': failed(data); break;
+          case 'stats': workerStats[index] = data.stats; break;
+        }
+      };
+      w.onerror = (e) => {
+        e.preventDefault?.();
+        reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
+      };
+    });
+    w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox });
+    return w;
+  });
+  const ready = Promise.all(pool.map((w) => w.ready));
+  ready.catch(() => {});
+
+  function toError(d) {
+    const e = d.code === 'actor_exited' ? new ActorExited(d.message, d.reason) : deserialize(d);
+    return e;
+  }
+  function deserialize(d) {
+    const Class = d.name === 'TypeError' ? TypeError : d.name === 'RangeError' ? RangeError : Error;
+    const e = d.name === 'KatalystError' ? new KatalystError(d.code, d.message) : new Class(d.message);
+    if (d.code !== undefined) e.code = d.code;
+    return e;
+  }
+  function forget(vid) {
+    dead.add(vid);
+    const a = live.get(vid);
+    live.delete(vid);
+    if (a) for (const [n, r] of names) if (r === a.ref) names.delete(n);
+  }
+  function settle(d) {
+    const p = pending.get(d.id);
+    if (!p) return;
+    pending.delete(d.id);
+    if (d.error) {
+      if (d.error.code === 'noproc' || d.error.code === 'actor_exited') forget(p.vid);
+      p.reject(toError(d.error));
+    } else p.resolve(decode(d.kind, d.payload));
+  }
+  function failed(d) {
+    if (d.error.code === 'noproc' || d.op === 'spawn') forget(d.vid);
+    else castErrors++;
+  }
+  function send(ref, msg) {
+    const [kind, payload] = encode(msg);
+    // Transfer only buffers the codec made; a caller's Uint8Array is copied.
+    return { kind, payload, transfer: kind === 3 ? [payload.buffer] : [] };
+  }
+  function target(func, ref) {
+    checkRef(func, ref);
+    const w = pool[ref.node - 1];
+    if (!w || dead.has(ref.slot) || !live.has(ref.slot)) {
+      throw new KatalystError('noproc', `${func}: actor <${ref.node}.${ref.slot}.${ref.generation}>: no such process (it exited or never existed)`);
+    }
+    return w;
+  }
+
+  const api = {
+    mode: 'single',
+    workers,
+    ready,
+    spawn(behaviour, opts = {}) {
+      if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
+      if (typeof behaviour !== 'string') {
+        throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}); JS module behaviours are not available in this build yet`);
+      }
+      if (!BUILTINS.includes(behaviour)) throw new KatalystError('unknown_behaviour', `spawn: unknown behaviour ${JSON.stringify(behaviour)}`);
+      if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
+        throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
+      }
+      if (opts.name !== undefined && names.has(opts.name)) throw new KatalystError('name_taken', `register: name ${JSON.stringify(opts.name)} is already held`);
+      const { kind, payload, transfer } = send(null, opts.args);
+      const index = rr++ % workers;
+      const vid = nextVid++;
+      const ref = makeRef([index + 1, vid, 1]);
+      live.set(vid, { ref, behaviour });
+      if (opts.name !== undefined) names.set(opts.name, ref);
+      pool[index].postMessage({ t: 'spawn', vid, name: behaviour, kind, payload, mailbox: opts.mailbox }, transfer);
+      return ref;
+    },
+    cast(ref, msg) {
+      const w = target('cast', ref);
+      const { kind, payload, transfer } = send(ref, msg);
+      w.postMessage({ t: 'cast', vid: ref.slot, kind, payload }, transfer);
+    },
+    call(ref, msg, opts = {}) {
+      try {
+        const w = target('call', ref);
+        const timeout = checkTimeout('call', opts?.timeout);
+        const signal = opts?.signal;
+        if (signal?.aborted) return Promise.reject(abortedError('call', signal.reason));
+        const { kind, payload, transfer } = send(ref, msg);
+        const id = nextCall++;
+        w.postMessage({ t: 'call', id, vid: ref.slot, kind, payload, deadline: wallNow() + timeout }, transfer);
+        return new Promise((resolve, reject) => {
+          const entry = { vid: ref.slot, resolve, reject };
+          pending.set(id, entry);
+          if (!signal) return;
+          const onAbort = () => {
+            if (!pending.delete(id)) return;
+            w.postMessage({ t: 'cancel', id });
+            reject(abortedError('call', signal.reason));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          entry.resolve = (v) => { signal.removeEventListener('abort', onAbort); resolve(v); };
+          entry.reject = (e) => { signal.removeEventListener('abort', onAbort); reject(e); };
+        });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    stop(ref, reason = 'normal') {
+      const w = target('stop', ref);
+      w.postMessage({ t: 'stop', vid: ref.slot, reason: String(reason) });
+      forget(ref.slot);
+    },
+    register(name, ref) {
+      if (typeof name !== 'string') throw typeError(`register: argument 'name' must be a string, got ${typeof name}`);
+      target('register', ref);
+      const held = names.get(name);
+      if (held && held !== live.get(ref.slot)?.ref) throw new KatalystError('name_taken', `register: name ${JSON.stringify(name)} is already held`);
+      names.set(name, live.get(ref.slot).ref);
+    },
+    whereis(name) {
+      if (typeof name !== 'string') throw typeError(`whereis: argument 'name' must be a string, got ${typeof name}`);
+      return names.get(name);
+    },
+    isAlive(ref) {
+      checkRef('isAlive', ref);
+      return live.has(ref.slot) && !dead.has(ref.slot) && ref.node >= 1 && ref.node <= workers;
+    },
+    sendAfter(ref, msg, ms) {
+      const w = target('sendAfter', ref);
+      if (typeof ms !== 'number' || !(ms >= 0)) throw Object.assign(new RangeError(`sendAfter: argument 'ms' must be a non-negative number, got ${ms}`), { code: 'out_of_range' });
+      const { kind, payload, transfer } = send(ref, msg);
+      const tid = nextTimer++;
+      w.postMessage({ t: 'sendAfter', tid, vid: ref.slot, kind, payload, at: wallNow() + ms }, transfer);
+      return { cancel: () => w.postMessage({ t: 'cancelTimer', tid }) };
+    },
+    /** What the page knows now; per-actor figures come from the workers' last reports. */
+    stats() {
+      for (const w of pool) w.postMessage({ t: 'stats' });
+      const actors = [...live.values()].map(({ ref }) => {
+        const s = workerStats[ref.node - 1]?.actors.find((a) => a.vid === ref.slot);
+        return { mailboxLen: 0, processed: 0, errors: 0, meanServiceMs: 0, ...s, vid: undefined, ref };
+      });
+      return {
+        live: live.size, actors, castErrors, pendingCalls: pending.size,
+        workers: pool.map((_, i) => ({ ...(workerStats[i]?.workers?.[0] ?? {}), live: workerStats[i]?.live })),
+        workersReady: readyAt.filter((t) => t !== undefined).length,
+      };
+    },
+    close() {
       for (const w of pool) w.terminate();
     },
   };

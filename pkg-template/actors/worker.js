@@ -1,48 +1,159 @@
-// An actor worker of the `mt` executor: instantiates the threads build over the page's shared
-// memory, attaches one scheduler worker and runs slices of a few milliseconds, returning to its
-// event loop between slices (so it can receive messages and load modules). When idle it parks
-// with `Atomics.waitAsync` on its wake word; whoever enqueues work notifies that word.
-import * as mt from '../mt/katalyst.js';
+// An actor worker.
+// - `threads` (mt executor): instantiates the threads build over the page's shared memory,
+//   attaches one scheduler worker of the one shared system and runs slices of a few ms,
+//   returning to its event loop between slices; idle, it parks with `Atomics.waitAsync` on its
+//   wake word, which whoever enqueues work notifies.
+// - `single` (st executor, no SharedArrayBuffer): runs its own single-thread instance with its
+//   own one-worker system (its node number in refs); the page talks to it by postMessage, and it
+//   sleeps on a timer (the next actor timer) or until a message arrives.
+import { serializeError } from '../errors.js';
 
 const SLICE_TURNS = 1024;
 const SLICE_MS = 4;
 const SPIN_MS = 0.05; // re-check briefly before parking, so a steady stream pays no wake-up
 const SLEEPING = 1;
 
-let wake = null;
+let mod = null;
+let started = false;
+let wake = null; // mt: Int32Array over this worker's wake word
+let single = false;
+let parked = false; // st: waiting for a message or `sleepTimer`
+let sleepTimer = 0;
 const tick = new MessageChannel();
 tick.port1.onmessage = () => loop();
 
 function loop() {
   for (;;) {
-    const r = mt.actorsRunSlice(SLICE_TURNS, SLICE_MS);
+    const r = mod.actorsRunSlice(SLICE_TURNS, SLICE_MS);
+    if (single) flushReplies();
     if (r === 2) return; // halted
     if (r === 1) { tick.port2.postMessage(0); return; } // busy: yield to the event loop first
-    const until = performance.now() + SPIN_MS;
-    let work = false;
-    while (performance.now() < until) if ((work = mt.actorsHasWork())) break;
-    if (work) continue;
-    const t = mt.actorsBeginPark();
+    if (!single) {
+      const until = performance.now() + SPIN_MS;
+      let work = false;
+      while (performance.now() < until) if ((work = mod.actorsHasWork())) break;
+      if (work) continue;
+    }
+    const t = mod.actorsBeginPark();
     if (t === -2) continue;
-    const w = Atomics.waitAsync(wake, 0, SLEEPING, t < 0 ? Infinity : Math.max(0, t));
-    if (w.async) {
-      w.value.then(() => { mt.actorsEndPark(); loop(); });
+    if (single) {
+      parked = true;
+      if (t >= 0) sleepTimer = setTimeout(unpark, Math.max(0, t));
       return;
     }
-    mt.actorsEndPark();
+    const w = Atomics.waitAsync(wake, 0, SLEEPING, t < 0 ? Infinity : Math.max(0, t));
+    if (w.async) {
+      w.value.then(() => { mod.actorsEndPark(); loop(); });
+      return;
+    }
+    mod.actorsEndPark();
   }
 }
 
-self.onmessage = async ({ data }) => {
-  if (data.type !== 'start') return;
-  try {
-    await mt.default({ module_or_path: data.module, memory: data.memory });
-    const { wakeAddrs } = mt.actorsStart({});
-    mt.actorsWorkerAttach(data.index);
-    wake = new Int32Array(data.memory.buffer, wakeAddrs[data.index], 1);
-    postMessage({ type: 'ready' });
-    loop();
-  } catch (e) {
-    postMessage({ type: 'error', message: e?.message ?? String(e) });
+function unpark() {
+  if (!parked) return;
+  parked = false;
+  clearTimeout(sleepTimer);
+  mod.actorsEndPark();
+  loop();
+}
+
+// ---- st: requests from the page, keyed by the page's ids ----
+const actors = new Map(); // page vid → [slot, generation] in this instance
+const calls = new Map(); // this instance's call id → page call id
+const callIds = new Map(); // page call id → this instance's call id
+const timers = new Map(); // page timer id → this instance's timer id
+
+// Deadlines come from the page as wall times, so time spent in transit or while this worker
+// was starting counts.
+const wallNow = () => performance.timeOrigin + performance.now();
+
+function errorData(e) {
+  return { ...serializeError(e), reason: e?.reason };
+}
+
+function flushReplies() {
+  for (let c = mod.actorsTakeCompletion(); c !== undefined; c = mod.actorsTakeCompletion()) {
+    const id = calls.get(c[0]);
+    if (id === undefined) continue;
+    calls.delete(c[0]);
+    callIds.delete(id);
+    if (c[1] === -1) postMessage({ t: 'reply', id, error: errorData(c[2]) });
+    else postMessage({ t: 'reply', id, kind: c[1], payload: c[2] }, c[2] instanceof Uint8Array ? [c[2].buffer] : []);
   }
+}
+
+function handle(d) {
+  const ref = actors.get(d.vid) ?? [0xffffffff, 0];
+  try {
+    switch (d.t) {
+      case 'spawn': {
+        const [, slot, generation] = mod.actorsSpawn(d.name, d.kind, d.payload, d.mailbox, undefined);
+        actors.set(d.vid, [slot, generation]);
+        break;
+      }
+      case 'cast': mod.actorsCast(ref[0], ref[1], d.kind, d.payload); break;
+      case 'call': {
+        const cid = mod.actorsCall(ref[0], ref[1], d.kind, d.payload, Math.max(0, d.deadline - wallNow()));
+        calls.set(cid, d.id);
+        callIds.set(d.id, cid);
+        break;
+      }
+      case 'cancel': {
+        const cid = callIds.get(d.id);
+        if (cid !== undefined) { callIds.delete(d.id); calls.delete(cid); mod.actorsCancel(cid); }
+        break;
+      }
+      case 'stop': mod.actorsStop(ref[0], ref[1], d.reason); break;
+      case 'sendAfter': timers.set(d.tid, mod.actorsSendAfter(ref[0], ref[1], d.kind, d.payload, Math.max(0, d.at - wallNow()))); break;
+      case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
+      case 'stats': {
+        const stats = mod.actorsStats();
+        const vids = new Map([...actors].map(([vid, [slot, gen]]) => [`${slot}.${gen}`, vid]));
+        stats.actors = stats.actors.map((a) => ({ ...a, vid: vids.get(`${a.ref.slot}.${a.ref.generation}`) })).filter((a) => a.vid !== undefined);
+        postMessage({ t: 'stats', stats });
+        break;
+      }
+    }
+  } catch (e) {
+    if (d.t === 'call') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
+    else if (d.vid !== undefined) postMessage({ t: 'failed', vid: d.vid, op: d.t, error: errorData(e) });
+  }
+}
+
+async function start(data) {
+  if (data.build === 'threads') {
+    mod = await import('../mt/katalyst.js');
+    await mod.default({ module_or_path: data.module, memory: data.memory });
+    const { wakeAddrs } = mod.actorsStart({});
+    mod.actorsWorkerAttach(data.index);
+    wake = new Int32Array(data.memory.buffer, wakeAddrs[data.index], 1);
+  } else {
+    single = true;
+    mod = await import('../st/katalyst.js');
+    await mod.default({ module_or_path: data.module });
+    mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox });
+    mod.actorsWorkerAttach(0);
+  }
+  started = true;
+  postMessage({ t: 'ready' });
+  loop();
+}
+
+const early = []; // st requests that arrive while the instance loads
+self.onmessage = async ({ data }) => {
+  if (data.t === 'start') {
+    try {
+      await start(data);
+      for (const d of early.splice(0)) handle(d);
+      if (single) { flushReplies(); unpark(); }
+    } catch (e) {
+      postMessage({ t: 'error', message: e?.message ?? String(e) });
+    }
+    return;
+  }
+  if (!started) { early.push(data); return; }
+  handle(data);
+  flushReplies();
+  unpark();
 };

@@ -30,7 +30,7 @@ async function inPage(isolated, fn, arg) {
 // In the page: the error a promise produced, as plain data.
 const capture = `async (f) => { try { await f(); return null; } catch (e) { return { name: e.name, code: e.code, message: e.message, reason: e.reason, isKatalystError: e instanceof katalyst.KatalystError, isActorExited: e instanceof katalyst.ActorExited }; } }`;
 
-const MODES = [{ isolated: true, mode: 'threads' }];
+const MODES = [{ isolated: true, mode: 'threads' }, { isolated: false, mode: 'single' }];
 
 for (const { isolated, mode } of MODES) {
   test(`${mode}: spawn, cast and call built-in Rust actors with structured messages`, async () => {
@@ -159,10 +159,12 @@ for (const { isolated, mode } of MODES) {
           await new Promise((r) => setTimeout(r, 5));
         }
       }
-      return { accepted, full, other, after: after.length };
+      return { accepted, full, other, after: after.length, castErrors: a.stats().castErrors };
     });
     assert.equal(value.other, null);
-    assert.ok(value.full > 0, `full: ${value.full}`);
+    // st learns of a full mailbox after the fact (the worker owns it): counted, not thrown.
+    if (mode === 'threads') assert.ok(value.full > 0, `full: ${value.full}`);
+    else assert.ok(value.castErrors > 0, `castErrors: ${value.castErrors}`);
     assert.ok(value.accepted >= 2, `accepted: ${value.accepted}`);
     assert.equal(value.after, 32);
   });
@@ -171,6 +173,7 @@ for (const { isolated, mode } of MODES) {
     const { value } = await inPage(isolated, async (capture) => {
       const k = await katalyst.init();
       const a = k.actors;
+      await a.ready; // timing below is about timers, not about the pool's start
       const c = a.spawn('counter', { name: 'total' });
       const found = a.whereis('total');
       a.sendAfter(c, 5, 30);
@@ -181,6 +184,8 @@ for (const { isolated, mode } of MODES) {
       const bad = await eval(capture)(() => a.call(c, { items: [1, 2, { cb() {} }] }));
       let badCast = null;
       try { a.cast(c, Symbol('x')); } catch (e) { badCast = { name: e.name, message: e.message }; }
+      a.stats(); // st: asks the workers for fresh figures
+      await new Promise((r) => setTimeout(r, 50));
       const stats = a.stats();
       a.stop(c, 'shutdown');
       await new Promise((r) => setTimeout(r, 30));
@@ -215,6 +220,7 @@ for (const { isolated, mode } of MODES) {
       }
       await Promise.all(calls);
       const took = performance.now() - t0;
+      a.stats(); // st: asks the workers for fresh figures
       await new Promise((r) => setTimeout(r, 100));
       obs.disconnect();
       const w = a.stats().workers.map((x) => x.messages);
