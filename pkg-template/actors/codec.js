@@ -140,3 +140,15 @@ export function decode(kind, payload) {
     default: return read(new Reader(payload));
   }
 }
+
+/** Encodes an actor's JS state (any structured value) as bytes. */
+export function encodeState(v) {
+  const w = new Writer();
+  write(w, v, 'state', new Set());
+  return w.buf.slice(0, w.n);
+}
+
+/** Decodes what {@link encodeState} made. */
+export function decodeState(bytes) {
+  return bytes.length === 0 ? undefined : read(new Reader(bytes));
+}

@@ -38,6 +38,16 @@ export function makeRef([node, slot, generation]) {
   return Object.freeze({ node, slot, generation });
 }
 
+function checkSpawn(behaviour, opts) {
+  if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
+  if (typeof behaviour !== 'string' && (behaviour === null || typeof behaviour !== 'object' || behaviour.module === undefined)) {
+    throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}) or { module, export, args }, got ${behaviour === null ? 'null' : typeof behaviour}`);
+  }
+  if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
+    throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
+  }
+}
+
 function abortedError(func, reason) {
   return new KatalystError('aborted', `${func}: aborted by the caller${reason?.message ? ` (${reason.message})` : ''}`);
 }
@@ -48,6 +58,54 @@ function checkTimeout(func, timeout) {
     throw Object.assign(new RangeError(`${func}: 'opts.timeout' must be a number of milliseconds from 0 to 2^31, got ${timeout}`), { code: 'out_of_range' });
   }
   return timeout;
+}
+
+/** Checks a JS module behaviour `{ module, export, args }`; returns its key and URL. */
+function moduleSpec(b) {
+  const url = b.module instanceof URL ? b.module.href : b.module;
+  if (typeof url !== 'string') throw typeError(`spawn: 'behaviour.module' must be a URL or a string, got ${typeof b.module}`);
+  if (b.export !== undefined && typeof b.export !== 'string') throw typeError(`spawn: 'behaviour.export' must be a string, got ${typeof b.export}`);
+  const href = new URL(url, globalThis.location?.href).href;
+  return { key: `${href}#${b.export ?? ''}`, url: href, export: b.export };
+}
+
+/** Loads JS behaviours into workers, once per (worker, module, export). */
+class ModuleLoader {
+  constructor(pool) {
+    this.pool = pool;
+    this.ids = new Map(); // key → id
+    this.waiting = new Map(); // `${worker}:${id}` → { promise, resolve, reject }
+  }
+
+  id(spec) {
+    let id = this.ids.get(spec.key);
+    if (id === undefined) this.ids.set(spec.key, (id = this.ids.size + 1));
+    return id;
+  }
+
+  load(index, spec) {
+    const id = this.id(spec);
+    const key = `${index}:${id}`;
+    let w = this.waiting.get(key);
+    if (!w) {
+      w = {};
+      w.promise = new Promise((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
+      this.waiting.set(key, w);
+      this.pool[index].postMessage({ t: 'load', id, url: spec.url, export: spec.export });
+    }
+    return w.promise.then(() => id);
+  }
+
+  loaded(index, d) {
+    const key = `${index}:${d.id}`;
+    const w = this.waiting.get(key);
+    if (!w) return;
+    if (d.error) {
+      this.waiting.delete(key); // a later spawn may try again
+      const e = new KatalystError('module_failed', `spawn: could not load the behaviour: ${d.error.message}`);
+      w.reject(e);
+    } else w.resolve();
+  }
 }
 
 /**
@@ -65,7 +123,8 @@ export function startMtActors({ mt, workers, mailbox }) {
   const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.onmessage = ({ data }) => {
-      if (data.t === 'ready') { readyAt[index] = performance.now(); resolve(); }
+      if (data.t === 'loaded') loader.loaded(index, data);
+      else if (data.t === 'ready') { readyAt[index] = performance.now(); resolve(); }
       else if (data.t === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
     };
     w.onerror = (e) => {
@@ -76,6 +135,7 @@ export function startMtActors({ mt, workers, mailbox }) {
     pool.push(w);
   })));
   ready.catch(() => {}); // surfaced through `ready` and stats, not as an unhandled rejection
+  const loader = new ModuleLoader(pool);
 
   // Completions: drain, then await the next bump of the notify word.
   const notify = new Int32Array(memory.buffer, notifyAddr, 1);
@@ -105,11 +165,13 @@ export function startMtActors({ mt, workers, mailbox }) {
     ready,
     spawn(behaviour, opts = {}) {
       if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
-      if (typeof behaviour !== 'string') {
-        throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}); JS module behaviours are not available in this build yet`);
-      }
-      if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
-        throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
+      checkSpawn(behaviour, opts);
+      if (typeof behaviour === 'object') {
+        // A JS module: every worker may run it, so every worker loads it first.
+        const spec = moduleSpec(behaviour);
+        const [kind, payload] = encode(behaviour.args, 'behaviour.args');
+        return Promise.all(pool.map((_, i) => loader.load(i, spec)))
+          .then(([id]) => makeRef(mt.actorsSpawnJs(id, kind, payload, opts.mailbox, opts.name)));
       }
       const [kind, payload] = encode(opts.args, 'opts.args');
       return makeRef(mt.actorsSpawn(behaviour, kind, payload, opts.mailbox, opts.name));
@@ -211,6 +273,7 @@ export function startStActors({ module, workers, mailbox }) {
       w.onmessage = ({ data }) => {
         switch (data.t) {
           case 'ready': readyAt[index] = performance.now(); resolve(); break;
+          case 'loaded': loader.loaded(index, data); break;
           case 'error': reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`)); break;
           case 'reply': settle(data); break;
           case 'failed': failed(data); break;
@@ -227,6 +290,7 @@ export function startStActors({ module, workers, mailbox }) {
   });
   const ready = Promise.all(pool.map((w) => w.ready));
   ready.catch(() => {});
+  const loader = new ModuleLoader(pool);
 
   function toError(d) {
     const e = d.code === 'actor_exited' ? new ActorExited(d.message, d.reason) : deserialize(d);
@@ -276,17 +340,27 @@ export function startStActors({ module, workers, mailbox }) {
     workers,
     ready,
     spawn(behaviour, opts = {}) {
-      if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
-      if (typeof behaviour !== 'string') {
-        throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}); JS module behaviours are not available in this build yet`);
-      }
-      if (!BUILTINS.includes(behaviour)) throw new KatalystError('unknown_behaviour', `spawn: unknown behaviour ${JSON.stringify(behaviour)}`);
-      if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
-        throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
-      }
+      checkSpawn(behaviour, opts);
+      const isJs = typeof behaviour === 'object';
+      if (!isJs && !BUILTINS.includes(behaviour)) throw new KatalystError('unknown_behaviour', `spawn: unknown behaviour ${JSON.stringify(behaviour)}`);
       if (opts.name !== undefined && names.has(opts.name)) throw new KatalystError('name_taken', `register: name ${JSON.stringify(opts.name)} is already held`);
-      const { kind, payload, transfer } = send(null, opts.args);
       const index = rr++ % workers;
+      if (isJs) {
+        // Loaded into the one worker that will own it; the worker holds later requests until then.
+        const spec = moduleSpec(behaviour);
+        const { kind, payload, transfer } = send(null, behaviour.args);
+        const loaded = loader.load(index, spec);
+        const id = loader.id(spec);
+        const vid = nextVid++;
+        const ref = makeRef([index + 1, vid, 1]);
+        pool[index].postMessage({ t: 'spawn', vid, js: id, kind, payload, mailbox: opts.mailbox }, transfer);
+        return loaded.then(() => {
+          live.set(vid, { ref, behaviour });
+          if (opts.name !== undefined) names.set(opts.name, ref);
+          return ref;
+        });
+      }
+      const { kind, payload, transfer } = send(null, opts.args);
       const vid = nextVid++;
       const ref = makeRef([index + 1, vid, 1]);
       live.set(vid, { ref, behaviour });

@@ -7,6 +7,7 @@
 //   own one-worker system (its node number in refs); the page talks to it by postMessage, and it
 //   sleeps on a timer (the next actor timer) or until a message arrives.
 import { serializeError } from '../errors.js';
+import { encode, decode, encodeState, decodeState } from './codec.js';
 
 const SLICE_TURNS = 1024;
 const SLICE_MS = 4;
@@ -88,7 +89,9 @@ function handle(d) {
   try {
     switch (d.t) {
       case 'spawn': {
-        const [, slot, generation] = mod.actorsSpawn(d.name, d.kind, d.payload, d.mailbox, undefined);
+        const [, slot, generation] = d.js === undefined
+          ? mod.actorsSpawn(d.name, d.kind, d.payload, d.mailbox, undefined)
+          : mod.actorsSpawnJs(d.js, d.kind, d.payload, d.mailbox, undefined);
         actors.set(d.vid, [slot, generation]);
         break;
       }
@@ -121,6 +124,54 @@ function handle(d) {
   }
 }
 
+// ---- JS module behaviours (both builds): called from Rust inside an actor's turn ----
+const behaviours = new Map(); // behaviour id → { init, handle }
+
+async function loadBehaviour({ id, url, export: name }) {
+  const m = await import(/* @vite-ignore */ url);
+  const b = name === undefined ? m : m[name];
+  if (b === undefined) throw new TypeError(`spawn: module ${url} has no export '${name}'`);
+  const handle = b.handle ?? (typeof b === 'function' ? b : undefined);
+  if (typeof handle !== 'function') throw new TypeError(`spawn: ${url}${name ? ` export '${name}'` : ''} has no handle(state, msg, ctx) function`);
+  behaviours.set(id, { init: b.init, handle });
+}
+
+function behaviour(id) {
+  const b = behaviours.get(id);
+  if (!b) throw new Error(`JS behaviour ${id} is not loaded in this worker`);
+  return b;
+}
+
+function selfRef(slot, generation) {
+  if (!single) return Object.freeze({ node: 0, slot, generation });
+  for (const [vid, [s, g]] of actors) if (s === slot && g === generation) return Object.freeze({ node: myNode, slot: vid, generation: 1 });
+  return undefined;
+}
+
+globalThis.__katalystActorInit = (id, kind, payload) => {
+  const b = behaviour(id);
+  const state = b.init ? b.init(decode(kind, payload)) : undefined;
+  if (state instanceof Promise) throw new TypeError('init: must return the state, not a Promise (handlers are synchronous)');
+  return encodeState(state);
+};
+
+globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generation, isCall) => {
+  const b = behaviour(id);
+  let replied = false, reply;
+  const ctx = {
+    self: selfRef(slot, generation),
+    isCall,
+    reply(v) { replied = true; reply = v; },
+  };
+  if (!single) ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
+  const next = b.handle(decodeState(stateBytes), decode(kind, payload), ctx);
+  if (next instanceof Promise) throw new TypeError('handle: must return the new state, not a Promise (handlers are synchronous)');
+  const [rk, rp] = replied ? encode(reply, 'reply') : [0, undefined];
+  return [next === undefined ? undefined : encodeState(next), rk, rp];
+};
+
+let myNode = 0;
+
 async function start(data) {
   if (data.build === 'threads') {
     mod = await import('../mt/katalyst.js');
@@ -130,6 +181,7 @@ async function start(data) {
     wake = new Int32Array(data.memory.buffer, wakeAddrs[data.index], 1);
   } else {
     single = true;
+    myNode = data.node;
     mod = await import('../st/katalyst.js');
     await mod.default({ module_or_path: data.module });
     mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox });
@@ -140,19 +192,32 @@ async function start(data) {
   loop();
 }
 
-const early = []; // st requests that arrive while the instance loads
+const early = []; // st requests that arrive while the instance or a JS module loads
+let loading = 0;
 self.onmessage = async ({ data }) => {
+  if (data.t === 'load') {
+    loading++;
+    try {
+      await loadBehaviour(data);
+      postMessage({ t: 'loaded', id: data.id });
+    } catch (e) {
+      postMessage({ t: 'loaded', id: data.id, error: errorData(e) });
+    }
+    loading--;
+    if (started && !loading) { for (const d of early.splice(0)) handle(d); if (single) { flushReplies(); unpark(); } }
+    return;
+  }
   if (data.t === 'start') {
     try {
       await start(data);
-      for (const d of early.splice(0)) handle(d);
+      if (!loading) for (const d of early.splice(0)) handle(d);
       if (single) { flushReplies(); unpark(); }
     } catch (e) {
       postMessage({ t: 'error', message: e?.message ?? String(e) });
     }
     return;
   }
-  if (!started) { early.push(data); return; }
+  if (!started || loading) { early.push(data); return; }
   handle(data);
   flushReplies();
   unpark();

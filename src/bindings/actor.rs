@@ -94,7 +94,7 @@ fn ref_to_js(r: ActorRef) -> JsValue {
     Array::of3(&node.into(), &slot.into(), &generation.into()).into()
 }
 
-fn message(func: &str, kind: u32, payload: &JsValue) -> Result<Message, JsValue> {
+pub(crate) fn message(func: &str, kind: u32, payload: &JsValue) -> Result<Message, JsValue> {
     let bytes = || {
         payload
             .dyn_ref::<Uint8Array>()
@@ -121,7 +121,7 @@ fn message(func: &str, kind: u32, payload: &JsValue) -> Result<Message, JsValue>
 }
 
 /// `[kind, payload]` for the JS codec to decode.
-fn message_to_js(m: Message) -> JsValue {
+pub(crate) fn message_to_js(m: Message) -> JsValue {
     let (kind, payload): (u32, JsValue) = match m {
         Message::Empty | Message::Js(_) => (0, JsValue::UNDEFINED),
         Message::Int(i) => (1, JsValue::from_f64(i as f64)),
@@ -287,6 +287,27 @@ pub fn actors_spawn(
         name: reg_name.as_string(),
     };
     sys.spawn_named(name, args, opts)
+        .map(ref_to_js)
+        .map_err(|e| actor_err("spawn", e))
+}
+
+/// Spawns JS module behaviour number `behaviour` (already loaded by every worker that may run
+/// it); returns `[node, slot, generation]`.
+#[wasm_bindgen(js_name = actorsSpawnJs)]
+pub fn actors_spawn_js(
+    behaviour: u32,
+    kind: u32,
+    args: &JsValue,
+    mailbox: &JsValue,
+    reg_name: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let sys = system("spawn")?;
+    let args = message("spawn", kind, args)?;
+    let opts = SpawnOptions {
+        mailbox_capacity: mailbox.as_f64().map(|m| m.max(0.0) as usize),
+        name: reg_name.as_string(),
+    };
+    sys.spawn(super::actor_js::JsBehaviour::new(behaviour, args), opts)
         .map(ref_to_js)
         .map_err(|e| actor_err("spawn", e))
 }

@@ -4,6 +4,7 @@
 //! core, and map every failure through [`error::to_js`].
 
 pub mod actor;
+pub mod actor_js;
 pub mod args;
 pub mod compute;
 pub mod crypto;

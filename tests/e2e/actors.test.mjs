@@ -231,3 +231,56 @@ for (const { isolated, mode } of MODES) {
     assert.ok(value.perWorker.filter((m) => m > 0).length >= 2, `messages per worker: ${value.perWorker}`);
   });
 }
+
+const COUNTER_MODULE = `
+export const counter = {
+  init(args) { return { n: args?.start ?? 0, seen: [] }; },
+  handle(state, msg, ctx) {
+    if (msg === 'boom') throw new Error('kaboom from a JS handler');
+    if (msg === 'self') { ctx.reply(ctx.self); return undefined; }
+    if (msg?.add) state.n += msg.add;
+    ctx.reply(state.n);
+    return state;
+  },
+};
+export function init() { return 0; }
+export function handle(state, msg, ctx) { ctx.reply(state + msg); return state + msg; }
+`;
+
+for (const { isolated, mode } of MODES) {
+  test(`${mode}: JS module behaviours loaded after the pool started; a throw ends that actor only`, async () => {
+    const { value, problems } = await inPage(isolated, async ({ capture, src }) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const rust = a.spawn('echo');
+      await a.call(rust, 1);
+      const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+      const c1 = await a.spawn({ module: url, export: 'counter', args: { start: 5 } });
+      const c2 = await a.spawn({ module: url, export: 'counter' });
+      const plain = await a.spawn({ module: url }); // module-level init/handle
+      a.cast(c1, { add: 2 });
+      const n1 = await a.call(c1, { add: 3 });
+      const self = await a.call(c1, 'self');
+      const err = await eval(capture)(() => a.call(c2, 'boom'));
+      const after = await eval(capture)(() => a.call(c2, { add: 1 }));
+      const n1b = await a.call(c1, { add: 0 });
+      const p = [await a.call(plain, 2), await a.call(plain, 3)];
+      const badModule = await eval(capture)(() => a.spawn({ module: url, export: 'nope' }));
+      return { n1, n1b, self, c1, err, after, p, echo: await a.call(rust, 9), badModule };
+    }, { capture, src: COUNTER_MODULE });
+    assert.deepEqual(problems, []);
+    assert.equal(value.n1, 10);
+    assert.equal(value.n1b, 10);
+    assert.deepEqual(value.self, value.c1);
+    assert.equal(value.err.code, 'actor_exited');
+    assert.equal(value.err.isActorExited, true);
+    assert.equal(value.err.reason.kind, 'error');
+    assert.match(value.err.reason.message, /kaboom from a JS handler/);
+    assert.match(value.err.reason.stack ?? '', /kaboom|handle/);
+    assert.equal(value.after.code, 'noproc');
+    assert.deepEqual(value.p, [2, 5]);
+    assert.equal(value.echo, 9);
+    assert.equal(value.badModule.code, 'module_failed');
+  });
+}
