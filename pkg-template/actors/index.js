@@ -120,6 +120,7 @@ export function startMtActors({ mt, workers, mailbox }) {
   const pending = new Map(); // call id → { resolve, reject }
   const pool = [];
   const readyAt = [];
+  const startedAt = performance.now();
   const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.onmessage = ({ data }) => {
@@ -235,6 +236,7 @@ export function startMtActors({ mt, workers, mailbox }) {
       const s = mt.actorsStats();
       s.pendingCalls = pending.size;
       s.workersReady = readyAt.filter((t) => t !== undefined).length;
+      s.poolReadyMs = s.workersReady === workers ? Math.max(...readyAt) - startedAt : undefined;
       return s;
     },
     close() {
@@ -267,6 +269,7 @@ export function startStActors({ module, workers, mailbox }) {
   let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0;
   const workerStats = [];
   const readyAt = [];
+  const startedAt = performance.now();
   const pool = Array.from({ length: workers }, (_, index) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.ready = new Promise((resolve, reject) => {
@@ -438,6 +441,7 @@ export function startStActors({ module, workers, mailbox }) {
         live: live.size, actors, castErrors, pendingCalls: pending.size,
         workers: pool.map((_, i) => ({ ...(workerStats[i]?.workers?.[0] ?? {}), live: workerStats[i]?.live })),
         workersReady: readyAt.filter((t) => t !== undefined).length,
+        poolReadyMs: readyAt.filter((t) => t !== undefined).length === workers ? Math.max(...readyAt) - startedAt : undefined,
       };
     },
     close() {

@@ -11,7 +11,7 @@ import { encode, decode, encodeState, decodeState } from './codec.js';
 
 const SLICE_TURNS = 1024;
 const SLICE_MS = 4;
-const SPIN_MS = 0.05; // re-check briefly before parking, so a steady stream pays no wake-up
+const SPIN_MS = 0.3; // re-check briefly before parking, so a steady stream (or a caller's next call) pays no wake-up
 const SLEEPING = 1;
 
 let mod = null;
