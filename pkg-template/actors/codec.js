@@ -8,6 +8,7 @@
 const T = { undef: 0, null: 1, false: 2, true: 3, num: 4, str: 5, arr: 6, obj: 7, typed: 8, ab: 9, date: 10, map: 11, set: 12, big: 13, regexp: 14 };
 const TYPED = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
 if (typeof Float16Array === 'function') TYPED.push(Float16Array);
+const TYPED_NAMES = TYPED.map((C) => C.name);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -55,26 +56,29 @@ function write(w, v, path, seen) {
   }
   if (v === null) return w.u8(T.null);
   if (seen.has(v)) throw fail(path, 'a cyclic reference');
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-    const t = TYPED.findIndex((C) => v instanceof C);
-    if (t < 0) throw fail(path, 'this typed array');
+  // Tags rather than instanceof, so values from another realm (an iframe) encode too.
+  const tag = Object.prototype.toString.call(v).slice(8, -1);
+  if (ArrayBuffer.isView(v) && tag !== 'DataView') {
+    const t = TYPED_NAMES.indexOf(tag);
+    if (t < 0) throw fail(path, `a ${tag}`);
     w.u8(T.typed); w.u8(t);
     return w.bytes(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   }
-  if (v instanceof ArrayBuffer) { w.u8(T.ab); return w.bytes(new Uint8Array(v)); }
-  if (v instanceof Date) { w.u8(T.date); return w.f64(v.getTime()); }
-  if (v instanceof RegExp) { w.u8(T.regexp); w.str(v.source); return w.str(v.flags); }
+  if (tag === 'ArrayBuffer') { w.u8(T.ab); return w.bytes(new Uint8Array(v)); }
+  if (tag === 'Date') { w.u8(T.date); return w.f64(Date.prototype.getTime.call(v)); }
+  if (tag === 'RegExp') { w.u8(T.regexp); w.str(v.source); return w.str(v.flags); }
   if (typeof Node === 'function' && v instanceof Node) throw fail(path, 'a DOM node');
-  if (v instanceof Promise || v instanceof WeakMap || v instanceof WeakSet) throw fail(path, `a ${v.constructor.name}`);
+  if (typeof v.nodeType === 'number' && typeof v.nodeName === 'string') throw fail(path, 'a DOM node');
+  if (tag === 'Promise' || tag === 'WeakMap' || tag === 'WeakSet' || tag === 'SharedArrayBuffer') throw fail(path, `a ${tag}`);
   seen.add(v);
   if (Array.isArray(v)) {
     w.u8(T.arr); w.u32(v.length);
     for (let i = 0; i < v.length; i++) write(w, v[i], `${path}[${i}]`, seen);
-  } else if (v instanceof Map) {
+  } else if (tag === 'Map') {
     w.u8(T.map); w.u32(v.size);
     let i = 0;
     for (const [k, x] of v) { write(w, k, `${path}.<key ${i}>`, seen); write(w, x, `${path}.get(${i})`, seen); i++; }
-  } else if (v instanceof Set) {
+  } else if (tag === 'Set') {
     w.u8(T.set); w.u32(v.size);
     let i = 0;
     for (const x of v) write(w, x, `${path}.<item ${i++}>`, seen);
@@ -91,6 +95,9 @@ export function encode(v, path = 'msg') {
   if (v === undefined) return [0, undefined];
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return [1, v];
   if (v instanceof Uint8Array && v.constructor === Uint8Array) return [2, v];
+  if (ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]' && !(v instanceof Uint8Array)) {
+    return [2, new Uint8Array(v)]; // a Uint8Array from another realm
+  }
   const w = new Writer();
   write(w, v, path, new Set());
   return [3, w.buf.subarray(0, w.n)];
