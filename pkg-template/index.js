@@ -129,7 +129,7 @@ export const INTERNAL_EXPORTS = [
   'sharedModule', 'sharedMemory', 'version', 'wbg_rayon_start_worker', 'wbg_rayon_PoolBuilder',
   // the actor runtime's plumbing, wrapped as `k.actors`
   'actorsStart', 'actorsWorkerAttach', 'actorsRunSlice', 'actorsHasWork', 'actorsBeginPark',
-  'actorsEndPark', 'actorsSpawn', 'actorsCast', 'actorsCall', 'actorsCancel',
+  'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
   'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
   'actorsCancelTimer', 'actorsIsAlive', 'actorsStats',
 ];

@@ -177,7 +177,18 @@ export function startMtActors({ mt, workers, mailbox }) {
       const [kind, payload] = encode(opts.args, 'opts.args');
       return makeRef(mt.actorsSpawn(behaviour, kind, payload, opts.mailbox, opts.name));
     },
-    cast(ref, msg) {
+    cast(ref, msg, opts) {
+      if (opts?.wait) {
+        // Waits for room in a full mailbox: a Promise, settled through the completion queue.
+        try {
+          checkRef('cast', ref);
+          const [kind, payload] = encode(msg);
+          const id = mt.actorsCastWait(ref.slot, ref.generation, kind, payload);
+          return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
       checkRef('cast', ref);
       const [kind, payload] = encode(msg);
       mt.actorsCast(ref.slot, ref.generation, kind, payload);
@@ -371,7 +382,18 @@ export function startStActors({ module, workers, mailbox }) {
       pool[index].postMessage({ t: 'spawn', vid, name: behaviour, kind, payload, mailbox: opts.mailbox }, transfer);
       return ref;
     },
-    cast(ref, msg) {
+    cast(ref, msg, opts) {
+      if (opts?.wait) {
+        try {
+          const w = target('cast', ref);
+          const { kind, payload, transfer } = send(ref, msg);
+          const id = nextCall++;
+          w.postMessage({ t: 'castWait', id, vid: ref.slot, kind, payload }, transfer);
+          return new Promise((resolve, reject) => pending.set(id, { vid: ref.slot, resolve, reject }));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
       const w = target('cast', ref);
       const { kind, payload, transfer } = send(ref, msg);
       w.postMessage({ t: 'cast', vid: ref.slot, kind, payload }, transfer);

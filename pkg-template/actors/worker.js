@@ -104,6 +104,12 @@ function handle(d) {
         callIds.set(d.id, cid);
         break;
       }
+      case 'castWait': {
+        const cid = mod.actorsCastWait(ref[0], ref[1], d.kind, d.payload);
+        calls.set(cid, d.id);
+        callIds.set(d.id, cid);
+        break;
+      }
       case 'cancel': {
         const cid = callIds.get(d.id);
         if (cid !== undefined) { callIds.delete(d.id); calls.delete(cid); mod.actorsCancel(cid); }
@@ -121,7 +127,7 @@ function handle(d) {
       }
     }
   } catch (e) {
-    if (d.t === 'call') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
+    if (d.t === 'call' || d.t === 'castWait') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
     else if (d.vid !== undefined) postMessage({ t: 'failed', vid: d.vid, op: d.t, error: errorData(e) });
   }
 }

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{js_error, to_js};
 use crate::actor::wasm::{wake_word_addr, CompletionWaker, Completions, WasmUnpark};
+use crate::actor::CastWait;
 use crate::actor::{
     register_builtins, ActorError, ActorRef, CallHandle, Clock, Config, ExitReason, Message, Park,
     Slice, SpawnOptions, System, TimerRef, WorkerHandle,
@@ -38,7 +39,7 @@ static COMPLETIONS: Completions = Completions::new();
 
 thread_local! {
     static WORKER: RefCell<Option<WorkerHandle>> = const { RefCell::new(None) };
-    static CALLS: RefCell<HashMap<u32, CallHandle>> = RefCell::new(HashMap::new());
+    static CALLS: RefCell<HashMap<u32, Pending>> = RefCell::new(HashMap::new());
     static TIMERS: RefCell<HashMap<u32, TimerRef>> = RefCell::new(HashMap::new());
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
@@ -60,6 +61,42 @@ impl Clock for PerfClock {
         let ms = TIME_ORIGIN.with(|o| *o) + perf_now();
         Duration::from_secs_f64((ms / 1000.0).max(0.0))
     }
+}
+
+/// What the main thread (or an `st` worker) awaits through the completion queue.
+enum Pending {
+    Call(CallHandle),
+    Cast(CastWait),
+}
+
+impl Pending {
+    /// The result if finished (a cast that waited for room replies `Empty`).
+    fn take(&mut self, id: u32) -> Option<Result<Message, ActorError>> {
+        match self {
+            Pending::Call(h) => h.try_take(),
+            Pending::Cast(c) => {
+                let waker = completion_waker(id);
+                match Pin::new(c).poll(&mut TaskContext::from_waker(&waker)) {
+                    Poll::Ready(r) => Some(r.map(|()| Message::Empty)),
+                    Poll::Pending => None,
+                }
+            }
+        }
+    }
+
+    fn cancel(self) -> bool {
+        match self {
+            Pending::Call(h) => h.cancel(),
+            Pending::Cast(_) => true,
+        }
+    }
+}
+
+fn completion_waker(id: u32) -> Waker {
+    Waker::from(Arc::new(CompletionWaker {
+        id,
+        to: &COMPLETIONS,
+    }))
 }
 
 fn next_id() -> u32 {
@@ -343,16 +380,12 @@ pub fn actors_call(
         .call(actor_ref(slot, generation), m, timeout)
         .map_err(|e| actor_err("call", e))?;
     let id = next_id();
-    let waker = Waker::from(Arc::new(CompletionWaker {
-        id,
-        to: &COMPLETIONS,
-    }));
+    let waker = completion_waker(id);
     // Registers the waker; a result already there is reported through the queue too.
     if let Poll::Ready(r) = Pin::new(&mut h).poll(&mut TaskContext::from_waker(&waker)) {
         return match r {
             Ok(m) => {
                 // Keep the order simple: hand it back as a completion.
-                CALLS.with(|c| c.borrow_mut().insert(id, h));
                 READY.with(|q| q.borrow_mut().insert(id, Ok(m)));
                 COMPLETIONS.push(id);
                 Ok(id)
@@ -360,8 +393,36 @@ pub fn actors_call(
             Err(e) => Err(actor_err("call", e)),
         };
     }
-    CALLS.with(|c| c.borrow_mut().insert(id, h));
+    CALLS.with(|c| c.borrow_mut().insert(id, Pending::Call(h)));
     Ok(id)
+}
+
+/// Sends a cast that waits for room in a full mailbox; returns an id that completes through
+/// the completion queue (with nothing, or `noproc`).
+#[wasm_bindgen(js_name = actorsCastWait)]
+pub fn actors_cast_wait(
+    slot: u32,
+    generation: u32,
+    kind: u32,
+    payload: &JsValue,
+) -> Result<u32, JsValue> {
+    let sys = system("cast")?;
+    let m = message("cast", kind, payload)?;
+    let mut c = sys.cast_wait(actor_ref(slot, generation), m);
+    let id = next_id();
+    let waker = completion_waker(id);
+    match Pin::new(&mut c).poll(&mut TaskContext::from_waker(&waker)) {
+        Poll::Ready(Ok(())) => {
+            READY.with(|q| q.borrow_mut().insert(id, Ok(Message::Empty)));
+            COMPLETIONS.push(id);
+            Ok(id)
+        }
+        Poll::Ready(Err(e)) => Err(actor_err("cast", e)),
+        Poll::Pending => {
+            CALLS.with(|p| p.borrow_mut().insert(id, Pending::Cast(c)));
+            Ok(id)
+        }
+    }
 }
 
 thread_local! {
@@ -374,7 +435,7 @@ pub fn actors_cancel(id: u32) -> bool {
     READY.with(|q| q.borrow_mut().remove(&id));
     CALLS
         .with(|c| c.borrow_mut().remove(&id))
-        .is_some_and(|h| h.cancel())
+        .is_some_and(Pending::cancel)
 }
 
 /// The next finished call: `[id, kind, payload]` for a reply, `[id, -1, error]` for a failure;
@@ -385,7 +446,7 @@ pub fn actors_take_completion() -> JsValue {
         let ready = READY.with(|q| q.borrow_mut().remove(&id));
         let result = match ready {
             Some(r) => Some(r),
-            None => CALLS.with(|c| c.borrow().get(&id).and_then(|h| h.try_take())),
+            None => CALLS.with(|c| c.borrow_mut().get_mut(&id).and_then(|p| p.take(id))),
         };
         let Some(result) = result else {
             continue; // an aborted call, or a spurious wake

@@ -141,7 +141,7 @@ for (const { isolated, mode } of MODES) {
     assert.equal(value.alive, false);
   });
 
-  test(`${mode}: bounded mailboxes reject casts with mailbox_full`, async () => {
+  test(`${mode}: bounded mailboxes reject casts with mailbox_full, or make them wait`, async () => {
     const { value } = await inPage(isolated, async () => {
       const k = await katalyst.init();
       const a = k.actors;
@@ -159,12 +159,26 @@ for (const { isolated, mode } of MODES) {
           await new Promise((r) => setTimeout(r, 5));
         }
       }
-      return { accepted, full, other, after: after.length, castErrors: a.stats().castErrors };
+      // With { wait: true } a cast waits for room instead: every one is accepted, in order.
+      const c = a.spawn('counter', { mailbox: 1 });
+      const waits = [];
+      for (let i = 0; i < 300; i++) waits.push(a.cast(c, 1, { wait: true }));
+      const settled = await Promise.allSettled(waits);
+      let total;
+      for (;;) {
+        try { total = await a.call(c, 0); break; } catch (e) {
+          if (e.code !== 'mailbox_full') throw e;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+      return { accepted, full, other, after: after.length, castErrors: a.stats().castErrors, waited: settled.filter((s) => s.status === 'fulfilled').length, total };
     });
     assert.equal(value.other, null);
     // st learns of a full mailbox after the fact (the worker owns it): counted, not thrown.
     if (mode === 'threads') assert.ok(value.full > 0, `full: ${value.full}`);
     else assert.ok(value.castErrors > 0, `castErrors: ${value.castErrors}`);
+    assert.equal(value.waited, 300);
+    assert.equal(value.total, 300);
     assert.ok(value.accepted >= 2, `accepted: ${value.accepted}`);
     assert.equal(value.after, 32);
   });
