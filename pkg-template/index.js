@@ -131,7 +131,7 @@ export const INTERNAL_EXPORTS = [
   'actorsStart', 'actorsWorkerAttach', 'actorsRunSlice', 'actorsHasWork', 'actorsBeginPark',
   'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
   'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
-  'actorsCancelTimer', 'actorsIsAlive', 'actorsStats',
+  'actorsCancelTimer', 'actorsIsAlive', 'actorsStats', 'actorsTakeEvents',
 ];
 
 /** The names this package exports from the wasm builds (for tests that check nothing is missed). */
@@ -251,7 +251,7 @@ function makeHandle(mod, mode, host, threads, actors = null) {
 async function startThreads(threads, url, actorOpts) {
   const mt = await import('./mt/katalyst.js');
   await mt.default(url === undefined ? undefined : { module_or_path: url });
-  const actors = startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox });
+  const actors = startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs });
   const host = await ComputeHost.start('threads', { module: mt.sharedModule(), memory: mt.sharedMemory(), threads });
   return { mod: mt, host, actors };
 }

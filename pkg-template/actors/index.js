@@ -113,10 +113,20 @@ class ModuleLoader {
  * `mt` (its `sharedModule()` and `sharedMemory()`). Returns the `k.actors` object; it works at
  * once (messages queue until the workers are up); `ready` resolves when every worker runs.
  */
-export function startMtActors({ mt, workers, mailbox }) {
+export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   const module = mt.sharedModule();
   const memory = mt.sharedMemory();
-  const { notifyAddr } = mt.actorsStart({ workers, mailbox });
+  const { notifyAddr } = mt.actorsStart({ workers, mailbox, watchdogMs });
+  // The watchdog scan runs here too, so a stuck handler is reported even when every worker is
+  // stuck in one. Events wait in `events` for takeEvents().
+  const events = [];
+  const scan = setInterval(() => {
+    for (const e of mt.actorsTakeEvents()) {
+      if (events.length >= 1024) events.shift();
+      if (e.ref) e.ref = Object.freeze(e.ref);
+      events.push(e);
+    }
+  }, Math.max(5, Math.min(250, watchdogMs / 4)));
   const pending = new Map(); // call id → { resolve, reject }
   const pool = [];
   const readyAt = [];
@@ -250,8 +260,16 @@ export function startMtActors({ mt, workers, mailbox }) {
       s.poolReadyMs = s.workersReady === workers ? Math.max(...readyAt) - startedAt : undefined;
       return s;
     },
+    /**
+     * Events since the last call: `{ type: 'exited', ref, reason }` (abnormal exits),
+     * `{ type: 'longHandler' | 'workerHung', ref, worker, runningMs }` (watchdog reports).
+     */
+    takeEvents() {
+      return events.splice(0);
+    },
     close() {
       closed = true;
+      clearInterval(scan);
       for (const w of pool) w.terminate();
     },
   };
@@ -465,6 +483,10 @@ export function startStActors({ module, workers, mailbox }) {
         workersReady: readyAt.filter((t) => t !== undefined).length,
         poolReadyMs: readyAt.filter((t) => t !== undefined).length === workers ? Math.max(...readyAt) - startedAt : undefined,
       };
+    },
+    /** `st`: the watchdog runs inside each worker; its events are not forwarded yet. */
+    takeEvents() {
+      return [];
     },
     close() {
       for (const w of pool) w.terminate();

@@ -56,6 +56,25 @@ export interface JsBehaviour<S = unknown, M = unknown> {
   handle(state: S, msg: M, ctx: ActorContext): S | undefined;
 }
 
+/** What `takeEvents()` returns. */
+export type ActorEvent =
+  | { type: 'exited'; ref: ActorRef; reason: ExitReason }
+  | { type: 'longHandler' | 'workerHung'; ref: ActorRef; worker: number; runningMs: number };
+
+/**
+ * `init({ actors })` options.
+ * @example
+ * const k = await init({ actors: { workers: 2, mailbox: 4096, watchdogMs: 500 } });
+ */
+export interface ActorsOptions {
+  /** Actor workers (default `min(4, hardwareConcurrency)`), separate from the compute pool. */
+  workers?: number;
+  /** Default mailbox bound (default 1024). */
+  mailbox?: number;
+  /** Watchdog limit in ms (threads build; default 1000). */
+  watchdogMs?: number;
+}
+
 /** Built-in Rust behaviours. */
 export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'sink';
 
@@ -74,6 +93,8 @@ export interface ActorStats {
   workers: { load?: number; turns?: number; messages?: number; steals?: number }[];
   pendingCalls: number;
   workersReady: number;
+  /** Watchdog reports so far (threads build). */
+  watchdogReports?: number;
   /** Milliseconds from executor start to every worker running. */
   poolReadyMs?: number;
   /** `st` only: casts the owning worker refused (full mailbox). */
@@ -111,6 +132,12 @@ export interface Actors {
    */
   cast(ref: ActorRef, msg: unknown): void;
   /**
+   * Sends, waiting for room if the mailbox is full (rejects with `noproc`).
+   * @example
+   * for (const item of items) await k.actors.cast(ref, item, { wait: true });
+   */
+  cast(ref: ActorRef, msg: unknown, opts: { wait: true }): Promise<void>;
+  /**
    * Calls an actor: rejects with `timeout`, `aborted`, `noproc`, `mailbox_full` or
    * {@link ActorExited}.
    * @example
@@ -137,6 +164,13 @@ export interface Actors {
    * const t = k.actors.sendAfter(ref, 'tick', 100); t.cancel();
    */
   sendAfter(ref: ActorRef, msg: unknown, ms: number): { cancel(): void };
+  /**
+   * Events since the last call (threads build; `st` returns `[]`): abnormal exits and watchdog
+   * reports of handlers running past `init({ actors: { watchdogMs } })` (default 1000).
+   * @example
+   * for (const e of k.actors.takeEvents()) if (e.type === 'longHandler') console.warn(e.ref, e.runningMs);
+   */
+  takeEvents(): ActorEvent[];
   /** @example console.log(k.actors.stats().live); */
   stats(): ActorStats;
   /** Terminates the actor workers. */

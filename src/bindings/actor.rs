@@ -23,7 +23,7 @@ use crate::actor::wasm::{wake_word_addr, CompletionWaker, Completions, WasmUnpar
 use crate::actor::CastWait;
 use crate::actor::{
     register_builtins, ActorError, ActorRef, CallHandle, Clock, Config, ExitReason, Message, Park,
-    Slice, SpawnOptions, System, TimerRef, WorkerHandle,
+    Slice, SpawnOptions, System, SystemEvent, TimerRef, WorkerHandle,
 };
 use crate::error::ErrorKind;
 
@@ -218,6 +218,9 @@ pub fn actors_start(config: &JsValue) -> Result<JsValue, JsValue> {
             };
             if let Some(m) = get_num(config, "mailbox") {
                 cfg.default_mailbox_capacity = m.clamp(1.0, 1e7) as usize;
+            }
+            if let Some(ms) = get_num(config, "watchdogMs") {
+                cfg.watchdog_limit = Some(Duration::from_secs_f64(ms.clamp(1.0, 1e9) / 1000.0));
             }
             if let Some(n) = get_num(config, "node") {
                 cfg.node = n.clamp(0.0, 65535.0) as u16;
@@ -539,6 +542,63 @@ pub fn actors_is_alive(slot: u32, generation: u32) -> bool {
         .is_some_and(|s| s.is_alive(actor_ref(slot, generation)))
 }
 
+/// Checks for handlers running past the watchdog limit (the page calls this on a timer, so a
+/// report happens even when every worker is stuck); returns the events since the last call:
+/// `{ type: 'exited' | 'longHandler' | 'workerHung', ref, worker?, runningMs?, reason? }`.
+#[wasm_bindgen(js_name = actorsTakeEvents)]
+pub fn actors_take_events() -> Result<JsValue, JsValue> {
+    let sys = system("events")?;
+    sys.watchdog_scan();
+    let out = Array::new();
+    let set = |o: &Object, k: &str, v: JsValue| {
+        let _ = Reflect::set(o, &k.into(), &v);
+    };
+    let ref_obj = |r: ActorRef| {
+        let [node, slot, generation] = r.to_parts();
+        let o = Object::new();
+        set(&o, "node", node.into());
+        set(&o, "slot", slot.into());
+        set(&o, "generation", generation.into());
+        JsValue::from(o)
+    };
+    for e in sys.take_events() {
+        let o = Object::new();
+        match e {
+            SystemEvent::Exited { actor, reason } => {
+                set(&o, "type", "exited".into());
+                set(&o, "ref", ref_obj(actor));
+                set(&o, "reason", reason_to_js(&reason));
+            }
+            SystemEvent::LongHandler {
+                actor,
+                worker,
+                running_for,
+            }
+            | SystemEvent::WorkerHung {
+                actor,
+                worker,
+                running_for,
+            } => {
+                let hung = matches!(e, SystemEvent::WorkerHung { .. });
+                set(
+                    &o,
+                    "type",
+                    if hung { "workerHung" } else { "longHandler" }.into(),
+                );
+                set(&o, "ref", ref_obj(actor));
+                set(&o, "worker", JsValue::from_f64(worker as f64));
+                set(
+                    &o,
+                    "runningMs",
+                    JsValue::from_f64(running_for.as_secs_f64() * 1e3),
+                );
+            }
+        }
+        out.push(&o);
+    }
+    Ok(out.into())
+}
+
 /// Per-actor and per-worker figures.
 #[wasm_bindgen(js_name = actorsStats)]
 pub fn actors_stats() -> Result<JsValue, JsValue> {
@@ -552,6 +612,11 @@ pub fn actors_stats() -> Result<JsValue, JsValue> {
     set(&out, "spawned", JsValue::from_f64(s.spawned as f64));
     set(&out, "exited", JsValue::from_f64(s.exited as f64));
     set(&out, "failed", JsValue::from_f64(s.failed as f64));
+    set(
+        &out,
+        "watchdogReports",
+        JsValue::from_f64(s.watchdog_reports as f64),
+    );
     let actors = Array::new();
     for a in &s.actors {
         let o = Object::new();

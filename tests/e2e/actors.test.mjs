@@ -298,3 +298,29 @@ for (const { isolated, mode } of MODES) {
     assert.equal(value.badModule.code, 'module_failed');
   });
 }
+
+test('threads: the watchdog reports a long JS handler while it runs; other actors keep running', async () => {
+  const src = `export function handle(s, ms, ctx) { const end = performance.now() + ms; while (performance.now() < end); ctx.reply(ms); }`;
+  const { value } = await inPage(true, async (src) => {
+    const k = await katalyst.init({ actors: { watchdogMs: 100 } });
+    const a = k.actors;
+    await a.ready;
+    const slow = await a.spawn({ module: URL.createObjectURL(new Blob([src], { type: 'text/javascript' })) });
+    const echo = a.spawn('echo');
+    const p = a.call(slow, 400);
+    await new Promise((r) => setTimeout(r, 250));
+    const during = a.takeEvents();
+    const t0 = performance.now();
+    const other = await a.call(echo, 5);
+    const otherMs = performance.now() - t0;
+    await p;
+    return { during, other, otherMs, slow, reports: a.stats().watchdogReports };
+  }, src);
+  const long = value.during.filter((e) => e.type === 'longHandler');
+  assert.equal(long.length, 1, JSON.stringify(value.during));
+  assert.deepEqual(long[0].ref, value.slow);
+  assert.ok(long[0].runningMs >= 100);
+  assert.equal(value.other, 5);
+  assert.ok(value.otherMs < 100, `echo took ${value.otherMs} ms beside the stuck worker`);
+  assert.equal(value.reports, 1);
+});
