@@ -96,6 +96,11 @@ class ModuleLoader {
     return w.promise.then(() => id);
   }
 
+  /** Worker `index` was replaced: its modules must be loaded again. */
+  forget(index) {
+    for (const key of [...this.waiting.keys()]) if (key.startsWith(`${index}:`)) this.waiting.delete(key);
+  }
+
   loaded(index, d) {
     const key = `${index}:${d.id}`;
     const w = this.waiting.get(key);
@@ -130,11 +135,19 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   const pending = new Map(); // call id → { resolve, reject }
   const pool = [];
   const readyAt = [];
+  const trapped = [];
   const startedAt = performance.now();
   const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.onmessage = ({ data }) => {
       if (data.t === 'loaded') loader.loaded(index, data);
+      else if (data.t === 'trapped') {
+        // A Rust panic (panic=abort) killed this worker's instance. The actor it ran stays
+        // stuck (its calls time out); actors queued on it are stolen by the other workers.
+        trapped.push(index);
+        events.push({ type: 'workerTrapped', worker: index, message: data.message });
+        console.error(`katalyst: actor worker ${index} trapped (${data.message}); the actor it ran is lost, the other workers carry on`);
+      }
       else if (data.t === 'ready') { readyAt[index] = performance.now(); resolve(); }
       else if (data.t === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
     };
@@ -256,6 +269,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
     stats() {
       const s = mt.actorsStats();
       s.pendingCalls = pending.size;
+      s.workersTrapped = trapped.length;
       s.workersReady = readyAt.filter((t) => t !== undefined).length;
       s.poolReadyMs = s.workersReady === workers ? Math.max(...readyAt) - startedAt : undefined;
       return s;
@@ -277,7 +291,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();
-const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink'];
+const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink', 'panic'];
 
 /**
  * Starts the `st` executor (no SharedArrayBuffer): `workers` workers, each running its own
@@ -299,7 +313,7 @@ export function startStActors({ module, workers, mailbox }) {
   const workerStats = [];
   const readyAt = [];
   const startedAt = performance.now();
-  const pool = Array.from({ length: workers }, (_, index) => {
+  const startWorker = (index) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.ready = new Promise((resolve, reject) => {
       w.onmessage = ({ data }) => {
@@ -310,6 +324,7 @@ export function startStActors({ module, workers, mailbox }) {
           case 'reply': settle(data); break;
           case 'failed': failed(data); break;
           case 'stats': workerStats[index] = data.stats; break;
+          case 'trapped': nodeTrapped(index, data.message); break;
         }
       };
       w.onerror = (e) => {
@@ -319,7 +334,26 @@ export function startStActors({ module, workers, mailbox }) {
     });
     w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox });
     return w;
-  });
+  };
+  const pool = Array.from({ length: workers }, (_, index) => startWorker(index));
+  let trappedCount = 0;
+  // A Rust panic (panic=abort) killed a worker's instance: every actor of that node is lost.
+  // Their calls reject with ActorExited, and a fresh worker takes the node for new spawns.
+  function nodeTrapped(index, message) {
+    trappedCount++;
+    const node = index + 1;
+    const reason = { kind: 'error', message: `the actor's worker trapped: ${message}` };
+    for (const [vid, a] of [...live]) if (a.ref.node === node) forget(vid);
+    for (const [id, p] of [...pending]) {
+      if (p.node !== node) continue;
+      pending.delete(id);
+      p.reject(new ActorExited(`call: actor on node ${node} exited (${reason.message})`, reason));
+    }
+    console.error(`katalyst: actor worker ${index} trapped (${message}); its actors are lost, a fresh worker replaces it`);
+    pool[index].terminate();
+    pool[index] = startWorker(index);
+    loader.forget(index);
+  }
   const ready = Promise.all(pool.map((w) => w.ready));
   ready.catch(() => {});
   const loader = new ModuleLoader(pool);
@@ -407,7 +441,7 @@ export function startStActors({ module, workers, mailbox }) {
           const { kind, payload, transfer } = send(ref, msg);
           const id = nextCall++;
           w.postMessage({ t: 'castWait', id, vid: ref.slot, kind, payload }, transfer);
-          return new Promise((resolve, reject) => pending.set(id, { vid: ref.slot, resolve, reject }));
+          return new Promise((resolve, reject) => pending.set(id, { vid: ref.slot, node: ref.node, resolve, reject }));
         } catch (e) {
           return Promise.reject(e);
         }
@@ -426,7 +460,7 @@ export function startStActors({ module, workers, mailbox }) {
         const id = nextCall++;
         w.postMessage({ t: 'call', id, vid: ref.slot, kind, payload, deadline: wallNow() + timeout }, transfer);
         return new Promise((resolve, reject) => {
-          const entry = { vid: ref.slot, resolve, reject };
+          const entry = { vid: ref.slot, node: ref.node, resolve, reject };
           pending.set(id, entry);
           if (!signal) return;
           const onAbort = () => {
@@ -478,7 +512,7 @@ export function startStActors({ module, workers, mailbox }) {
         return { mailboxLen: 0, processed: 0, errors: 0, meanServiceMs: 0, ...s, vid: undefined, ref };
       });
       return {
-        live: live.size, actors, castErrors, pendingCalls: pending.size,
+        live: live.size, actors, castErrors, pendingCalls: pending.size, workersTrapped: trappedCount,
         workers: pool.map((_, i) => ({ ...(workerStats[i]?.workers?.[0] ?? {}), live: workerStats[i]?.live })),
         workersReady: readyAt.filter((t) => t !== undefined).length,
         poolReadyMs: readyAt.filter((t) => t !== undefined).length === workers ? Math.max(...readyAt) - startedAt : undefined,

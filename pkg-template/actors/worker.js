@@ -18,6 +18,7 @@ const SLEEPING = 1;
 
 let mod = null;
 let started = false;
+let trapped = false;
 let wake = null; // mt: Int32Array over this worker's wake word
 let single = false;
 let parked = false; // st: waiting for a message or `sleepTimer`
@@ -27,7 +28,16 @@ tick.port1.onmessage = () => loop();
 
 function loop() {
   for (;;) {
-    const r = mod.actorsRunSlice(SLICE_TURNS, SLICE_MS);
+    let r;
+    try {
+      r = mod.actorsRunSlice(SLICE_TURNS, SLICE_MS);
+    } catch (e) {
+      // Only a trap gets here (JS handler errors are caught inside the turn): a Rust panic
+      // under panic=abort. This instance is unusable from now on; tell the page.
+      trapped = true;
+      postMessage({ t: 'trapped', message: e?.message ?? String(e) });
+      return;
+    }
     if (single) flushReplies();
     if (r === 2) return; // halted
     if (r === 1) { tick.port2.postMessage(0); return; } // busy: yield to the event loop first
@@ -225,6 +235,7 @@ self.onmessage = async ({ data }) => {
     }
     return;
   }
+  if (trapped) return;
   if (!started || loading) { early.push(data); return; }
   handle(data);
   flushReplies();

@@ -14,6 +14,8 @@ use super::{from_fn, Behaviour, Context, ExitReason, Message, System};
 /// - `'crypto'`: replies to bytes with their SHA-256 digest.
 /// - `'sink'`: takes every message and never answers a call (it keeps the reply tokens until
 ///   it exits): what timeout and abort tests need.
+/// - `'panic'`: panics in its handler, to exercise fault isolation (natively the actor exits
+///   with the panic message; in the browser `mt` build, `panic=abort` kills its worker).
 /// - `'compute'`: replies to bytes `[m, k, n as u32 LE][a: m·k f32 LE][b: k·n f32 LE]` with the
 ///   bytes of `a·b` (`m·n` f32 LE), computed by `crate::compute::sgemm`.
 ///
@@ -29,6 +31,9 @@ use super::{from_fn, Behaviour, Context, ExitReason, Message, System};
 /// let h = sys.spawn_named("crypto", Message::Empty, SpawnOptions::default()).unwrap();
 /// let d = sys.call(h, Message::Bytes(b"abc".to_vec()), std::time::Duration::from_secs(5)).unwrap().wait().unwrap();
 /// assert_eq!(d.as_bytes().map(|b| b[0]), Some(0xba));
+/// let p = sys.spawn_named("panic", Message::Empty, SpawnOptions::default()).unwrap();
+/// let e = sys.call(p, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait().unwrap_err();
+/// assert!(e.to_string().contains("panicked on request"));
 /// ```
 pub fn register_builtins(sys: &System) {
     sys.register_behaviour(
@@ -58,6 +63,14 @@ pub fn register_builtins(sys: &System) {
     sys.register_behaviour(
         "sink",
         Arc::new(|_args: Message| Ok(Box::new(Sink(Vec::new())) as Box<dyn Behaviour>)),
+    );
+    sys.register_behaviour(
+        "panic",
+        Arc::new(|_args: Message| {
+            Ok(Box::new(from_fn(|_m, _| -> Result<Message, ExitReason> {
+                panic!("the 'panic' behaviour panicked on request")
+            })) as Box<dyn Behaviour>)
+        }),
     );
     sys.register_behaviour(
         "compute",

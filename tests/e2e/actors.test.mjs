@@ -324,3 +324,28 @@ test('threads: the watchdog reports a long JS handler while it runs; other actor
   assert.ok(value.otherMs < 100, `echo took ${value.otherMs} ms beside the stuck worker`);
   assert.equal(value.reports, 1);
 });
+
+for (const { isolated, mode } of MODES) {
+  test(`${mode}: a Rust panic (panic=abort) loses only what its worker held; the rest keeps running`, async () => {
+    const { value, problems } = await inPage(isolated, async (capture) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const p = a.spawn('panic');
+      const err = await eval(capture)(() => a.call(p, 1, { timeout: 300 }));
+      await new Promise((r) => setTimeout(r, 100));
+      // New actors and calls still work (mt: on the surviving worker; st: a fresh worker).
+      const fresh = [];
+      for (let i = 0; i < 4; i++) fresh.push(await a.call(a.spawn('echo'), i));
+      const s = a.stats();
+      return { err, fresh, trapped: s.workersTrapped, events: a.takeEvents().map((e) => e.type) };
+    }, capture);
+    // mt: the actor stays stuck on the dead worker (timeout); st: its node is reaped (actor_exited).
+    assert.ok(['timeout', 'actor_exited'].includes(value.err.code), JSON.stringify(value.err));
+    if (mode === 'single') assert.equal(value.err.code, 'actor_exited');
+    assert.deepEqual(value.fresh, [0, 1, 2, 3]);
+    assert.equal(value.trapped, 1);
+    if (mode === 'threads') assert.deepEqual(value.events, ['workerTrapped']);
+    assert.ok(problems.every((p) => /trapped|unreachable|panicked/.test(p)), problems.join('\n'));
+  });
+}
