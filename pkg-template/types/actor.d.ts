@@ -59,7 +59,8 @@ export interface JsBehaviour<S = unknown, M = unknown> {
 /** What `takeEvents()` returns. */
 export type ActorEvent =
   | { type: 'exited'; ref: ActorRef; reason: ExitReason }
-  | { type: 'longHandler' | 'workerHung'; ref: ActorRef; worker: number; runningMs: number };
+  | { type: 'longHandler' | 'workerHung'; ref: ActorRef; worker: number; runningMs: number }
+  | { type: 'workerTrapped'; worker: number; message: string };
 
 /**
  * `init({ actors })` options.
@@ -76,7 +77,7 @@ export interface ActorsOptions {
 }
 
 /** Built-in Rust behaviours. */
-export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'sink';
+export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'sink' | 'panic';
 
 export interface SpawnOptions {
   /** Arguments for a Rust behaviour (`'counter'`: its start value). */
@@ -93,6 +94,8 @@ export interface ActorStats {
   workers: { load?: number; turns?: number; messages?: number; steals?: number }[];
   pendingCalls: number;
   workersReady: number;
+  /** Workers whose instance trapped (a Rust panic under panic=abort). */
+  workersTrapped?: number;
   /** Watchdog reports so far (threads build). */
   watchdogReports?: number;
   /** Milliseconds from executor start to every worker running. */
