@@ -181,7 +181,22 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
     isCall,
     reply(v) { replied = true; reply = v; },
   };
-  if (!single) ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
+  // Asks this actor (or, threads build, any actor) to exit after the current message.
+  ctx.stop = (ref = ctx.self, reason = 'normal') => {
+    if (single) {
+      if (ref !== ctx.self) throw new TypeError('ctx.stop: in the single-thread build a behaviour can only stop itself');
+      mod.actorsStop(slot, generation, String(reason));
+    } else mod.actorsStop(ref.slot, ref.generation, String(reason));
+  };
+  if (!single) {
+    ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
+    // Spawns a Rust behaviour by name (threads build).
+    ctx.spawn = (name, opts = {}) => {
+      const [k, p] = encode(opts.args, 'opts.args');
+      const [node, s, g] = mod.actorsSpawn(name, k, p, opts.mailbox, opts.name);
+      return Object.freeze({ node, slot: s, generation: g });
+    };
+  }
   const next = b.handle(decodeState(stateBytes), decode(kind, payload), ctx);
   if (next instanceof Promise) throw new TypeError('handle: must return the new state, not a Promise (handlers are synchronous)');
   const [rk, rp] = replied ? encode(reply, 'reply') : [0, undefined];

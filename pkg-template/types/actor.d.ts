@@ -39,6 +39,10 @@ export interface ActorContext {
   reply(value: unknown): void;
   /** Sends without waiting (threads build only). */
   cast?(ref: ActorRef, msg: unknown): void;
+  /** Spawns a Rust behaviour by name (threads build only). */
+  spawn?(name: RustBehaviourName, opts?: SpawnOptions): ActorRef;
+  /** Asks `ref` (default: this actor; single-thread build: only itself) to exit after this message. */
+  stop(ref?: ActorRef, reason?: string): void;
 }
 
 /**

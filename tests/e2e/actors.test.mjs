@@ -252,6 +252,8 @@ export const counter = {
   handle(state, msg, ctx) {
     if (msg === 'boom') throw new Error('kaboom from a JS handler');
     if (msg === 'self') { ctx.reply(ctx.self); return undefined; }
+    if (msg === 'quit') { ctx.stop(); ctx.reply('bye'); return state; }
+    if (msg === 'child') { if (!ctx.spawn) { ctx.reply('n/a'); return state; } const c = ctx.spawn('counter', { args: 41 }); ctx.cast(c, 1); ctx.reply(c); return state; }
     if (msg?.add) state.n += msg.add;
     ctx.reply(state.n);
     return state;
@@ -281,7 +283,12 @@ for (const { isolated, mode } of MODES) {
       const n1b = await a.call(c1, { add: 0 });
       const p = [await a.call(plain, 2), await a.call(plain, 3)];
       const badModule = await eval(capture)(() => a.spawn({ module: url, export: 'nope' }));
-      return { n1, n1b, self, c1, err, after, p, echo: await a.call(rust, 9), badModule };
+      const child = await a.call(c1, 'child');
+      const childTotal = child === 'n/a' ? 42 : await a.call(child, 0);
+      const bye = await a.call(c1, 'quit');
+      await new Promise((r) => setTimeout(r, 20));
+      const afterQuit = await eval(capture)(() => a.call(c1, 0));
+      return { n1, n1b, self, c1, err, after, p, echo: await a.call(rust, 9), badModule, childTotal, bye, afterQuit };
     }, { capture, src: COUNTER_MODULE });
     assert.deepEqual(problems, []);
     assert.equal(value.n1, 10);
@@ -296,6 +303,9 @@ for (const { isolated, mode } of MODES) {
     assert.deepEqual(value.p, [2, 5]);
     assert.equal(value.echo, 9);
     assert.equal(value.badModule.code, 'module_failed');
+    assert.equal(value.childTotal, 42);
+    assert.equal(value.bye, 'bye');
+    assert.equal(value.afterQuit.code, 'noproc');
   });
 }
 
