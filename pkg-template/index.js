@@ -251,7 +251,12 @@ function makeHandle(mod, mode, host, threads, actors = null) {
 async function startThreads(threads, url, actorOpts) {
   const mt = await import('./mt/katalyst.js');
   await mt.default(url === undefined ? undefined : { module_or_path: url });
-  const actors = startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs });
+  let actors = null;
+  if (typeof Atomics.waitAsync === 'function') {
+    actors = startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs });
+  } else {
+    console.warn('katalyst: k.actors is unavailable: this engine lacks Atomics.waitAsync, which the threads executor needs');
+  }
   const host = await ComputeHost.start('threads', { module: mt.sharedModule(), memory: mt.sharedMemory(), threads });
   return { mod: mt, host, actors };
 }
