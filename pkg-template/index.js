@@ -3,6 +3,9 @@
 import * as st from './st/katalyst.js';
 import { KatalystError, deserializeError } from './errors.js';
 import { hasSimd, probeThreads } from './probe.js';
+import { startMtActors, startStActors, ActorExited } from './actors/index.js';
+
+export { ActorExited };
 
 export { KatalystError };
 export { MUTATORS, SyncedReplica, syncOver, syncOverBroadcastChannel, syncOverPort } from './crdt-sync.js';
@@ -125,6 +128,11 @@ function bindClasses(mod) {
 export const INTERNAL_EXPORTS = [
   'default', 'initSync', 'buildMode', 'enableParallel', 'parallelThreads', 'initThreadPool',
   'sharedModule', 'sharedMemory', 'version', 'wbg_rayon_start_worker', 'wbg_rayon_PoolBuilder',
+  // the actor runtime's plumbing, wrapped as `k.actors`
+  'actorsStart', 'actorsWorkerAttach', 'actorsRunSlice', 'actorsHasWork', 'actorsBeginPark',
+  'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
+  'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
+  'actorsCancelTimer', 'actorsIsAlive', 'actorsStats', 'actorsTakeEvents',
 ];
 
 /** The names this package exports from the wasm builds (for tests that check nothing is missed). */
@@ -196,7 +204,7 @@ function validateOptions(opts) {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw Object.assign(new RangeError(`init: 'opts.threads' must be an integer from 1 to ${MAX_THREADS}, got ${threads}`), { code: 'out_of_range' });
   }
-  return { mode, threads, wasmUrl: opts.wasmUrl ?? {} };
+  return { mode, threads, wasmUrl: opts.wasmUrl ?? {}, actors: opts.actors };
 }
 
 function defaultThreads() {
@@ -204,7 +212,7 @@ function defaultThreads() {
   return Math.max(1, Math.min(4, cores));
 }
 
-function makeHandle(mod, mode, host, threads) {
+function makeHandle(mod, mode, host, threads, actors = null) {
   const classes = bindClasses(mod);
   let stHost = null; // started on first use in single mode
   const background = async () => {
@@ -225,21 +233,33 @@ function makeHandle(mod, mode, host, threads) {
     version,
     ...FUNCTIONS,
     ...classes,
+    /** The actor runtime (`spawn`, `cast`, `call`, `stop`, …); see `actors/index.js`. */
+    get actors() {
+      if (!actors) throw unavailable('actors');
+      return actors;
+    },
     /** Off-main-thread variants: `await k.async.sgemm(...)`; parallel in `threads` mode. */
     async: Object.freeze(asyncApi),
     /** Stops the background workers. The synchronous API keeps working. */
     async close() {
       host?.terminate();
+      actors?.close();
       if (stHost) (await stHost).terminate();
     },
   });
 }
 
-async function startThreads(threads, url) {
+async function startThreads(threads, url, actorOpts) {
   const mt = await import('./mt/katalyst.js');
   await mt.default(url === undefined ? undefined : { module_or_path: url });
+  let actors = null;
+  if (typeof Atomics.waitAsync === 'function') {
+    actors = startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs });
+  } else {
+    console.warn('katalyst: k.actors is unavailable: this engine lacks Atomics.waitAsync, which the threads executor needs');
+  }
   const host = await ComputeHost.start('threads', { module: mt.sharedModule(), memory: mt.sharedMemory(), threads });
-  return { mod: mt, host };
+  return { mod: mt, host, actors };
 }
 
 /**
@@ -277,7 +297,7 @@ export function init(opts) {
   });
 }
 
-async function start({ mode, threads, wasmUrl }) {
+async function start({ mode, threads, wasmUrl, actors: actorOpts }) {
   if (!hasSimd()) {
     throw new KatalystError('unsupported', 'init: this engine does not support WebAssembly SIMD (simd128), which katalyst needs (Chrome 91+, Firefox 89+, Safari 16.4+)');
   }
@@ -286,8 +306,8 @@ async function start({ mode, threads, wasmUrl }) {
     let why = probe.why;
     if (probe.ok) {
       try {
-        const { mod, host } = await startThreads(threads, wasmUrl.threads);
-        state = { mod, handle: makeHandle(mod, 'threads', host, host.threads) };
+        const { mod, host, actors } = await startThreads(threads, wasmUrl.threads, actorOpts);
+        state = { mod, handle: makeHandle(mod, 'threads', host, host.threads, actors) };
         return state.handle;
       } catch (e) {
         why = `the threads build failed to start: ${e.message}`;
@@ -301,7 +321,10 @@ async function start({ mode, threads, wasmUrl }) {
     console.warn(`katalyst: using the single-thread build because ${why}`);
   }
   await st.default(wasmUrl.single === undefined ? undefined : { module_or_path: wasmUrl.single });
-  state = { mod: st, handle: makeHandle(st, 'single', null, 1) };
+  const actors = typeof Worker === 'function'
+    ? startStActors({ module: st.default.__wbindgen_wasm_module, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox })
+    : null;
+  state = { mod: st, handle: makeHandle(st, 'single', null, 1, actors) };
   return state.handle;
 }
 

@@ -9,6 +9,12 @@
 //! assert_eq!(c, vec![11.0]);
 //! ```
 
+// The `mt` build (nightly) wakes parked actor workers with `memory.atomic.notify`.
+#![cfg_attr(
+    all(target_arch = "wasm32", target_feature = "atomics"),
+    feature(stdarch_wasm_atomic_wait)
+)]
+
 pub mod actor;
 pub mod compute;
 pub mod crdt;

@@ -29,6 +29,7 @@
 //! ```
 
 mod behaviour;
+mod builtin;
 mod call;
 mod cell;
 mod clock;
@@ -48,8 +49,11 @@ mod stats;
 mod system;
 mod timer;
 mod turn;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use behaviour::{from_fn, Behaviour, BehaviourConstructor, FnBehaviour};
+pub use builtin::register_builtins;
 pub use call::{CallHandle, ReplyToken};
 pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]

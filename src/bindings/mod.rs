@@ -3,6 +3,8 @@
 //! Functions here validate their JavaScript arguments (kinds, integer ranges, lengths), call the
 //! core, and map every failure through [`error::to_js`].
 
+pub mod actor;
+pub mod actor_js;
 pub mod args;
 pub mod compute;
 pub mod crdt;

@@ -1,0 +1,139 @@
+// The actor runtime (`k.actors`, issue 6 bars): call round trip main → actor → main against a
+// raw postMessage echo, cast throughput to Rust actors on 2 workers with 16-byte messages,
+// JS-behaviour call throughput against comlink and workerpool, spawn + stop, and when the
+// actor pool was ready after init.
+import * as Comlink from 'comlink';
+import comlinkUrl from 'comlink/dist/esm/comlink.mjs?url';
+import workerpool from 'workerpool';
+
+const echoSource = 'onmessage = (e) => postMessage(e.data);';
+const BATCH = 100; // concurrent calls per timed run in the throughput groups
+
+// The same tiny counter for every peer: add the message to a running total, reply the total.
+const counterModule = `
+export const counter = {
+  init() { return 0; },
+  handle(n, msg, ctx) { n += msg; ctx.reply(n); return n; },
+};`;
+
+function blobUrl(src) {
+  return URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+}
+
+export default [
+  {
+    group: 'actor call round trip main → actor → main',
+    name: 'raw postMessage echo',
+    peer: 'postMessage',
+    async setup() {
+      const worker = new Worker(blobUrl(echoSource));
+      let resolve;
+      worker.onmessage = () => resolve();
+      return {
+        run: () => new Promise((r) => { resolve = r; worker.postMessage(1); }),
+        teardown: () => worker.terminate(),
+      };
+    },
+  },
+  {
+    group: 'actor call round trip main → actor → main',
+    name: "katalyst k.actors.call('echo' Rust actor)",
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      const echo = a.spawn('echo');
+      return () => a.call(echo, 1);
+    },
+  },
+  {
+    group: 'actor cast throughput, Rust actors, 2 workers, 16 B',
+    name: 'katalyst cast ×10 000 from main to 2 echo actors',
+    work: 10_000, unit: 'msg/s', scale: 1,
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      const actors = [a.spawn('echo', { mailbox: 1 << 16 }), a.spawn('echo', { mailbox: 1 << 16 })];
+      const msg = new Uint8Array(16);
+      return {
+        run: async () => {
+          for (let i = 0; i < 10_000; i++) a.cast(actors[i & 1], msg);
+          // Per-sender FIFO: these replies come after every cast was handled.
+          await Promise.all(actors.map((r) => a.call(r, undefined)));
+        },
+        info: { note: 'main thread → actors; actor-to-actor casts are in the native bench' },
+      };
+    },
+  },
+  {
+    group: `actor JS-behaviour call throughput (${BATCH} concurrent calls)`,
+    name: 'katalyst JS module actor',
+    work: BATCH, unit: 'calls/s', scale: 1,
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      const c = await a.spawn({ module: blobUrl(counterModule), export: 'counter' });
+      const calls = new Array(BATCH);
+      return async () => {
+        for (let i = 0; i < BATCH; i++) calls[i] = a.call(c, 1);
+        await Promise.all(calls);
+      };
+    },
+  },
+  {
+    group: `actor JS-behaviour call throughput (${BATCH} concurrent calls)`,
+    name: 'comlink counter in a worker',
+    peer: 'comlink',
+    work: BATCH, unit: 'calls/s', scale: 1,
+    async setup() {
+      const src = `import * as Comlink from ${JSON.stringify(new URL(comlinkUrl, location.href).href)};
+let n = 0;
+Comlink.expose({ add(x) { n += x; return n; } });`;
+      const worker = new Worker(blobUrl(src), { type: 'module' });
+      const remote = Comlink.wrap(worker);
+      const calls = new Array(BATCH);
+      return {
+        run: async () => {
+          for (let i = 0; i < BATCH; i++) calls[i] = remote.add(1);
+          await Promise.all(calls);
+        },
+        teardown: () => worker.terminate(),
+      };
+    },
+  },
+  {
+    group: `actor JS-behaviour call throughput (${BATCH} concurrent calls)`,
+    name: 'workerpool exec (1 worker)',
+    peer: 'workerpool',
+    work: BATCH, unit: 'calls/s', scale: 1,
+    async setup() {
+      const pool = workerpool.pool({ maxWorkers: 1 });
+      const add = (x) => { self.n = (self.n ?? 0) + x; return self.n; };
+      await pool.exec(add, [0]);
+      const calls = new Array(BATCH);
+      return {
+        run: async () => {
+          for (let i = 0; i < BATCH; i++) calls[i] = pool.exec(add, [1]);
+          await Promise.all(calls);
+        },
+        teardown: () => pool.terminate(),
+      };
+    },
+  },
+  {
+    group: 'actor spawn + stop (Rust echo)',
+    name: 'katalyst spawn + stop',
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      return () => a.stop(a.spawn('echo'));
+    },
+  },
+  {
+    group: 'actor pool ready after init',
+    name: 'katalyst k.actors.ready (info: poolReadyMs)',
+    async setup({ k }) {
+      await k.actors.ready;
+      return { run: () => {}, info: { poolReadyMs: Math.round(k.actors.stats().poolReadyMs * 10) / 10 } };
+    },
+  },
+];

@@ -1,0 +1,530 @@
+// `k.actors`: the main-thread side of the actor runtime.
+//
+// `mt` executor: one actor system in the shared wasm memory; a pool of actor workers (separate
+// from the rayon pool) each instantiate the threads build over that memory and run scheduler
+// slices. The main thread only pushes into lock-free queues (spawn, cast, call, stop: all
+// non-blocking Rust calls) and learns of finished calls through a completion queue whose notify
+// word it awaits with `Atomics.waitAsync` — it never blocks and never polls.
+import { KatalystError } from '../errors.js';
+import { encode, decode } from './codec.js';
+
+const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute'";
+
+function typeError(message) {
+  return Object.assign(new TypeError(message), { code: 'invalid_type' });
+}
+
+/** A `KatalystError` with code `actor_exited` and the exit `reason` (`{ kind, message?, stack? }`). */
+export class ActorExited extends KatalystError {
+  constructor(message, reason) {
+    super('actor_exited', message);
+    this.reason = reason;
+  }
+
+  static [Symbol.hasInstance](value) {
+    return value instanceof Error && value.name === 'KatalystError' && value.code === 'actor_exited';
+  }
+}
+
+/** Checks an ActorRef `{ node, slot, generation }`. */
+export function checkRef(func, ref) {
+  if (ref === null || typeof ref !== 'object' || !Number.isInteger(ref.slot) || !Number.isInteger(ref.generation) || !Number.isInteger(ref.node)) {
+    throw typeError(`${func}: argument 'ref' must be an ActorRef { node, slot, generation } from spawn() or whereis(), got ${ref === null ? 'null' : typeof ref}`);
+  }
+  return ref;
+}
+
+export function makeRef([node, slot, generation]) {
+  return Object.freeze({ node, slot, generation });
+}
+
+function checkSpawn(behaviour, opts) {
+  if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
+  if (typeof behaviour !== 'string' && (behaviour === null || typeof behaviour !== 'object' || behaviour.module === undefined)) {
+    throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}) or { module, export, args }, got ${behaviour === null ? 'null' : typeof behaviour}`);
+  }
+  if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
+    throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
+  }
+}
+
+function abortedError(func, reason) {
+  return new KatalystError('aborted', `${func}: aborted by the caller${reason?.message ? ` (${reason.message})` : ''}`);
+}
+
+function checkTimeout(func, timeout) {
+  if (timeout === undefined) return 5000;
+  if (typeof timeout !== 'number' || !(timeout >= 0) || timeout > 2 ** 31) {
+    throw Object.assign(new RangeError(`${func}: 'opts.timeout' must be a number of milliseconds from 0 to 2^31, got ${timeout}`), { code: 'out_of_range' });
+  }
+  return timeout;
+}
+
+/** Checks a JS module behaviour `{ module, export, args }`; returns its key and URL. */
+function moduleSpec(b) {
+  const url = b.module instanceof URL ? b.module.href : b.module;
+  if (typeof url !== 'string') throw typeError(`spawn: 'behaviour.module' must be a URL or a string, got ${typeof b.module}`);
+  if (b.export !== undefined && typeof b.export !== 'string') throw typeError(`spawn: 'behaviour.export' must be a string, got ${typeof b.export}`);
+  const href = new URL(url, globalThis.location?.href).href;
+  return { key: `${href}#${b.export ?? ''}`, url: href, export: b.export };
+}
+
+/** Loads JS behaviours into workers, once per (worker, module, export). */
+class ModuleLoader {
+  constructor(pool) {
+    this.pool = pool;
+    this.ids = new Map(); // key → id
+    this.waiting = new Map(); // `${worker}:${id}` → { promise, resolve, reject }
+  }
+
+  id(spec) {
+    let id = this.ids.get(spec.key);
+    if (id === undefined) this.ids.set(spec.key, (id = this.ids.size + 1));
+    return id;
+  }
+
+  load(index, spec) {
+    const id = this.id(spec);
+    const key = `${index}:${id}`;
+    let w = this.waiting.get(key);
+    if (!w) {
+      w = {};
+      w.promise = new Promise((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
+      this.waiting.set(key, w);
+      this.pool[index].postMessage({ t: 'load', id, url: spec.url, export: spec.export });
+    }
+    return w.promise.then(() => id);
+  }
+
+  /** Worker `index` was replaced: its modules must be loaded again. */
+  forget(index) {
+    for (const key of [...this.waiting.keys()]) if (key.startsWith(`${index}:`)) this.waiting.delete(key);
+  }
+
+  loaded(index, d) {
+    const key = `${index}:${d.id}`;
+    const w = this.waiting.get(key);
+    if (!w) return;
+    if (d.error) {
+      this.waiting.delete(key); // a later spawn may try again
+      const e = new KatalystError('module_failed', `spawn: could not load the behaviour: ${d.error.message}`);
+      w.reject(e);
+    } else w.resolve();
+  }
+}
+
+/**
+ * Starts the `mt` executor: `workers` actor workers over the shared memory of the threads build
+ * `mt` (its `sharedModule()` and `sharedMemory()`). Returns the `k.actors` object; it works at
+ * once (messages queue until the workers are up); `ready` resolves when every worker runs.
+ */
+export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
+  const module = mt.sharedModule();
+  const memory = mt.sharedMemory();
+  const { notifyAddr } = mt.actorsStart({ workers, mailbox, watchdogMs });
+  // The watchdog scan runs here too, so a stuck handler is reported even when every worker is
+  // stuck in one. Events wait in `events` for takeEvents().
+  const events = [];
+  const scan = setInterval(() => {
+    for (const e of mt.actorsTakeEvents()) {
+      if (events.length >= 1024) events.shift();
+      if (e.ref) e.ref = Object.freeze(e.ref);
+      events.push(e);
+    }
+  }, Math.max(5, Math.min(250, watchdogMs / 4)));
+  const pending = new Map(); // call id → { resolve, reject }
+  const pool = [];
+  const readyAt = [];
+  const trapped = [];
+  const startedAt = performance.now();
+  const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
+    w.onmessage = ({ data }) => {
+      if (data.t === 'loaded') loader.loaded(index, data);
+      else if (data.t === 'trapped') {
+        // A Rust panic (panic=abort) killed this worker's instance. The actor it ran stays
+        // stuck (its calls time out); actors queued on it are stolen by the other workers.
+        trapped.push(index);
+        events.push({ type: 'workerTrapped', worker: index, message: data.message });
+        console.error(`katalyst: actor worker ${index} trapped (${data.message}); the actor it ran is lost, the other workers carry on`);
+      }
+      else if (data.t === 'ready') { readyAt[index] = performance.now(); resolve(); }
+      else if (data.t === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
+    };
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
+    };
+    w.postMessage({ t: 'start', build: 'threads', module, memory, index });
+    pool.push(w);
+  })));
+  ready.catch(() => {}); // surfaced through `ready` and stats, not as an unhandled rejection
+  const loader = new ModuleLoader(pool);
+
+  // Completions: drain, then await the next bump of the notify word.
+  const notify = new Int32Array(memory.buffer, notifyAddr, 1);
+  let closed = false;
+  const drain = () => {
+    for (let c = mt.actorsTakeCompletion(); c !== undefined; c = mt.actorsTakeCompletion()) {
+      const p = pending.get(c[0]);
+      if (!p) continue;
+      pending.delete(c[0]);
+      if (c[1] === -1) p.reject(c[2]);
+      else p.resolve(decode(c[1], c[2]));
+    }
+  };
+  const listen = () => {
+    while (!closed) {
+      const seen = Atomics.load(notify, 0);
+      drain();
+      const w = Atomics.waitAsync(notify, 0, seen);
+      if (w.async) { w.value.then(listen); return; }
+    }
+  };
+  listen();
+
+  const api = {
+    mode: 'threads',
+    workers,
+    ready,
+    spawn(behaviour, opts = {}) {
+      if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
+      checkSpawn(behaviour, opts);
+      if (typeof behaviour === 'object') {
+        // A JS module: every worker may run it, so every worker loads it first.
+        const spec = moduleSpec(behaviour);
+        const [kind, payload] = encode(behaviour.args, 'behaviour.args');
+        return Promise.all(pool.map((_, i) => loader.load(i, spec)))
+          .then(([id]) => makeRef(mt.actorsSpawnJs(id, kind, payload, opts.mailbox, opts.name)));
+      }
+      const [kind, payload] = encode(opts.args, 'opts.args');
+      return makeRef(mt.actorsSpawn(behaviour, kind, payload, opts.mailbox, opts.name));
+    },
+    cast(ref, msg, opts) {
+      if (opts?.wait) {
+        // Waits for room in a full mailbox: a Promise, settled through the completion queue.
+        try {
+          checkRef('cast', ref);
+          const [kind, payload] = encode(msg);
+          const id = mt.actorsCastWait(ref.slot, ref.generation, kind, payload);
+          return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+      checkRef('cast', ref);
+      const [kind, payload] = encode(msg);
+      mt.actorsCast(ref.slot, ref.generation, kind, payload);
+    },
+    call(ref, msg, opts = {}) {
+      try {
+        checkRef('call', ref);
+        const timeout = checkTimeout('call', opts?.timeout);
+        const signal = opts?.signal;
+        if (signal?.aborted) return Promise.reject(abortedError('call', signal.reason));
+        const [kind, payload] = encode(msg);
+        const id = mt.actorsCall(ref.slot, ref.generation, kind, payload, timeout);
+        return new Promise((resolve, reject) => {
+          if (!signal) { pending.set(id, { resolve, reject }); return; }
+          const onAbort = () => {
+            if (!pending.delete(id)) return;
+            mt.actorsCancel(id);
+            reject(abortedError('call', signal.reason));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          pending.set(id, {
+            resolve: (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+            reject: (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+          });
+        });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    stop(ref, reason = 'normal') {
+      checkRef('stop', ref);
+      mt.actorsStop(ref.slot, ref.generation, String(reason));
+    },
+    register(name, ref) {
+      if (typeof name !== 'string') throw typeError(`register: argument 'name' must be a string, got ${typeof name}`);
+      checkRef('register', ref);
+      mt.actorsRegister(name, ref.slot, ref.generation);
+    },
+    whereis(name) {
+      if (typeof name !== 'string') throw typeError(`whereis: argument 'name' must be a string, got ${typeof name}`);
+      const r = mt.actorsWhereis(name);
+      return r === undefined ? undefined : makeRef(r);
+    },
+    isAlive(ref) {
+      checkRef('isAlive', ref);
+      return mt.actorsIsAlive(ref.slot, ref.generation);
+    },
+    sendAfter(ref, msg, ms) {
+      checkRef('sendAfter', ref);
+      if (typeof ms !== 'number' || !(ms >= 0)) throw Object.assign(new RangeError(`sendAfter: argument 'ms' must be a non-negative number, got ${ms}`), { code: 'out_of_range' });
+      const [kind, payload] = encode(msg);
+      const id = mt.actorsSendAfter(ref.slot, ref.generation, kind, payload, ms);
+      return { cancel: () => mt.actorsCancelTimer(id) };
+    },
+    stats() {
+      const s = mt.actorsStats();
+      s.pendingCalls = pending.size;
+      s.workersTrapped = trapped.length;
+      s.workersReady = readyAt.filter((t) => t !== undefined).length;
+      s.poolReadyMs = s.workersReady === workers ? Math.max(...readyAt) - startedAt : undefined;
+      return s;
+    },
+    /**
+     * Events since the last call: `{ type: 'exited', ref, reason }` (abnormal exits),
+     * `{ type: 'longHandler' | 'workerHung', ref, worker, runningMs }` (watchdog reports).
+     */
+    takeEvents() {
+      return events.splice(0);
+    },
+    close() {
+      closed = true;
+      clearInterval(scan);
+      for (const w of pool) w.terminate();
+    },
+  };
+  return Object.freeze(api);
+}
+
+const wallNow = () => performance.timeOrigin + performance.now();
+const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink', 'panic'];
+
+/**
+ * Starts the `st` executor (no SharedArrayBuffer): `workers` workers, each running its own
+ * single-thread instance and actor system (node `i + 1`); the page routes every request by
+ * the ref's node with `postMessage` (typed arrays it encoded itself are transferred).
+ *
+ * Refs are `{ node, slot, generation }` too, but `slot` is the page's own actor number (the
+ * worker maps it). What the page cannot know synchronously differs from `mt`: `cast` to a
+ * full mailbox drops the message and counts it in `stats().castErrors` (the page learns of it
+ * later), and `cast` throws `noproc` only once the page learnt that the actor is gone (it
+ * stopped it, or a call reported `noproc`/`actor_exited`).
+ */
+export function startStActors({ module, workers, mailbox }) {
+  const pending = new Map(); // call id → { resolve, reject }
+  const dead = new Set(); // vids known gone
+  const live = new Map(); // vid → { ref, behaviour }
+  const names = new Map(); // name → ref
+  let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0;
+  const workerStats = [];
+  const readyAt = [];
+  const startedAt = performance.now();
+  const startWorker = (index) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
+    w.ready = new Promise((resolve, reject) => {
+      w.onmessage = ({ data }) => {
+        switch (data.t) {
+          case 'ready': readyAt[index] = performance.now(); resolve(); break;
+          case 'loaded': loader.loaded(index, data); break;
+          case 'error': reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`)); break;
+          case 'reply': settle(data); break;
+          case 'failed': failed(data); break;
+          case 'stats': workerStats[index] = data.stats; break;
+          case 'trapped': nodeTrapped(index, data.message); break;
+        }
+      };
+      w.onerror = (e) => {
+        e.preventDefault?.();
+        reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
+      };
+    });
+    w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox });
+    return w;
+  };
+  const pool = Array.from({ length: workers }, (_, index) => startWorker(index));
+  let trappedCount = 0;
+  // A Rust panic (panic=abort) killed a worker's instance: every actor of that node is lost.
+  // Their calls reject with ActorExited, and a fresh worker takes the node for new spawns.
+  function nodeTrapped(index, message) {
+    trappedCount++;
+    const node = index + 1;
+    const reason = { kind: 'error', message: `the actor's worker trapped: ${message}` };
+    for (const [vid, a] of [...live]) if (a.ref.node === node) forget(vid);
+    for (const [id, p] of [...pending]) {
+      if (p.node !== node) continue;
+      pending.delete(id);
+      p.reject(new ActorExited(`call: actor on node ${node} exited (${reason.message})`, reason));
+    }
+    console.error(`katalyst: actor worker ${index} trapped (${message}); its actors are lost, a fresh worker replaces it`);
+    pool[index].terminate();
+    pool[index] = startWorker(index);
+    loader.forget(index);
+  }
+  const ready = Promise.all(pool.map((w) => w.ready));
+  ready.catch(() => {});
+  const loader = new ModuleLoader(pool);
+
+  function toError(d) {
+    const e = d.code === 'actor_exited' ? new ActorExited(d.message, d.reason) : deserialize(d);
+    return e;
+  }
+  function deserialize(d) {
+    const Class = d.name === 'TypeError' ? TypeError : d.name === 'RangeError' ? RangeError : Error;
+    const e = d.name === 'KatalystError' ? new KatalystError(d.code, d.message) : new Class(d.message);
+    if (d.code !== undefined) e.code = d.code;
+    return e;
+  }
+  function forget(vid) {
+    dead.add(vid);
+    const a = live.get(vid);
+    live.delete(vid);
+    if (a) for (const [n, r] of names) if (r === a.ref) names.delete(n);
+  }
+  function settle(d) {
+    const p = pending.get(d.id);
+    if (!p) return;
+    pending.delete(d.id);
+    if (d.error) {
+      if (d.error.code === 'noproc' || d.error.code === 'actor_exited') forget(p.vid);
+      p.reject(toError(d.error));
+    } else p.resolve(decode(d.kind, d.payload));
+  }
+  function failed(d) {
+    if (d.error.code === 'noproc' || d.op === 'spawn') forget(d.vid);
+    else castErrors++;
+  }
+  function send(ref, msg) {
+    const [kind, payload] = encode(msg);
+    // Transfer only buffers the codec made; a caller's Uint8Array is copied.
+    return { kind, payload, transfer: kind === 3 ? [payload.buffer] : [] };
+  }
+  function target(func, ref) {
+    checkRef(func, ref);
+    const w = pool[ref.node - 1];
+    if (!w || dead.has(ref.slot) || !live.has(ref.slot)) {
+      throw new KatalystError('noproc', `${func}: actor <${ref.node}.${ref.slot}.${ref.generation}>: no such process (it exited or never existed)`);
+    }
+    return w;
+  }
+
+  const api = {
+    mode: 'single',
+    workers,
+    ready,
+    spawn(behaviour, opts = {}) {
+      checkSpawn(behaviour, opts);
+      const isJs = typeof behaviour === 'object';
+      if (!isJs && !BUILTINS.includes(behaviour)) throw new KatalystError('unknown_behaviour', `spawn: unknown behaviour ${JSON.stringify(behaviour)}`);
+      if (opts.name !== undefined && names.has(opts.name)) throw new KatalystError('name_taken', `register: name ${JSON.stringify(opts.name)} is already held`);
+      const index = rr++ % workers;
+      if (isJs) {
+        // Loaded into the one worker that will own it; the worker holds later requests until then.
+        const spec = moduleSpec(behaviour);
+        const { kind, payload, transfer } = send(null, behaviour.args);
+        const loaded = loader.load(index, spec);
+        const id = loader.id(spec);
+        const vid = nextVid++;
+        const ref = makeRef([index + 1, vid, 1]);
+        pool[index].postMessage({ t: 'spawn', vid, js: id, kind, payload, mailbox: opts.mailbox }, transfer);
+        return loaded.then(() => {
+          live.set(vid, { ref, behaviour });
+          if (opts.name !== undefined) names.set(opts.name, ref);
+          return ref;
+        });
+      }
+      const { kind, payload, transfer } = send(null, opts.args);
+      const vid = nextVid++;
+      const ref = makeRef([index + 1, vid, 1]);
+      live.set(vid, { ref, behaviour });
+      if (opts.name !== undefined) names.set(opts.name, ref);
+      pool[index].postMessage({ t: 'spawn', vid, name: behaviour, kind, payload, mailbox: opts.mailbox }, transfer);
+      return ref;
+    },
+    cast(ref, msg, opts) {
+      if (opts?.wait) {
+        try {
+          const w = target('cast', ref);
+          const { kind, payload, transfer } = send(ref, msg);
+          const id = nextCall++;
+          w.postMessage({ t: 'castWait', id, vid: ref.slot, kind, payload }, transfer);
+          return new Promise((resolve, reject) => pending.set(id, { vid: ref.slot, node: ref.node, resolve, reject }));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+      const w = target('cast', ref);
+      const { kind, payload, transfer } = send(ref, msg);
+      w.postMessage({ t: 'cast', vid: ref.slot, kind, payload }, transfer);
+    },
+    call(ref, msg, opts = {}) {
+      try {
+        const w = target('call', ref);
+        const timeout = checkTimeout('call', opts?.timeout);
+        const signal = opts?.signal;
+        if (signal?.aborted) return Promise.reject(abortedError('call', signal.reason));
+        const { kind, payload, transfer } = send(ref, msg);
+        const id = nextCall++;
+        w.postMessage({ t: 'call', id, vid: ref.slot, kind, payload, deadline: wallNow() + timeout }, transfer);
+        return new Promise((resolve, reject) => {
+          const entry = { vid: ref.slot, node: ref.node, resolve, reject };
+          pending.set(id, entry);
+          if (!signal) return;
+          const onAbort = () => {
+            if (!pending.delete(id)) return;
+            w.postMessage({ t: 'cancel', id });
+            reject(abortedError('call', signal.reason));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          entry.resolve = (v) => { signal.removeEventListener('abort', onAbort); resolve(v); };
+          entry.reject = (e) => { signal.removeEventListener('abort', onAbort); reject(e); };
+        });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    stop(ref, reason = 'normal') {
+      const w = target('stop', ref);
+      w.postMessage({ t: 'stop', vid: ref.slot, reason: String(reason) });
+      forget(ref.slot);
+    },
+    register(name, ref) {
+      if (typeof name !== 'string') throw typeError(`register: argument 'name' must be a string, got ${typeof name}`);
+      target('register', ref);
+      const held = names.get(name);
+      if (held && held !== live.get(ref.slot)?.ref) throw new KatalystError('name_taken', `register: name ${JSON.stringify(name)} is already held`);
+      names.set(name, live.get(ref.slot).ref);
+    },
+    whereis(name) {
+      if (typeof name !== 'string') throw typeError(`whereis: argument 'name' must be a string, got ${typeof name}`);
+      return names.get(name);
+    },
+    isAlive(ref) {
+      checkRef('isAlive', ref);
+      return live.has(ref.slot) && !dead.has(ref.slot) && ref.node >= 1 && ref.node <= workers;
+    },
+    sendAfter(ref, msg, ms) {
+      const w = target('sendAfter', ref);
+      if (typeof ms !== 'number' || !(ms >= 0)) throw Object.assign(new RangeError(`sendAfter: argument 'ms' must be a non-negative number, got ${ms}`), { code: 'out_of_range' });
+      const { kind, payload, transfer } = send(ref, msg);
+      const tid = nextTimer++;
+      w.postMessage({ t: 'sendAfter', tid, vid: ref.slot, kind, payload, at: wallNow() + ms }, transfer);
+      return { cancel: () => w.postMessage({ t: 'cancelTimer', tid }) };
+    },
+    /** What the page knows now; per-actor figures come from the workers' last reports. */
+    stats() {
+      for (const w of pool) w.postMessage({ t: 'stats' });
+      const actors = [...live.values()].map(({ ref }) => {
+        const s = workerStats[ref.node - 1]?.actors.find((a) => a.vid === ref.slot);
+        return { mailboxLen: 0, processed: 0, errors: 0, meanServiceMs: 0, ...s, vid: undefined, ref };
+      });
+      return {
+        live: live.size, actors, castErrors, pendingCalls: pending.size, workersTrapped: trappedCount,
+        workers: pool.map((_, i) => ({ ...(workerStats[i]?.workers?.[0] ?? {}), live: workerStats[i]?.live })),
+        workersReady: readyAt.filter((t) => t !== undefined).length,
+        poolReadyMs: readyAt.filter((t) => t !== undefined).length === workers ? Math.max(...readyAt) - startedAt : undefined,
+      };
+    },
+    /** `st`: the watchdog runs inside each worker; its events are not forwarded yet. */
+    takeEvents() {
+      return [];
+    },
+    close() {
+      for (const w of pool) w.terminate();
+    },
+  };
+  return Object.freeze(api);
+}

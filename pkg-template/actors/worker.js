@@ -1,0 +1,258 @@
+// An actor worker.
+// - `threads` (mt executor): instantiates the threads build over the page's shared memory,
+//   attaches one scheduler worker of the one shared system and runs slices of a few ms,
+//   returning to its event loop between slices; idle, it parks with `Atomics.waitAsync` on its
+//   wake word, which whoever enqueues work notifies.
+// - `single` (st executor, no SharedArrayBuffer): runs its own single-thread instance with its
+//   own one-worker system (its node number in refs); the page talks to it by postMessage, and it
+//   sleeps on a timer (the next actor timer) or until a message arrives.
+import { serializeError } from '../errors.js';
+import { encode, decode, encodeState, decodeState } from './codec.js';
+
+const SLICE_TURNS = 1024;
+const SLICE_MS = 4;
+// Re-check for work this long before parking. 0: on a busy 2-core machine a spinning worker
+// took CPU from the main thread and doubled the call round trip (59 → 121 µs at 2 ms).
+const SPIN_MS = 0;
+const SLEEPING = 1;
+
+let mod = null;
+let started = false;
+let trapped = false;
+let wake = null; // mt: Int32Array over this worker's wake word
+let single = false;
+let parked = false; // st: waiting for a message or `sleepTimer`
+let sleepTimer = 0;
+const tick = new MessageChannel();
+tick.port1.onmessage = () => loop();
+
+function loop() {
+  for (;;) {
+    let r;
+    try {
+      r = mod.actorsRunSlice(SLICE_TURNS, SLICE_MS);
+    } catch (e) {
+      // Only a trap gets here (JS handler errors are caught inside the turn): a Rust panic
+      // under panic=abort. This instance is unusable from now on; tell the page.
+      trapped = true;
+      postMessage({ t: 'trapped', message: e?.message ?? String(e) });
+      return;
+    }
+    if (single) flushReplies();
+    if (r === 2) return; // halted
+    if (r === 1) { tick.port2.postMessage(0); return; } // busy: yield to the event loop first
+    if (!single && SPIN_MS > 0) {
+      const until = performance.now() + SPIN_MS;
+      let work = false;
+      while (performance.now() < until) if ((work = mod.actorsHasWork())) break;
+      if (work) continue;
+    }
+    const t = mod.actorsBeginPark();
+    if (t === -2) continue;
+    if (single) {
+      parked = true;
+      if (t >= 0) sleepTimer = setTimeout(unpark, Math.max(0, t));
+      return;
+    }
+    const w = Atomics.waitAsync(wake, 0, SLEEPING, t < 0 ? Infinity : Math.max(0, t));
+    if (w.async) {
+      w.value.then(() => { mod.actorsEndPark(); loop(); });
+      return;
+    }
+    mod.actorsEndPark();
+  }
+}
+
+function unpark() {
+  if (!parked) return;
+  parked = false;
+  clearTimeout(sleepTimer);
+  mod.actorsEndPark();
+  loop();
+}
+
+// ---- st: requests from the page, keyed by the page's ids ----
+const actors = new Map(); // page vid → [slot, generation] in this instance
+const calls = new Map(); // this instance's call id → page call id
+const callIds = new Map(); // page call id → this instance's call id
+const timers = new Map(); // page timer id → this instance's timer id
+
+// Deadlines come from the page as wall times, so time spent in transit or while this worker
+// was starting counts.
+const wallNow = () => performance.timeOrigin + performance.now();
+
+function errorData(e) {
+  return { ...serializeError(e), reason: e?.reason };
+}
+
+function flushReplies() {
+  for (let c = mod.actorsTakeCompletion(); c !== undefined; c = mod.actorsTakeCompletion()) {
+    const id = calls.get(c[0]);
+    if (id === undefined) continue;
+    calls.delete(c[0]);
+    callIds.delete(id);
+    if (c[1] === -1) postMessage({ t: 'reply', id, error: errorData(c[2]) });
+    else postMessage({ t: 'reply', id, kind: c[1], payload: c[2] }, c[2] instanceof Uint8Array ? [c[2].buffer] : []);
+  }
+}
+
+function handle(d) {
+  const ref = actors.get(d.vid) ?? [0xffffffff, 0];
+  try {
+    switch (d.t) {
+      case 'spawn': {
+        const [, slot, generation] = d.js === undefined
+          ? mod.actorsSpawn(d.name, d.kind, d.payload, d.mailbox, undefined)
+          : mod.actorsSpawnJs(d.js, d.kind, d.payload, d.mailbox, undefined);
+        actors.set(d.vid, [slot, generation]);
+        break;
+      }
+      case 'cast': mod.actorsCast(ref[0], ref[1], d.kind, d.payload); break;
+      case 'call': {
+        const cid = mod.actorsCall(ref[0], ref[1], d.kind, d.payload, Math.max(0, d.deadline - wallNow()));
+        calls.set(cid, d.id);
+        callIds.set(d.id, cid);
+        break;
+      }
+      case 'castWait': {
+        const cid = mod.actorsCastWait(ref[0], ref[1], d.kind, d.payload);
+        calls.set(cid, d.id);
+        callIds.set(d.id, cid);
+        break;
+      }
+      case 'cancel': {
+        const cid = callIds.get(d.id);
+        if (cid !== undefined) { callIds.delete(d.id); calls.delete(cid); mod.actorsCancel(cid); }
+        break;
+      }
+      case 'stop': mod.actorsStop(ref[0], ref[1], d.reason); break;
+      case 'sendAfter': timers.set(d.tid, mod.actorsSendAfter(ref[0], ref[1], d.kind, d.payload, Math.max(0, d.at - wallNow()))); break;
+      case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
+      case 'stats': {
+        const stats = mod.actorsStats();
+        const vids = new Map([...actors].map(([vid, [slot, gen]]) => [`${slot}.${gen}`, vid]));
+        stats.actors = stats.actors.map((a) => ({ ...a, vid: vids.get(`${a.ref.slot}.${a.ref.generation}`) })).filter((a) => a.vid !== undefined);
+        postMessage({ t: 'stats', stats });
+        break;
+      }
+    }
+  } catch (e) {
+    if (d.t === 'call' || d.t === 'castWait') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
+    else if (d.vid !== undefined) postMessage({ t: 'failed', vid: d.vid, op: d.t, error: errorData(e) });
+  }
+}
+
+// ---- JS module behaviours (both builds): called from Rust inside an actor's turn ----
+const behaviours = new Map(); // behaviour id → { init, handle }
+
+async function loadBehaviour({ id, url, export: name }) {
+  const m = await import(/* @vite-ignore */ url);
+  const b = name === undefined ? m : m[name];
+  if (b === undefined) throw new TypeError(`spawn: module ${url} has no export '${name}'`);
+  const handle = b.handle ?? (typeof b === 'function' ? b : undefined);
+  if (typeof handle !== 'function') throw new TypeError(`spawn: ${url}${name ? ` export '${name}'` : ''} has no handle(state, msg, ctx) function`);
+  behaviours.set(id, { init: b.init, handle });
+}
+
+function behaviour(id) {
+  const b = behaviours.get(id);
+  if (!b) throw new Error(`JS behaviour ${id} is not loaded in this worker`);
+  return b;
+}
+
+function selfRef(slot, generation) {
+  if (!single) return Object.freeze({ node: 0, slot, generation });
+  for (const [vid, [s, g]] of actors) if (s === slot && g === generation) return Object.freeze({ node: myNode, slot: vid, generation: 1 });
+  return undefined;
+}
+
+globalThis.__katalystActorInit = (id, kind, payload) => {
+  const b = behaviour(id);
+  const state = b.init ? b.init(decode(kind, payload)) : undefined;
+  if (state instanceof Promise) throw new TypeError('init: must return the state, not a Promise (handlers are synchronous)');
+  return encodeState(state);
+};
+
+globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generation, isCall) => {
+  const b = behaviour(id);
+  let replied = false, reply;
+  const ctx = {
+    self: selfRef(slot, generation),
+    isCall,
+    reply(v) { replied = true; reply = v; },
+  };
+  // Asks this actor (or, threads build, any actor) to exit after the current message.
+  ctx.stop = (ref = ctx.self, reason = 'normal') => {
+    if (single) {
+      if (ref !== ctx.self) throw new TypeError('ctx.stop: in the single-thread build a behaviour can only stop itself');
+      mod.actorsStop(slot, generation, String(reason));
+    } else mod.actorsStop(ref.slot, ref.generation, String(reason));
+  };
+  if (!single) {
+    ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
+    // Spawns a Rust behaviour by name (threads build).
+    ctx.spawn = (name, opts = {}) => {
+      const [k, p] = encode(opts.args, 'opts.args');
+      const [node, s, g] = mod.actorsSpawn(name, k, p, opts.mailbox, opts.name);
+      return Object.freeze({ node, slot: s, generation: g });
+    };
+  }
+  const next = b.handle(decodeState(stateBytes), decode(kind, payload), ctx);
+  if (next instanceof Promise) throw new TypeError('handle: must return the new state, not a Promise (handlers are synchronous)');
+  const [rk, rp] = replied ? encode(reply, 'reply') : [0, undefined];
+  return [next === undefined ? undefined : encodeState(next), rk, rp];
+};
+
+let myNode = 0;
+
+async function start(data) {
+  if (data.build === 'threads') {
+    mod = await import('../mt/katalyst.js');
+    await mod.default({ module_or_path: data.module, memory: data.memory });
+    const { wakeAddrs } = mod.actorsStart({});
+    mod.actorsWorkerAttach(data.index);
+    wake = new Int32Array(data.memory.buffer, wakeAddrs[data.index], 1);
+  } else {
+    single = true;
+    myNode = data.node;
+    mod = await import('../st/katalyst.js');
+    await mod.default({ module_or_path: data.module });
+    mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox });
+    mod.actorsWorkerAttach(0);
+  }
+  started = true;
+  postMessage({ t: 'ready' });
+  loop();
+}
+
+const early = []; // st requests that arrive while the instance or a JS module loads
+let loading = 0;
+self.onmessage = async ({ data }) => {
+  if (data.t === 'load') {
+    loading++;
+    try {
+      await loadBehaviour(data);
+      postMessage({ t: 'loaded', id: data.id });
+    } catch (e) {
+      postMessage({ t: 'loaded', id: data.id, error: errorData(e) });
+    }
+    loading--;
+    if (started && !loading) { for (const d of early.splice(0)) handle(d); if (single) { flushReplies(); unpark(); } }
+    return;
+  }
+  if (data.t === 'start') {
+    try {
+      await start(data);
+      if (!loading) for (const d of early.splice(0)) handle(d);
+      if (single) { flushReplies(); unpark(); }
+    } catch (e) {
+      postMessage({ t: 'error', message: e?.message ?? String(e) });
+    }
+    return;
+  }
+  if (trapped) return;
+  if (!started || loading) { early.push(data); return; }
+  handle(data);
+  flushReplies();
+  unpark();
+};
