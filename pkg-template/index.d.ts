@@ -10,10 +10,12 @@
 import type * as Compute from './types/compute.js';
 import type * as Crypto from './types/crypto.js';
 import type * as Crdt from './types/crdt.js';
+import type { Actors, ActorsOptions } from './types/actor.js';
 
 export * from './types/compute.js';
 export * from './types/crypto.js';
 export * from './types/crdt.js';
+export * from './types/actor.js';
 
 /** The package version. */
 export declare const version: string;
@@ -40,6 +42,8 @@ export interface InitOptions {
   threads?: number;
   /** Where to fetch each build's `.wasm` when not beside the package. */
   wasmUrl?: { single?: string | URL; threads?: string | URL };
+  /** The actor runtime's workers and mailboxes (used when `k.actors` is first touched). */
+  actors?: ActorsOptions;
 }
 
 type Functions<T> = { [K in keyof T as T[K] extends (...args: any[]) => any ? K : never]: T[K] };
@@ -67,6 +71,14 @@ export type Katalyst = Api & {
    * @example const c = await k.async.sgemm(a, b, 512, 512, 512);
    */
   readonly async: Promisified<Pick<Functions<Api>, AsyncFunctionName>>;
+  /**
+   * The actor runtime; its workers start on first use. Throws `KatalystError` code
+   * `'unavailable'` where it cannot run (no `Worker`, or no `Atomics.waitAsync` in threads mode).
+   * @example
+   * const counter = k.actors.spawn('counter');
+   * await k.actors.call(counter, { add: 2 });
+   */
+  readonly actors: Actors;
   /** Stops the background workers; the synchronous API keeps working. */
   close(): Promise<void>;
 };

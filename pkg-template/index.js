@@ -212,8 +212,14 @@ function defaultThreads() {
   return Math.max(1, Math.min(4, cores));
 }
 
-function makeHandle(mod, mode, host, threads, actors = null) {
+/**
+ * `startActors` starts the actor runtime's workers; it runs on the first use of `k.actors`, so
+ * pages that never use actors pay nothing for them. Without it, `k.actors` throws `unavailable`
+ * (with `actorsMissing` as the reason).
+ */
+function makeHandle(mod, mode, host, threads, startActors = null, actorsMissing = '') {
   const classes = bindClasses(mod);
+  let actors = null;
   let stHost = null; // started on first use in single mode
   const background = async () => {
     if (host) return host;
@@ -235,7 +241,12 @@ function makeHandle(mod, mode, host, threads, actors = null) {
     ...classes,
     /** The actor runtime (`spawn`, `cast`, `call`, `stop`, …); see `actors/index.js`. */
     get actors() {
-      if (!actors) throw unavailable('actors');
+      if (!startActors) {
+        const e = unavailable('actors');
+        e.message += actorsMissing ? `: ${actorsMissing}` : '';
+        throw e;
+      }
+      actors ??= startActors();
       return actors;
     },
     /** Off-main-thread variants: `await k.async.sgemm(...)`; parallel in `threads` mode. */
@@ -252,14 +263,11 @@ function makeHandle(mod, mode, host, threads, actors = null) {
 async function startThreads(threads, url, actorOpts) {
   const mt = await import('./mt/katalyst.js');
   await mt.default(url === undefined ? undefined : { module_or_path: url });
-  let actors = null;
-  if (typeof Atomics.waitAsync === 'function') {
-    actors = startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs });
-  } else {
-    console.warn('katalyst: k.actors is unavailable: this engine lacks Atomics.waitAsync, which the threads executor needs');
-  }
+  const startActors = typeof Atomics.waitAsync === 'function'
+    ? () => startMtActors({ mt, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs })
+    : null;
   const host = await ComputeHost.start('threads', { module: mt.sharedModule(), memory: mt.sharedMemory(), threads });
-  return { mod: mt, host, actors };
+  return { mod: mt, host, startActors };
 }
 
 /**
@@ -306,8 +314,9 @@ async function start({ mode, threads, wasmUrl, actors: actorOpts }) {
     let why = probe.why;
     if (probe.ok) {
       try {
-        const { mod, host, actors } = await startThreads(threads, wasmUrl.threads, actorOpts);
-        state = { mod, handle: makeHandle(mod, 'threads', host, host.threads, actors) };
+        const { mod, host, startActors } = await startThreads(threads, wasmUrl.threads, actorOpts);
+        const missing = 'this engine lacks Atomics.waitAsync, which the threads executor needs';
+        state = { mod, handle: makeHandle(mod, 'threads', host, host.threads, startActors, missing) };
         return state.handle;
       } catch (e) {
         why = `the threads build failed to start: ${e.message}`;
@@ -321,10 +330,10 @@ async function start({ mode, threads, wasmUrl, actors: actorOpts }) {
     console.warn(`katalyst: using the single-thread build because ${why}`);
   }
   await st.default(wasmUrl.single === undefined ? undefined : { module_or_path: wasmUrl.single });
-  const actors = typeof Worker === 'function'
-    ? startStActors({ module: st.default.__wbindgen_wasm_module, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox })
+  const startActors = typeof Worker === 'function'
+    ? () => startStActors({ module: st.default.__wbindgen_wasm_module, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox })
     : null;
-  state = { mod: st, handle: makeHandle(st, 'single', null, 1, actors) };
+  state = { mod: st, handle: makeHandle(st, 'single', null, 1, startActors, 'this engine has no Worker') };
   return state.handle;
 }
 

@@ -1,5 +1,5 @@
 // The actor runtime (`k.actors`). See src/actor/README.md for the design.
-import type { KatalystError } from '../errors.js';
+import type { KatalystError } from '../index.js';
 
 /**
  * An actor's address: plain data, structured-cloneable, valid in any worker.

@@ -44,3 +44,11 @@ async function main(): Promise<void> {
   sgemm([1, 2], a, 1, 2, 1);
 }
 void main;
+
+async function actors(k: Katalyst): Promise<void> {
+  const echo = k.actors.spawn('echo');
+  const reply: unknown = await k.actors.call(echo, { hello: 1 }, { timeout: 100 });
+  k.actors.cast(echo, 'hi');
+  void reply;
+}
+void actors;
