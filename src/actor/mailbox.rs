@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Waker;
 
 use super::call::ReplyTo;
+use super::link::Signal;
 use super::mpsc::MpscQueue;
 use super::{ActorError, ActorRef, Message, RequestId};
 
@@ -19,6 +20,8 @@ pub(crate) enum EnvelopeKind {
     Cast(Message),
     Call(Message, ReplyTo),
     Reply(RequestId, Result<Message, ActorError>),
+    /// Link, monitor and (to trapping actors) exit signals: `link.rs`.
+    Signal(Signal),
 }
 
 pub(crate) struct Mailbox {

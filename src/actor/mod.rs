@@ -36,6 +36,7 @@ mod context;
 mod error;
 mod exit;
 mod id;
+mod link;
 mod mailbox;
 mod message;
 pub mod mpsc;
@@ -58,6 +59,7 @@ pub use context::Context;
 pub use error::ActorError;
 pub use exit::ExitReason;
 pub use id::{ActorId, ActorRef, ParseActorIdError, RequestId};
+pub use link::{Down, ExitMsg, InitAck, MonitorRef};
 pub use message::{JsHandle, Message};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{block_on, NativeExecutor};

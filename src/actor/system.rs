@@ -18,6 +18,7 @@ use super::behaviour::BehaviourTable;
 use super::call::{CallHandle, ReplyTo};
 use super::cell::{ActorCore, Cell};
 use super::clock::nanos;
+use super::link::{ExitSignal, MonitorRef, Signal, Signals};
 use super::mailbox::{Envelope, EnvelopeKind};
 use super::registry::Names;
 use super::scheduler::{unpack, Scheduler, Unpark, WorkerHandle};
@@ -170,6 +171,17 @@ impl Shared {
         opts: &SpawnOptions,
         local: Option<&Worker<u32>>,
     ) -> Result<ActorRef, ActorError> {
+        self.spawn_with(behaviour, opts, local, Signals::default())
+    }
+
+    /// Spawns with links / monitors / init ack already in place (so an `init` failure is seen).
+    pub fn spawn_with(
+        &self,
+        behaviour: Box<dyn Behaviour>,
+        opts: &SpawnOptions,
+        local: Option<&Worker<u32>>,
+        signals: Signals,
+    ) -> Result<ActorRef, ActorError> {
         if self.is_halted() {
             return Err(ActorError::Shutdown);
         }
@@ -198,6 +210,7 @@ impl Shared {
             behaviour,
             needs_init: true,
             pending: HashMap::new(),
+            signals,
         }));
         let generation = cell
             .generation
@@ -310,6 +323,17 @@ impl Shared {
         }
     }
 
+    /// A message past the mailbox bound (runtime notifications such as `InitAck`).
+    pub fn deliver_cast(
+        &self,
+        to: ActorRef,
+        from: ActorRef,
+        msg: Message,
+        local: Option<&Worker<u32>>,
+    ) {
+        self.deliver(to, Some(from), EnvelopeKind::Cast(msg), local);
+    }
+
     pub fn deliver_reply(
         &self,
         caller: ActorRef,
@@ -367,10 +391,62 @@ impl Shared {
         reason: ExitReason,
         local: Option<&Worker<u32>>,
     ) -> Result<(), ActorError> {
+        self.send_exit(
+            to,
+            ExitSignal {
+                reason,
+                from: None,
+                link: false,
+            },
+            local,
+        )
+    }
+
+    /// Sends an exit signal: to the priority exit queue, or as a message to an actor that
+    /// traps exits (unless it is an untrappable `kill`).
+    pub fn send_exit(
+        &self,
+        to: ActorRef,
+        sig: ExitSignal,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
         let cell = self.lookup(to)?;
-        cell.exits.push((to.id().generation, reason));
+        let trappable = sig.from.is_some() && (sig.link || sig.reason != ExitReason::Kill);
+        // Link exits stay ordered after the dying actor's link request and messages.
+        if sig.link || (trappable && cell.trap_exit.load(Ordering::Acquire)) {
+            let from = sig.from;
+            cell.mailbox.push_unbounded(Envelope {
+                generation: to.id().generation,
+                from,
+                kind: EnvelopeKind::Signal(Signal::Exit(sig)),
+            });
+        } else {
+            cell.exits.push((to.id().generation, sig));
+        }
         self.wake(to.id().slot, cell, local);
         Ok(())
+    }
+
+    /// Queues a link / monitor signal (past the mailbox bound: signals must not be lost).
+    pub fn send_signal(
+        &self,
+        to: ActorRef,
+        from: Option<ActorRef>,
+        signal: Signal,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
+        let cell = self.lookup(to)?;
+        cell.mailbox.push_unbounded(Envelope {
+            generation: to.id().generation,
+            from,
+            kind: EnvelopeKind::Signal(signal),
+        });
+        self.wake(to.id().slot, cell, local);
+        Ok(())
+    }
+
+    pub fn next_monitor(&self) -> MonitorRef {
+        MonitorRef(self.next_request().0)
     }
 
     pub fn send_after_from(
