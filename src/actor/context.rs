@@ -600,4 +600,17 @@ impl Context<'_> {
     pub fn notify(&mut self, to: ActorRef, msg: Message) {
         self.sys.deliver_cast(to, self.me, msg, self.local);
     }
+
+    /// The system clock now, in nanoseconds since the system started its clock.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| Ok(Message::Int((ctx.now_ns() > 0) as i64)));
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait().unwrap();
+    /// ```
+    pub fn now_ns(&self) -> u64 {
+        self.sys.now_ns()
+    }
 }

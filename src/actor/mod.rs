@@ -46,6 +46,7 @@ mod panic;
 mod registry;
 mod scheduler;
 mod stats;
+pub mod supervisor;
 mod system;
 mod timer;
 mod turn;
