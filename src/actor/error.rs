@@ -62,6 +62,9 @@ pub enum ActorError {
     /// The system is shutting down.
     #[error("the actor system is shut down")]
     Shutdown,
+    /// The sender lacks a capability the message requires (capabilities are deny by default).
+    #[error("forbidden: {actor} requires capability {capability:?}")]
+    Forbidden { actor: ActorId, capability: String },
 }
 
 impl Classify for ActorError {
@@ -92,6 +95,7 @@ impl Classify for ActorError {
             ActorError::BadConfig { .. } => "bad_config",
             ActorError::ExecutorFailed { .. } => "executor_failed",
             ActorError::Shutdown => "shutdown",
+            ActorError::Forbidden { .. } => "forbidden",
         }
     }
 }

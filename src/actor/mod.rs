@@ -30,6 +30,7 @@
 
 mod behaviour;
 mod call;
+pub mod capability;
 mod cell;
 mod clock;
 mod context;

@@ -959,6 +959,17 @@ impl System {
         }
     }
 
+    /// The system clock now (time since the clock's origin).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// assert!(ex.system().now() <= ex.system().now());
+    /// ```
+    pub fn now(&self) -> Duration {
+        Duration::from_nanos(self.inner.now_ns())
+    }
+
     /// Living actors now.
     ///
     /// ```
