@@ -44,6 +44,7 @@ pub mod mpsc;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod panic;
+pub mod pool;
 mod registry;
 mod scheduler;
 mod stats;

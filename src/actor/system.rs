@@ -959,6 +959,24 @@ impl System {
         }
     }
 
+    /// Load figures of one living actor: `(mailbox length, messages handled, total service
+    /// time in ns)`; `None` if it is not alive. Lock-free (pools read it per routing decision).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// assert_eq!(ex.system().load_of(a).map(|l| l.0), Some(0));
+    /// ```
+    pub fn load_of(&self, actor: ActorRef) -> Option<(usize, u64, u64)> {
+        let cell = self.inner.lookup(actor).ok()?;
+        Some((
+            cell.mailbox.len(),
+            cell.processed.load(Ordering::Relaxed),
+            cell.service_ns.load(Ordering::Relaxed),
+        ))
+    }
+
     /// The system clock now (time since the clock's origin).
     ///
     /// ```
