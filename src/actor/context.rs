@@ -613,4 +613,10 @@ impl Context<'_> {
     pub fn now_ns(&self) -> u64 {
         self.sys.now_ns()
     }
+
+    pub(crate) fn system(&self) -> super::System {
+        super::System {
+            inner: self.sys.clone(),
+        }
+    }
 }

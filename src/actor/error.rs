@@ -65,6 +65,9 @@ pub enum ActorError {
     /// The sender lacks a capability the message requires (capabilities are deny by default).
     #[error("forbidden: {actor} requires capability {capability:?}")]
     Forbidden { actor: ActorId, capability: String },
+    /// A hot upgrade or rollback failed; the running version is unchanged.
+    #[error("upgrade of {actor}: {message}; the running version is unchanged")]
+    UpgradeFailed { actor: ActorId, message: String },
 }
 
 impl Classify for ActorError {
@@ -96,6 +99,7 @@ impl Classify for ActorError {
             ActorError::ExecutorFailed { .. } => "executor_failed",
             ActorError::Shutdown => "shutdown",
             ActorError::Forbidden { .. } => "forbidden",
+            ActorError::UpgradeFailed { .. } => "upgrade_failed",
         }
     }
 }

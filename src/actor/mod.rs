@@ -35,6 +35,7 @@ mod cell;
 mod clock;
 mod context;
 mod error;
+mod events;
 mod exit;
 mod id;
 mod link;
@@ -51,7 +52,10 @@ mod stats;
 pub mod supervisor;
 mod system;
 mod timer;
+#[cfg(not(target_arch = "wasm32"))]
+mod tree;
 mod turn;
+pub mod upgrade;
 
 pub use behaviour::{from_fn, Behaviour, BehaviourConstructor, FnBehaviour};
 pub use call::{CallHandle, ReplyToken};
@@ -60,6 +64,7 @@ pub use clock::Clock;
 pub use clock::InstantClock;
 pub use context::Context;
 pub use error::ActorError;
+pub use events::OtpEvent;
 pub use exit::ExitReason;
 pub use id::{ActorId, ActorRef, ParseActorIdError, RequestId};
 pub use link::{Down, ExitMsg, InitAck, MonitorRef};
@@ -71,3 +76,5 @@ pub use scheduler::{Park, Slice, Unpark, WorkerHandle, AWAKE, SLEEPING};
 pub use stats::{ActorStats, SystemEvent, SystemStats, WorkerStats};
 pub use system::{CastWait, Config, SpawnOptions, System};
 pub use timer::TimerRef;
+#[cfg(not(target_arch = "wasm32"))]
+pub use tree::{tree, TreeNode};

@@ -18,6 +18,7 @@ use super::behaviour::BehaviourTable;
 use super::call::{CallHandle, ReplyTo};
 use super::cell::{ActorCore, Cell};
 use super::clock::nanos;
+use super::events::{Extensions, OtpEvent};
 use super::link::{ExitSignal, MonitorRef, Signal, Signals};
 use super::mailbox::{Envelope, EnvelopeKind};
 use super::registry::Names;
@@ -114,6 +115,8 @@ pub(crate) struct Shared {
     halted: AtomicBool,
     last_scan: AtomicU64,
     events: ArrayQueue<SystemEvent>,
+    /// Supervision events and behaviour versions (`events.rs`).
+    pub ext: Extensions,
 }
 
 impl Shared {
@@ -669,6 +672,7 @@ impl System {
                 halted: AtomicBool::new(false),
                 last_scan: AtomicU64::new(started_ns),
                 events: ArrayQueue::new(1024),
+                ext: Extensions::new(),
             }),
         })
     }
@@ -975,6 +979,38 @@ impl System {
             cell.processed.load(Ordering::Relaxed),
             cell.service_ns.load(Ordering::Relaxed),
         ))
+    }
+
+    /// Takes the supervision / capability / upgrade events since the last call (at most the
+    /// latest 1 024).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// assert!(ex.system().take_otp_events().is_empty());
+    /// ```
+    pub fn take_otp_events(&self) -> Vec<OtpEvent> {
+        self.inner.ext.take()
+    }
+
+    pub(crate) fn otp_event(&self, e: OtpEvent) {
+        self.inner.ext.push(e);
+    }
+
+    /// The behaviour version an upgradable actor runs (`None` for other actors).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// assert_eq!(ex.system().version_of(a), None);
+    /// ```
+    pub fn version_of(&self, actor: ActorRef) -> Option<u32> {
+        self.inner.ext.version(actor)
+    }
+
+    pub(crate) fn set_version(&self, actor: ActorRef, version: Option<u32>) {
+        self.inner.ext.set_version(actor, version);
     }
 
     /// The system clock now (time since the clock's origin).

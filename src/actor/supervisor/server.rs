@@ -14,7 +14,7 @@ use super::spec::{ChildSpec, Restart, Shutdown, Strategy, SupervisorSpec};
 use super::{ChildInfo, ChildState, Intensity, SupervisorCall};
 use crate::actor::{
     ActorError, ActorRef, Behaviour, Context, Down, ExitMsg, ExitReason, InitAck, Message,
-    MonitorRef, ReplyToken, SpawnOptions,
+    MonitorRef, OtpEvent, ReplyToken, SpawnOptions,
 };
 
 /// Messages the supervisor sends itself.
@@ -361,13 +361,23 @@ impl Supervisor {
         }
         self.restarts += 1;
         self.children[i].restarts += 1;
+        let at = Duration::from_nanos(ctx.now_ns());
+        let sys = ctx.system();
+        let supervisor = ctx.myself();
         if !self.intensity.add(ctx.now_ns()) {
+            sys.otp_event(OtpEvent::GaveUp { supervisor, at });
             // Too many restarts: stop everything and escalate with `shutdown`.
             self.steps.clear();
             self.steps.push_back(Step::StopAll);
             self.steps.push_back(Step::Exit(ExitReason::Shutdown));
             return Ok(());
         }
+        sys.otp_event(OtpEvent::Restarted {
+            supervisor,
+            child: self.children[i].spec.id.clone(),
+            reason,
+            at,
+        });
         if let Some(b) = self.spec.backoff {
             self.steps
                 .push_back(Step::Delay(b.delay(self.intensity.recent())));
