@@ -25,6 +25,9 @@ use super::Capability;
 pub struct CapToken {
     pub(crate) cap: Capability,
     pub(crate) tag: [u8; 32],
+    /// The in-process authority that made it (0: unknown, e.g. forged or deserialised): a
+    /// private field, so only an authority can set it; other tokens are checked by HMAC.
+    pub(crate) issuer: u64,
 }
 
 impl CapToken {
@@ -44,7 +47,11 @@ impl CapToken {
     /// assert_eq!(t.capability().name, "admin");
     /// ```
     pub fn forge(cap: Capability, tag: [u8; 32]) -> Self {
-        CapToken { cap, tag }
+        CapToken {
+            cap,
+            tag,
+            issuer: 0,
+        }
     }
 }
 

@@ -104,6 +104,8 @@ struct Member {
     ewma_ns: AtomicU64,
     seen_processed: AtomicU64,
     seen_service: AtomicU64,
+    /// Messages this pool routed to it (shared across rebuilds of the entry).
+    sent: Arc<AtomicU64>,
 }
 
 /// A member's figures.
@@ -276,6 +278,7 @@ impl Pool {
             ewma_ns: AtomicU64::new(0),
             seen_processed: AtomicU64::new(0),
             seen_service: AtomicU64::new(0),
+            sent: Arc::new(AtomicU64::new(0)),
         });
         self.members.rcu(|v| {
             let mut v = Vec::clone(v);
@@ -336,6 +339,7 @@ impl Pool {
                         ewma_ns: AtomicU64::new(m.ewma_ns.load(Ordering::Relaxed)),
                         seen_processed: AtomicU64::new(m.seen_processed.load(Ordering::Relaxed)),
                         seen_service: AtomicU64::new(m.seen_service.load(Ordering::Relaxed)),
+                        sent: m.sent.clone(),
                     })
                 })
                 .collect::<Vec<_>>()
@@ -398,11 +402,7 @@ impl Pool {
                 let n = members.len();
                 (0..n)
                     .map(|i| (start + i) % n)
-                    .min_by_key(|&i| {
-                        self.sys
-                            .load_of(members[i].actor)
-                            .map_or(usize::MAX, |l| l.0)
-                    })
+                    .min_by_key(|&i| self.outstanding(members[i]))
                     .unwrap_or(0)
             }
             Routing::Predictive => {
@@ -417,23 +417,35 @@ impl Pool {
                         k.iter().sum::<f64>() / k.len() as f64
                     }
                 };
+                let est: Vec<f64> = (0..n)
+                    .map(|i| {
+                        let q = self.outstanding(members[i]) as f64;
+                        let s = if known[i] > 0.0 { known[i] } else { mean };
+                        // The job waits for those outstanding, then is served itself.
+                        (q + 1.0) * s
+                    })
+                    .collect();
                 (0..n)
                     .map(|i| (start + i) % n)
-                    .min_by(|&a, &b| {
-                        let est = |i: usize| {
-                            let q = self
-                                .sys
-                                .load_of(members[i].actor)
-                                .map_or(f64::MAX, |l| l.0 as f64);
-                            let s = if known[i] > 0.0 { known[i] } else { mean };
-                            (q + 1.0) * s
-                        };
-                        est(a).total_cmp(&est(b))
-                    })
+                    .min_by(|&a, &b| est[a].total_cmp(&est[b]))
                     .unwrap_or(0)
             }
         };
-        members.get(pick).map(|m| m.actor).ok_or_else(none)
+        let m = members.get(pick).ok_or_else(none)?;
+        m.sent.fetch_add(1, Ordering::Relaxed);
+        Ok(m.actor)
+    }
+
+    /// Messages routed to `m` and not yet handled (queued or in progress), at least its
+    /// mailbox length.
+    fn outstanding(&self, m: &Member) -> usize {
+        match self.sys.load_of(m.actor) {
+            Some((len, processed, _)) => {
+                let sent = m.sent.load(Ordering::Relaxed);
+                (sent.saturating_sub(processed) as usize).max(len)
+            }
+            None => usize::MAX,
+        }
     }
 
     /// Updates a member's service-time EWMA from the runtime's counters; returns it (ns).
