@@ -171,8 +171,9 @@ mod native {
                     Ok(Message::Empty)
                 })) as Box<dyn Behaviour>
             });
+            // As many members as workers: a member's backlog is then the wait a job sees.
             let spec = PoolSpec {
-                size: 4,
+                size: 2,
                 routing,
                 ..PoolSpec::default()
             };
