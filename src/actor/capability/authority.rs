@@ -184,7 +184,8 @@ impl Authority {
     /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
     /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
     /// auth.protect(a, std::sync::Arc::new(|_m: &Message| Some(Capability::new("x"))));
-    /// assert!(auth.cast(&std::sync::Arc::new([]), a, Message::Empty).is_err());
+    /// let none: CapSet = std::sync::Arc::new([]);
+    /// assert!(auth.cast(&none, a, Message::Empty).is_err());
     /// ```
     pub fn protect(&self, actor: ActorRef, need: Requirement) {
         self.requirements.rcu(|m| {

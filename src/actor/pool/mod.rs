@@ -132,8 +132,9 @@ pub struct MemberStats {
 /// use katalyst::actor::pool::*;
 /// let ex = NativeExecutor::start(Config::default()).unwrap();
 /// let make: Factory = std::sync::Arc::new(|| Box::new(from_fn(|m, _| Ok(m))) as Box<dyn Behaviour>);
-/// let pool = Pool::new(ex.system(), make, PoolSpec::default()).unwrap();
-/// pool.autoscale();
+/// let pool = Pool::new(ex.system(), make, PoolSpec { size: 2, min: 2, ..Default::default() }).unwrap();
+/// pool.autoscale(); // forecasts the next interval (no traffic yet: stays at `min`)
+/// pool.autoscale(); // records that forecast against what happened, forecasts again
 /// let s = pool.stats();
 /// assert_eq!(s.members.len(), 2);
 /// assert_eq!(s.forecasts.len(), 1);
