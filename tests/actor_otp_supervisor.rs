@@ -478,3 +478,47 @@ fn backoff_delays_the_restart() {
     let kids = which_children(sys, sup).unwrap();
     assert_eq!(kids[0].restarts, 1);
 }
+
+fn sup_call(sys: &System, sup: ActorRef, c: SupervisorCall) -> Result<Message, ActorError> {
+    sys.call(sup, Message::value(c), Duration::from_secs(5))
+        .unwrap()
+        .wait()
+}
+
+#[test]
+fn terminate_restart_and_delete_a_static_child() {
+    let ex = ex();
+    let sys = ex.system();
+    let log = new_log();
+    let spec = SupervisorSpec::new(Strategy::OneForOne)
+        .child(worker("a", &log))
+        .child(worker("b", &log));
+    let sup = start(sys, spec).unwrap();
+    take(&log);
+    let one = sup_call(sys, sup, SupervisorCall::TerminateChildId("b".into())).unwrap();
+    assert_eq!(one.as_int(), Some(1));
+    assert_eq!(wait_log(&log, 1), strs(&["stop:b:shutdown"]));
+    // Terminated by the supervisor: kept, not restarted.
+    let kids = which_children(sys, sup).unwrap();
+    assert_eq!((kids.len(), kids[1].actor), (2, None));
+    // Deleting a running child is refused; a stopped one is removed after a restart/stop cycle.
+    assert_eq!(
+        sup_call(sys, sup, SupervisorCall::DeleteChild("a".into()))
+            .unwrap()
+            .as_int(),
+        Some(0)
+    );
+    let b = sup_call(sys, sup, SupervisorCall::RestartChild("b".into())).unwrap();
+    assert!(sys.is_alive(b.downcast::<ActorRef>().unwrap()));
+    assert_eq!(take(&log), strs(&["start:b"]));
+    assert!(sup_call(sys, sup, SupervisorCall::RestartChild("b".into())).is_err());
+    sup_call(sys, sup, SupervisorCall::TerminateChildId("b".into())).unwrap();
+    assert_eq!(wait_log(&log, 1), strs(&["stop:b:shutdown"]));
+    assert_eq!(
+        sup_call(sys, sup, SupervisorCall::DeleteChild("b".into()))
+            .unwrap()
+            .as_int(),
+        Some(1)
+    );
+    assert_eq!(which_children(sys, sup).unwrap().len(), 1);
+}

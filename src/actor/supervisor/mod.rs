@@ -48,6 +48,12 @@ pub enum SupervisorCall {
     StartChild(Message),
     /// Stops that child (removed under `simple_one_for_one`); replies `Int(1)` if it was one.
     TerminateChild(ActorRef),
+    /// Stops the running child with this id (its spec is kept); replies `Int(1)` if it ran.
+    TerminateChildId(String),
+    /// Starts the stopped child with this id again; replies its `ActorRef` once started.
+    RestartChild(String),
+    /// Removes the spec of the stopped child with this id; replies `Int(1)` if removed.
+    DeleteChild(String),
     /// Stops the children in reverse order, replies, then exits with `shutdown`.
     Stop,
 }

@@ -28,6 +28,8 @@ enum Purpose {
     Initial,
     Restart,
     Dynamic,
+    /// `restart_child` of a stopped static child: a failure is reported, the spec kept.
+    Manual,
 }
 
 enum Step {
@@ -264,14 +266,16 @@ impl Supervisor {
                 ))));
                 Ok(())
             }
-            Purpose::Dynamic => {
+            Purpose::Dynamic | Purpose::Manual => {
                 if let Some(t) = self.children[i].start_reply.take() {
                     t.reply_err(ActorError::BadArgs {
                         name: self.children[i].spec.id.clone(),
                         message: format!("start_child failed: {reason}"),
                     });
                 }
-                self.remove(key);
+                if purpose == Purpose::Dynamic {
+                    self.remove(key);
+                }
                 Ok(())
             }
             // A failed restart counts as another failure of that child.
@@ -446,6 +450,46 @@ impl Supervisor {
                 }
                 None => Message::Int(0),
             },
+            SupervisorCall::TerminateChildId(id) => {
+                match self.children.iter().position(|c| c.spec.id == id) {
+                    Some(i) if self.children[i].pid.is_some() => {
+                        let key = self.children[i].key;
+                        self.steps.push_back(Step::Stop(key));
+                        Message::Int(1)
+                    }
+                    _ => Message::Int(0),
+                }
+            }
+            SupervisorCall::RestartChild(id) => {
+                match self.children.iter().position(|c| c.spec.id == id) {
+                    Some(i) if self.children[i].pid.is_none() => {
+                        let key = self.children[i].key;
+                        if let Some(t) = ctx.defer_reply() {
+                            self.children[i].start_reply = Some(t);
+                        }
+                        self.steps.push_back(Step::Start(key, Purpose::Manual));
+                        Message::Empty
+                    }
+                    _ => {
+                        if let Some(t) = ctx.defer_reply() {
+                            t.reply_err(ActorError::BadArgs {
+                                name: "restart_child".into(),
+                                message: format!("{id:?}: no such stopped child"),
+                            });
+                        }
+                        Message::Empty
+                    }
+                }
+            }
+            SupervisorCall::DeleteChild(id) => {
+                match self.children.iter().position(|c| c.spec.id == id) {
+                    Some(i) if self.children[i].pid.is_none() => {
+                        self.children.remove(i);
+                        Message::Int(1)
+                    }
+                    _ => Message::Int(0),
+                }
+            }
             SupervisorCall::Stop => {
                 if let Some(t) = ctx.defer_reply() {
                     self.awaiting_stop.push(t);
@@ -540,7 +584,7 @@ impl Behaviour for Supervisor {
                         self.wait = Wait::Nothing;
                         if let Some(i) = self.index(key) {
                             self.children[i].state = ChildState::Running;
-                            if purpose == Purpose::Dynamic {
+                            if matches!(purpose, Purpose::Dynamic | Purpose::Manual) {
                                 if let Some(t) = self.children[i].start_reply.take() {
                                     t.reply(Message::value(pid));
                                 }
