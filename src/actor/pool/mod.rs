@@ -175,7 +175,11 @@ pub struct Pool {
     canary_percent: AtomicU64,
     canary_seq: AtomicU64,
     capability: Option<(Arc<Authority>, Requirement)>,
+    /// Control operations (resize, autoscale, canary) from one thread at a time; the browser
+    /// main thread must not contend for it (DESIGN §5): the bindings call them from it only.
     control: Mutex<Control>,
+    /// Published by `autoscale` for `stats` (read without the control lock).
+    forecasts: ArcSwap<Vec<ForecastPoint>>,
 }
 
 impl Pool {
@@ -233,6 +237,7 @@ impl Pool {
             canary_percent: AtomicU64::new(0),
             canary_seq: AtomicU64::new(0),
             capability,
+            forecasts: ArcSwap::from_pointee(Vec::new()),
             control: Mutex::new(Control {
                 factory,
                 version: 1,
@@ -582,6 +587,7 @@ impl Pool {
             if c.forecasts.len() > 256 {
                 c.forecasts.remove(0);
             }
+            self.forecasts.store(Arc::new(c.forecasts.clone()));
         }
         c.rate.add(actual);
         let forecast = c.rate.value().unwrap_or(0.0);
@@ -687,7 +693,6 @@ impl Pool {
     ///
     /// See [`PoolStats`] for an example.
     pub fn stats(&self) -> PoolStats {
-        let c = self.lock();
         let pct = self.canary_percent.load(Ordering::Relaxed);
         PoolStats {
             members: self
@@ -705,7 +710,7 @@ impl Pool {
                 })
                 .collect(),
             routed: self.routed.load(Ordering::Relaxed),
-            forecasts: c.forecasts.clone(),
+            forecasts: Vec::clone(&self.forecasts.load()),
             canary_percent: (pct > 0).then_some(pct as u32),
         }
     }
