@@ -30,32 +30,24 @@
 
 mod behaviour;
 mod call;
-pub mod capability;
 mod cell;
 mod clock;
 mod context;
 mod error;
-mod events;
 mod exit;
 mod id;
-mod link;
 mod mailbox;
 mod message;
 pub mod mpsc;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod panic;
-pub mod pool;
 mod registry;
 mod scheduler;
 mod stats;
-pub mod supervisor;
 mod system;
 mod timer;
-#[cfg(not(target_arch = "wasm32"))]
-mod tree;
 mod turn;
-pub mod upgrade;
 
 pub use behaviour::{from_fn, Behaviour, BehaviourConstructor, FnBehaviour};
 pub use call::{CallHandle, ReplyToken};
@@ -64,10 +56,8 @@ pub use clock::Clock;
 pub use clock::InstantClock;
 pub use context::Context;
 pub use error::ActorError;
-pub use events::OtpEvent;
 pub use exit::ExitReason;
 pub use id::{ActorId, ActorRef, ParseActorIdError, RequestId};
-pub use link::{Down, ExitMsg, InitAck, MonitorRef};
 pub use message::{JsHandle, Message};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{block_on, NativeExecutor};
@@ -76,5 +66,19 @@ pub use scheduler::{Park, Slice, Unpark, WorkerHandle, AWAKE, SLEEPING};
 pub use stats::{ActorStats, SystemEvent, SystemStats, WorkerStats};
 pub use system::{CastWait, Config, SpawnOptions, System};
 pub use timer::TimerRef;
+
+// The OTP layer (issue 7): links and monitors, supervisors, pools, capabilities, hot upgrade,
+// introspection. See the README.
+pub mod capability;
+mod events;
+mod link;
+pub mod pool;
+pub mod supervisor;
+#[cfg(not(target_arch = "wasm32"))]
+mod tree;
+pub mod upgrade;
+
+pub use events::OtpEvent;
+pub use link::{Down, ExitMsg, InitAck, MonitorRef};
 #[cfg(not(target_arch = "wasm32"))]
 pub use tree::{tree, TreeNode};
