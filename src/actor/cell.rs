@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::call::CallShared;
+use super::capability::CapSet;
 use super::link::{ExitSignal, Signals};
 use super::mailbox::Mailbox;
 use super::mpsc::MpscQueue;
@@ -27,6 +28,8 @@ pub(crate) struct ActorCore {
     pub pending: HashMap<RequestId, Arc<CallShared>>,
     /// Links, monitors, trap_exit.
     pub signals: Signals,
+    /// Capabilities carried by the message being handled.
+    pub caps: Option<CapSet>,
 }
 
 pub(crate) struct Cell {

@@ -47,6 +47,8 @@ pub struct Context<'a> {
     pub(crate) reply: Option<ReplyTo>,
     pub(crate) pending: &'a mut HashMap<RequestId, Arc<CallShared>>,
     pub(crate) signals: &'a mut Signals,
+    /// Capabilities the current message carries (sent through the capability authority).
+    pub(crate) caps: Option<super::capability::CapSet>,
     pub(crate) stop: Option<ExitReason>,
 }
 
@@ -161,6 +163,16 @@ impl Context<'_> {
         msg: Message,
         timeout: Duration,
     ) -> Result<RequestId, ActorError> {
+        self.call_with_caps(to, msg, timeout, None)
+    }
+
+    pub(crate) fn call_with_caps(
+        &mut self,
+        to: ActorRef,
+        msg: Message,
+        timeout: Duration,
+        caps: Option<super::capability::CapSet>,
+    ) -> Result<RequestId, ActorError> {
         let request = self.sys.next_request();
         let shared = CallShared::new_for_actor();
         let reply = ReplyTo::Actor {
@@ -169,7 +181,7 @@ impl Context<'_> {
             shared: shared.clone(),
         };
         self.sys
-            .call_from(to, msg, reply, Some(self.me), timeout, self.local)?;
+            .call_from_caps(to, msg, reply, (Some(self.me), caps), timeout, self.local)?;
         self.pending.insert(request, shared);
         Ok(request)
     }

@@ -16,6 +16,7 @@ use crossbeam_queue::{ArrayQueue, SegQueue};
 
 use super::behaviour::BehaviourTable;
 use super::call::{CallHandle, ReplyTo};
+use super::capability::CapSet;
 use super::cell::{ActorCore, Cell};
 use super::clock::nanos;
 use super::events::{Extensions, OtpEvent};
@@ -214,6 +215,7 @@ impl Shared {
             needs_init: true,
             pending: HashMap::new(),
             signals,
+            caps: None,
         }));
         let generation = cell
             .generation
@@ -277,10 +279,23 @@ impl Shared {
         from: Option<ActorRef>,
         local: Option<&Worker<u32>>,
     ) -> Result<(), (ActorError, Option<Message>)> {
+        self.try_cast_caps(to, msg, from, None, local)
+    }
+
+    /// A cast carrying the sender's capabilities (set only by the capability authority).
+    pub fn try_cast_caps(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        from: Option<ActorRef>,
+        caps: Option<CapSet>,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), (ActorError, Option<Message>)> {
         let cell = self.lookup(to).map_err(|e| (e, None))?;
         let env = Envelope {
             generation: to.id().generation,
             from,
+            caps,
             kind: EnvelopeKind::Cast(msg),
         };
         if let Err(env) = cell.mailbox.push_bounded(env) {
@@ -320,6 +335,7 @@ impl Shared {
             cell.mailbox.push_unbounded(Envelope {
                 generation: to.id().generation,
                 from,
+                caps: None,
                 kind,
             });
             self.wake(to.id().slot, cell, local);
@@ -356,10 +372,24 @@ impl Shared {
         timeout: Duration,
         local: Option<&Worker<u32>>,
     ) -> Result<(), ActorError> {
+        self.call_from_caps(to, msg, reply, (from, None), timeout, local)
+    }
+
+    /// A call carrying the sender's capabilities (set only by the capability authority).
+    pub fn call_from_caps(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        reply: ReplyTo,
+        (from, caps): (Option<ActorRef>, Option<CapSet>),
+        timeout: Duration,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
         let cell = self.lookup(to)?;
         let env = Envelope {
             generation: to.id().generation,
             from,
+            caps,
             kind: EnvelopeKind::Call(msg, reply.clone()),
         };
         if cell.mailbox.push_bounded(env).is_err() {
@@ -421,6 +451,7 @@ impl Shared {
             cell.mailbox.push_unbounded(Envelope {
                 generation: to.id().generation,
                 from,
+                caps: None,
                 kind: EnvelopeKind::Signal(Signal::Exit(sig)),
             });
         } else {
@@ -442,6 +473,7 @@ impl Shared {
         cell.mailbox.push_unbounded(Envelope {
             generation: to.id().generation,
             from,
+            caps: None,
             kind: EnvelopeKind::Signal(signal),
         });
         self.wake(to.id().slot, cell, local);

@@ -139,6 +139,7 @@ fn run_messages(
                 }
             }
         }
+        core.caps = None;
         let (from, kind) = match job {
             Some(job) => job,
             None => {
@@ -153,6 +154,7 @@ fn run_messages(
                     stale(sys, me.id().slot, env, local);
                     continue;
                 }
+                core.caps = env.caps;
                 (env.from, env.kind)
             }
         };
@@ -236,6 +238,7 @@ fn invoke(
         behaviour,
         pending,
         signals,
+        caps,
         ..
     } = core;
     let mut ctx = Context {
@@ -246,6 +249,7 @@ fn invoke(
         reply,
         pending,
         signals,
+        caps: caps.take(),
         stop: None,
     };
     let r = guarded(sys.config.capture_backtraces, || {

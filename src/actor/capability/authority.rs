@@ -9,7 +9,7 @@ use arc_swap::ArcSwap;
 use crossbeam_queue::ArrayQueue;
 use zeroize::Zeroizing;
 
-use super::guard::{current, Guarded, Sealed};
+use super::guard::Guarded;
 use super::token::{check, sign};
 use super::{CapToken, Capability, Hierarchy};
 use crate::actor::{
@@ -258,13 +258,10 @@ impl Authority {
     /// See [`Authority`] for an example.
     pub fn cast(&self, caps: &CapSet, to: ActorRef, msg: Message) -> Result<(), ActorError> {
         self.admit(caps, None, to, &msg)?;
-        self.sys.cast(
-            to,
-            Message::value(Sealed {
-                caps: caps.clone(),
-                msg,
-            }),
-        )
+        self.sys
+            .inner
+            .try_cast_caps(to, msg, None, Some(caps.clone()), None)
+            .map_err(|(e, _)| e)
     }
 
     /// Calls with capabilities (checked as [`Authority::cast`]).
@@ -287,14 +284,11 @@ impl Authority {
         timeout: Duration,
     ) -> Result<CallHandle, ActorError> {
         self.admit(caps, None, to, &msg)?;
-        self.sys.call(
-            to,
-            Message::value(Sealed {
-                caps: caps.clone(),
-                msg,
-            }),
-            timeout,
-        )
+        let (handle, reply) = CallHandle::new(to.id());
+        self.sys
+            .inner
+            .call_from_caps(to, msg, reply, (None, Some(caps.clone())), timeout, None)?;
+        Ok(handle)
     }
 
     /// From inside a handler: casts carrying the capabilities of the message being handled
@@ -316,9 +310,11 @@ impl Authority {
         to: ActorRef,
         msg: Message,
     ) -> Result<(), ActorError> {
-        let caps = current();
+        let caps = ctx.caps.clone().unwrap_or_else(|| Arc::new([]));
         self.admit(&caps, Some(ctx.myself()), to, &msg)?;
-        ctx.cast(to, Message::value(Sealed { caps, msg }))
+        ctx.sys
+            .try_cast_caps(to, msg, Some(ctx.myself()), Some(caps), ctx.local)
+            .map_err(|(e, _)| e)
     }
 
     /// From inside a handler: calls carrying the current capabilities (see
@@ -341,9 +337,9 @@ impl Authority {
         msg: Message,
         timeout: Duration,
     ) -> Result<RequestId, ActorError> {
-        let caps = current();
+        let caps = ctx.caps.clone().unwrap_or_else(|| Arc::new([]));
         self.admit(&caps, Some(ctx.myself()), to, &msg)?;
-        ctx.call(to, Message::value(Sealed { caps, msg }), timeout)
+        ctx.call_with_caps(to, msg, timeout, Some(caps))
     }
 
     /// The latest denials, oldest first (at most [`AUDIT_CAPACITY`]).

@@ -1,41 +1,16 @@
-//! The wrapper that enforces a protected actor's requirements where messages arrive, and
-//! makes the capabilities of the message being handled the ones its own sends carry.
+//! The wrapper that enforces a protected actor's requirements where messages arrive (the
+//! capabilities of the message being handled travel in its envelope and stay on the
+//! `Context`, so the handler's own sends through the authority carry them).
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
-use super::authority::{Authority, CapSet, Requirement};
+use super::authority::{Authority, Requirement};
 use crate::actor::{ActorError, Behaviour, Context, ExitReason, Message, RequestId};
-
-/// A message with the sender's capabilities.
-pub(crate) struct Sealed {
-    pub caps: CapSet,
-    pub msg: Message,
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<CapSet>> = const { RefCell::new(None) };
-}
-
-/// The capabilities of the message being handled on this thread (empty outside one).
-pub(crate) fn current() -> CapSet {
-    CURRENT
-        .with(|c| c.borrow().clone())
-        .unwrap_or_else(|| Arc::new([]))
-}
 
 pub(crate) struct Guarded {
     pub inner: Box<dyn Behaviour>,
     pub need: Requirement,
     pub auth: Arc<Authority>,
-}
-
-struct Restore(Option<CapSet>);
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let prev = self.0.take();
-        CURRENT.with(|c| *c.borrow_mut() = prev);
-    }
 }
 
 impl Behaviour for Guarded {
@@ -44,12 +19,9 @@ impl Behaviour for Guarded {
     }
 
     fn handle(&mut self, msg: Message, ctx: &mut Context<'_>) -> Result<Message, ExitReason> {
-        // Only the authority makes a `Sealed` (a private type), after admitting it: no
+        // Only the authority puts capabilities on an envelope, after admitting the message: no
         // second check here. Anything else reached this actor without the authority.
-        let (caps, msg, admitted) = match msg.downcast::<Sealed>() {
-            Ok(s) => (s.caps, s.msg, true),
-            Err(m) => (Arc::from([]) as CapSet, m, false),
-        };
+        let admitted = ctx.caps.is_some();
         let need = if admitted { None } else { (self.need)(&msg) };
         if let Some(need) = need {
             let e = self.auth.deny(ctx.sender(), ctx.myself(), &need);
@@ -58,8 +30,6 @@ impl Behaviour for Guarded {
             }
             return Ok(Message::Empty);
         }
-        let prev = CURRENT.with(|c| c.borrow_mut().replace(caps));
-        let _restore = Restore(prev);
         self.inner.handle(msg, ctx)
     }
 
