@@ -16,7 +16,7 @@ const T: Duration = Duration::from_secs(5);
 fn read_need() -> Requirement {
     Arc::new(|m: &Message| {
         let path = std::str::from_utf8(m.as_bytes()?).ok()?;
-        Some(Capability::scoped("file.read", path))
+        Some(Capability::scoped("file.read", path.to_string()))
     })
 }
 

@@ -1,5 +1,6 @@
 //! A capability: a name with an optional resource scope (`file.read:/docs/*`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A permission: `name` (dotted, e.g. `file.read`) and an optional resource `scope` where `*`
@@ -8,7 +9,7 @@ use std::fmt;
 /// ```
 /// use katalyst::actor::capability::Capability;
 /// let c = Capability::parse("file.read:/docs/*").unwrap();
-/// assert_eq!((c.name.as_str(), c.scope.as_deref()), ("file.read", Some("/docs/*")));
+/// assert_eq!((&*c.name, c.scope.as_deref()), ("file.read", Some("/docs/*")));
 /// assert!(c.covers_scope(Some("/docs/a.txt")));
 /// assert!(!c.covers_scope(Some("/etc/passwd")));
 /// assert_eq!(c.to_string(), "file.read:/docs/*");
@@ -16,10 +17,11 @@ use std::fmt;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Capability {
-    /// What may be done.
-    pub name: String,
+    /// What may be done (static names cost no allocation, so requirements are cheap to build
+    /// per message).
+    pub name: Cow<'static, str>,
     /// On which resources (glob); `None`: all.
-    pub scope: Option<String>,
+    pub scope: Option<Cow<'static, str>>,
 }
 
 impl Capability {
@@ -29,7 +31,7 @@ impl Capability {
     /// let c = katalyst::actor::capability::Capability::new("admin");
     /// assert!(c.scope.is_none());
     /// ```
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
         Capability {
             name: name.into(),
             scope: None,
@@ -42,7 +44,7 @@ impl Capability {
     /// let c = katalyst::actor::capability::Capability::scoped("read", "/a/*");
     /// assert_eq!(c.to_string(), "read:/a/*");
     /// ```
-    pub fn scoped(name: impl Into<String>, scope: impl Into<String>) -> Self {
+    pub fn scoped(name: impl Into<Cow<'static, str>>, scope: impl Into<Cow<'static, str>>) -> Self {
         Capability {
             name: name.into(),
             scope: Some(scope.into()),
@@ -54,7 +56,7 @@ impl Capability {
     /// See [`Capability`] for an example.
     pub fn parse(s: &str) -> Result<Self, String> {
         let (name, scope) = match s.split_once(':') {
-            Some((n, sc)) => (n, Some(sc.to_string())),
+            Some((n, sc)) => (n, Some(Cow::Owned(sc.to_string()))),
             None => (s, None),
         };
         let ok = !name.is_empty()
@@ -68,7 +70,7 @@ impl Capability {
             ));
         }
         Ok(Capability {
-            name: name.to_string(),
+            name: Cow::Owned(name.to_string()),
             scope,
         })
     }
