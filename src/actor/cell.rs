@@ -5,9 +5,11 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::call::CallShared;
+use super::capability::CapSet;
+use super::link::{ExitSignal, Signals};
 use super::mailbox::Mailbox;
 use super::mpsc::MpscQueue;
-use super::{Behaviour, ExitReason, RequestId};
+use super::{Behaviour, RequestId};
 
 // Run states. An actor is in at most one run queue and run by at most one worker:
 // IDLE -> SCHEDULED (a sender enqueued it) -> RUNNING (a worker took it) -> IDLE or SCHEDULED.
@@ -24,6 +26,10 @@ pub(crate) struct ActorCore {
     pub needs_init: bool,
     /// Calls this actor made that still await a result.
     pub pending: HashMap<RequestId, Arc<CallShared>>,
+    /// Links, monitors, trap_exit.
+    pub signals: Signals,
+    /// Capabilities carried by the message being handled.
+    pub caps: Option<CapSet>,
 }
 
 pub(crate) struct Cell {
@@ -32,7 +38,9 @@ pub(crate) struct Cell {
     run: AtomicU8,
     pub mailbox: Mailbox,
     /// Exit requests from `stop`, tagged with the incarnation they target.
-    pub exits: MpscQueue<(u32, ExitReason)>,
+    pub exits: MpscQueue<(u32, ExitSignal)>,
+    /// Mirrors the actor's `trap_exit` so senders can route exit signals (see `link.rs`).
+    pub trap_exit: AtomicBool,
     core: Mutex<Option<Box<ActorCore>>>,
     pub processed: AtomicU64,
     pub errors: AtomicU64,
@@ -49,6 +57,7 @@ impl Cell {
             run: AtomicU8::new(IDLE),
             mailbox: Mailbox::new(),
             exits: MpscQueue::new(),
+            trap_exit: AtomicBool::new(false),
             core: Mutex::new(None),
             processed: AtomicU64::new(0),
             errors: AtomicU64::new(0),
@@ -129,11 +138,11 @@ impl Cell {
     }
 
     /// The first exit request aimed at `generation`, discarding stale ones.
-    pub fn take_exit(&self, generation: u32) -> Option<ExitReason> {
+    pub fn take_exit(&self, generation: u32) -> Option<ExitSignal> {
         let mut exits = self.exits.consumer()?;
-        while let Some((g, reason)) = exits.pop() {
+        while let Some((g, sig)) = exits.pop() {
             if g == generation {
-                return Some(reason);
+                return Some(sig);
             }
         }
         None
@@ -151,6 +160,7 @@ impl Cell {
         self.service_ns.store(0, Ordering::Relaxed);
         self.overrun.store(false, Ordering::Relaxed);
         self.named.store(false, Ordering::Relaxed);
+        self.trap_exit.store(false, Ordering::Relaxed);
     }
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crossbeam_deque::Worker;
 
 use super::call::{CallShared, ReplyTo, ReplyToken};
+use super::link::{Down, ExitSignal, MonitorRef, Signal, Signals};
 use super::system::Shared;
 use super::{
     ActorError, ActorRef, Behaviour, ExitReason, Message, RequestId, SpawnOptions, TimerRef,
@@ -45,6 +46,9 @@ pub struct Context<'a> {
     pub(crate) from: Option<ActorRef>,
     pub(crate) reply: Option<ReplyTo>,
     pub(crate) pending: &'a mut HashMap<RequestId, Arc<CallShared>>,
+    pub(crate) signals: &'a mut Signals,
+    /// Capabilities the current message carries (sent through the capability authority).
+    pub(crate) caps: Option<super::capability::CapSet>,
     pub(crate) stop: Option<ExitReason>,
 }
 
@@ -159,6 +163,16 @@ impl Context<'_> {
         msg: Message,
         timeout: Duration,
     ) -> Result<RequestId, ActorError> {
+        self.call_with_caps(to, msg, timeout, None)
+    }
+
+    pub(crate) fn call_with_caps(
+        &mut self,
+        to: ActorRef,
+        msg: Message,
+        timeout: Duration,
+        caps: Option<super::capability::CapSet>,
+    ) -> Result<RequestId, ActorError> {
         let request = self.sys.next_request();
         let shared = CallShared::new_for_actor();
         let reply = ReplyTo::Actor {
@@ -167,7 +181,7 @@ impl Context<'_> {
             shared: shared.clone(),
         };
         self.sys
-            .call_from(to, msg, reply, Some(self.me), timeout, self.local)?;
+            .call_from_caps(to, msg, reply, (Some(self.me), caps), timeout, self.local)?;
         self.pending.insert(request, shared);
         Ok(request)
     }
@@ -287,5 +301,334 @@ impl Context<'_> {
     /// ```
     pub fn whereis(&self, name: &str) -> Option<ActorRef> {
         self.sys.whereis(name)
+    }
+
+    /// Sets whether exit signals from links and [`Context::exit`] arrive as [`ExitMsg`]
+    /// messages instead of ending this actor (`kill` still ends it). Returns the old setting.
+    ///
+    /// See [`Context::link`] for an example.
+    ///
+    /// [`ExitMsg`]: super::ExitMsg
+    pub fn trap_exit(&mut self, on: bool) -> bool {
+        if let Some(cell) = self.sys.cell(self.me.id().slot) {
+            cell.trap_exit
+                .store(on, std::sync::atomic::Ordering::Release);
+        }
+        std::mem::replace(&mut self.signals.trap_exit, on)
+    }
+
+    /// Links this actor with `other` (both ways): when either exits with a reason other than
+    /// `normal`, the other exits too, or gets an [`ExitMsg`](super::ExitMsg) if it traps exits.
+    /// A dead `other`: `noproc`, or an `ExitMsg` with reason `noproc` when trapping.
+    ///
+    /// ```
+    /// use katalyst::actor::*;
+    /// use std::sync::mpsc;
+    /// struct Watcher(ActorRef, mpsc::Sender<String>);
+    /// impl Behaviour for Watcher {
+    ///     fn init(&mut self, ctx: &mut Context<'_>) -> Result<(), ExitReason> {
+    ///         ctx.trap_exit(true);
+    ///         ctx.link(self.0).map_err(|e| ExitReason::error(e.to_string()))?;
+    ///         ctx.stop(self.0, ExitReason::error("boom")).ok();
+    ///         Ok(())
+    ///     }
+    ///     fn handle(&mut self, m: Message, _: &mut Context<'_>) -> Result<Message, ExitReason> {
+    ///         if let Some(e) = m.downcast_ref::<ExitMsg>() {
+    ///             let _ = self.1.send(e.reason.to_string());
+    ///         }
+    ///         Ok(Message::Empty)
+    ///     }
+    /// }
+    /// let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let victim = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let (tx, rx) = mpsc::channel();
+    /// ex.system().spawn(Watcher(victim, tx), SpawnOptions::default()).unwrap();
+    /// assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap(), "error: boom");
+    /// ```
+    pub fn link(&mut self, other: ActorRef) -> Result<(), ActorError> {
+        if other == self.me {
+            return Ok(());
+        }
+        self.signals.links.insert(other);
+        match self
+            .sys
+            .send_signal(other, Some(self.me), Signal::Link(self.me), self.local)
+        {
+            Ok(()) => Ok(()),
+            Err(e) if self.signals.trap_exit => {
+                let _ = e;
+                let sig = ExitSignal {
+                    reason: ExitReason::NoProc,
+                    from: Some(other),
+                    link: true,
+                };
+                let _ = self.sys.send_exit(self.me, sig, self.local);
+                Ok(())
+            }
+            Err(e) => {
+                self.signals.links.remove(&other);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes the link with `other` (both ways); no exit signal from it arrives afterwards.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| {
+    ///     let me = ctx.myself();
+    ///     ctx.unlink(me);
+    ///     Ok(Message::Empty)
+    /// });
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// ```
+    pub fn unlink(&mut self, other: ActorRef) {
+        if self.signals.links.remove(&other) {
+            let _ = self
+                .sys
+                .send_signal(other, Some(self.me), Signal::Unlink(self.me), self.local);
+        }
+    }
+
+    /// Monitors `target`: when it exits, this actor gets a [`Down`](super::Down) message with
+    /// the reason (`noproc` at once if it is not alive).
+    ///
+    /// ```
+    /// use katalyst::actor::*;
+    /// use std::sync::mpsc;
+    /// let (tx, rx) = mpsc::channel();
+    /// let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let gone = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// ex.system().stop(gone, ExitReason::Normal).unwrap();
+    /// while ex.system().is_alive(gone) { std::thread::yield_now(); }
+    /// let w = from_fn(move |m, ctx| {
+    ///     if let Some(d) = m.downcast_ref::<Down>() {
+    ///         let _ = tx.send(d.reason.kind());
+    ///     } else {
+    ///         ctx.monitor(gone);
+    ///     }
+    ///     Ok(Message::Empty)
+    /// });
+    /// let w = ex.system().spawn(w, SpawnOptions::default()).unwrap();
+    /// ex.system().cast(w, Message::Empty).unwrap();
+    /// assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap(), "noproc");
+    /// ```
+    pub fn monitor(&mut self, target: ActorRef) -> MonitorRef {
+        let monitor = self.sys.next_monitor();
+        self.signals.monitors.insert(monitor, target);
+        let sent = self.sys.send_signal(
+            target,
+            Some(self.me),
+            Signal::Monitor(monitor, self.me),
+            self.local,
+        );
+        if sent.is_err() {
+            let down = Down {
+                monitor,
+                actor: target,
+                reason: ExitReason::NoProc,
+            };
+            let _ = self
+                .sys
+                .send_signal(self.me, Some(target), Signal::Down(down), self.local);
+        }
+        monitor
+    }
+
+    /// Removes a monitor; its DOWN, even if already queued, is not delivered. True if it was
+    /// active.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| Ok(Message::Int(ctx.demonitor(MonitorRef(12345)) as i64)));
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # let r = ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait();
+    /// # assert_eq!(r.unwrap().as_int(), Some(0));
+    /// ```
+    pub fn demonitor(&mut self, monitor: MonitorRef) -> bool {
+        match self.signals.monitors.remove(&monitor) {
+            Some(target) => {
+                let _ = self.sys.send_signal(
+                    target,
+                    Some(self.me),
+                    Signal::Demonitor(monitor),
+                    self.local,
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sends an exit signal to `target` (Erlang `exit/2`): `kill` always ends it (its links
+    /// see `killed`); otherwise a trapping target gets an [`ExitMsg`](super::ExitMsg), and a
+    /// non-trapping one ignores `normal` and exits with any other reason.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let victim = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let k = ex.system().spawn(from_fn(move |_m, ctx| Ok(Message::Int(ctx.exit(victim, ExitReason::Kill).is_ok() as i64))), SpawnOptions::default()).unwrap();
+    /// let r = ex.system().call(k, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait();
+    /// assert_eq!(r.unwrap().as_int(), Some(1));
+    /// ```
+    pub fn exit(&mut self, target: ActorRef, reason: ExitReason) -> Result<(), ActorError> {
+        let sig = ExitSignal {
+            reason,
+            from: Some(self.me),
+            link: false,
+        };
+        self.sys.send_exit(target, sig, self.local)
+    }
+
+    /// Spawns an actor already linked to this one (an `init` failure reaches this actor).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| Ok(Message::Int(ctx.spawn_link(from_fn(|m, _| Ok(m)), SpawnOptions::default()).is_ok() as i64)));
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # let r = ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait();
+    /// # assert_eq!(r.unwrap().as_int(), Some(1));
+    /// ```
+    pub fn spawn_link(
+        &mut self,
+        behaviour: impl Behaviour,
+        opts: SpawnOptions,
+    ) -> Result<ActorRef, ActorError> {
+        self.spawn_link_boxed(Box::new(behaviour), opts, false)
+    }
+
+    /// Like [`Context::spawn_link`]; also sends this actor an [`InitAck`](super::InitAck) once
+    /// the child's `init` succeeded (or the child sends it itself after
+    /// [`Context::take_init_ack`]). Supervisors start children in order this way.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|m, ctx| {
+    ///     if m.downcast_ref::<InitAck>().is_none() {
+    ///         ctx.spawn_link_acked(Box::new(from_fn(|m, _| Ok(m))), SpawnOptions::default()).ok();
+    ///     }
+    ///     Ok(Message::Empty)
+    /// });
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # ex.system().cast(a, Message::Empty).unwrap();
+    /// ```
+    pub fn spawn_link_acked(
+        &mut self,
+        behaviour: Box<dyn Behaviour>,
+        opts: SpawnOptions,
+    ) -> Result<ActorRef, ActorError> {
+        self.spawn_link_boxed(behaviour, opts, true)
+    }
+
+    fn spawn_link_boxed(
+        &mut self,
+        behaviour: Box<dyn Behaviour>,
+        opts: SpawnOptions,
+        ack: bool,
+    ) -> Result<ActorRef, ActorError> {
+        let mut signals = Signals::default();
+        signals.links.insert(self.me);
+        signals.init_ack = ack.then_some(self.me);
+        let child = self.sys.spawn_with(behaviour, &opts, self.local, signals)?;
+        self.signals.links.insert(child);
+        Ok(child)
+    }
+
+    /// Spawns an actor already monitored by this one.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| Ok(Message::Int(ctx.spawn_monitor(from_fn(|m, _| Ok(m)), SpawnOptions::default()).is_ok() as i64)));
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # let r = ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait();
+    /// # assert_eq!(r.unwrap().as_int(), Some(1));
+    /// ```
+    pub fn spawn_monitor(
+        &mut self,
+        behaviour: impl Behaviour,
+        opts: SpawnOptions,
+    ) -> Result<(ActorRef, MonitorRef), ActorError> {
+        let monitor = self.sys.next_monitor();
+        let mut signals = Signals::default();
+        signals.watchers.insert(monitor, self.me);
+        let child = self
+            .sys
+            .spawn_with(Box::new(behaviour), &opts, self.local, signals)?;
+        self.signals.monitors.insert(monitor, child);
+        Ok((child, monitor))
+    }
+
+    /// In `init`: takes the actor waiting for this one's [`InitAck`](super::InitAck), to send
+    /// it later (a supervisor acknowledges once all its children started). `None` if nobody
+    /// waits.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// struct Late;
+    /// impl Behaviour for Late {
+    ///     fn init(&mut self, ctx: &mut Context<'_>) -> Result<(), ExitReason> {
+    ///         assert!(ctx.take_init_ack().is_none());
+    ///         Ok(())
+    ///     }
+    ///     fn handle(&mut self, m: Message, _: &mut Context<'_>) -> Result<Message, ExitReason> { Ok(m) }
+    /// }
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # ex.system().spawn(Late, SpawnOptions::default()).unwrap();
+    /// ```
+    pub fn take_init_ack(&mut self) -> Option<ActorRef> {
+        self.signals.init_ack.take()
+    }
+
+    /// The actors linked to this one.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| Ok(Message::Int(ctx.links().len() as i64)));
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # let r = ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait();
+    /// # assert_eq!(r.unwrap().as_int(), Some(0));
+    /// ```
+    pub fn links(&self) -> Vec<ActorRef> {
+        self.signals.links.iter().copied().collect()
+    }
+
+    /// Sends `msg` past the mailbox bound (for runtime protocols such as [`InitAck`](super::InitAck)).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|m, ctx| { if m.as_int() == Some(0) { let me = ctx.myself(); ctx.notify(me, Message::Int(1)); } Ok(Message::Empty) });
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # ex.system().cast(a, Message::Int(0)).unwrap();
+    /// ```
+    pub fn notify(&mut self, to: ActorRef, msg: Message) {
+        self.sys.deliver_cast(to, self.me, msg, self.local);
+    }
+
+    /// The system clock now, in nanoseconds since the system started its clock.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let a = from_fn(|_m, ctx| Ok(Message::Int((ctx.now_ns() > 0) as i64)));
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// # let a = ex.system().spawn(a, SpawnOptions::default()).unwrap();
+    /// # ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait().unwrap();
+    /// ```
+    pub fn now_ns(&self) -> u64 {
+        self.sys.now_ns()
+    }
+
+    pub(crate) fn system(&self) -> super::System {
+        super::System {
+            inner: self.sys.clone(),
+        }
     }
 }

@@ -62,6 +62,12 @@ pub enum ActorError {
     /// The system is shutting down.
     #[error("the actor system is shut down")]
     Shutdown,
+    /// The sender lacks a capability the message requires (capabilities are deny by default).
+    #[error("forbidden: {actor} requires capability {capability:?}")]
+    Forbidden { actor: ActorId, capability: String },
+    /// A hot upgrade or rollback failed; the running version is unchanged.
+    #[error("upgrade of {actor}: {message}; the running version is unchanged")]
+    UpgradeFailed { actor: ActorId, message: String },
 }
 
 impl Classify for ActorError {
@@ -92,6 +98,8 @@ impl Classify for ActorError {
             ActorError::BadConfig { .. } => "bad_config",
             ActorError::ExecutorFailed { .. } => "executor_failed",
             ActorError::Shutdown => "shutdown",
+            ActorError::Forbidden { .. } => "forbidden",
+            ActorError::UpgradeFailed { .. } => "upgrade_failed",
         }
     }
 }

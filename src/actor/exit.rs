@@ -19,6 +19,10 @@ pub enum ExitReason {
     Shutdown,
     /// Killed: ends the actor without running its `terminate`.
     Kill,
+    /// Ended by an untrappable `kill` exit signal: what its links and monitors see.
+    Killed,
+    /// The actor did not exist (a monitor or link set on a dead or unknown actor).
+    NoProc,
     /// A handler failed: a returned error, a panic (message and, natively, the backtrace at the
     /// panic) or a watchdog overrun.
     Error {
@@ -54,7 +58,7 @@ impl ExitReason {
         matches!(self, ExitReason::Normal | ExitReason::Shutdown)
     }
 
-    /// The short name: `normal`, `shutdown`, `kill` or `error`.
+    /// The short name: `normal`, `shutdown`, `kill`, `killed`, `noproc` or `error`.
     ///
     /// ```
     /// # use katalyst::actor::ExitReason;
@@ -65,6 +69,8 @@ impl ExitReason {
             ExitReason::Normal => "normal",
             ExitReason::Shutdown => "shutdown",
             ExitReason::Kill => "kill",
+            ExitReason::Killed => "killed",
+            ExitReason::NoProc => "noproc",
             ExitReason::Error { .. } => "error",
         }
     }

@@ -4,6 +4,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Waker;
 
 use super::call::ReplyTo;
+use super::capability::CapSet;
+use super::link::Signal;
 use super::mpsc::MpscQueue;
 use super::{ActorError, ActorRef, Message, RequestId};
 
@@ -11,6 +13,8 @@ use super::{ActorError, ActorRef, Message, RequestId};
 pub(crate) struct Envelope {
     pub generation: u32,
     pub from: Option<ActorRef>,
+    /// The sender's capabilities, for messages sent through the capability authority.
+    pub caps: Option<CapSet>,
     pub kind: EnvelopeKind,
 }
 
@@ -19,6 +23,8 @@ pub(crate) enum EnvelopeKind {
     Cast(Message),
     Call(Message, ReplyTo),
     Reply(RequestId, Result<Message, ActorError>),
+    /// Link, monitor and (to trapping actors) exit signals: `link.rs`.
+    Signal(Signal),
 }
 
 pub(crate) struct Mailbox {

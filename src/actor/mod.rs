@@ -70,3 +70,19 @@ pub use scheduler::{Park, Slice, Unpark, WorkerHandle, AWAKE, SLEEPING};
 pub use stats::{ActorStats, SystemEvent, SystemStats, WorkerStats};
 pub use system::{CastWait, Config, SpawnOptions, System};
 pub use timer::TimerRef;
+
+// The OTP layer (issue 7): links and monitors, supervisors, pools, capabilities, hot upgrade,
+// introspection. See the README.
+pub mod capability;
+mod events;
+mod link;
+pub mod pool;
+pub mod supervisor;
+#[cfg(not(target_arch = "wasm32"))]
+mod tree;
+pub mod upgrade;
+
+pub use events::OtpEvent;
+pub use link::{Down, ExitMsg, InitAck, MonitorRef};
+#[cfg(not(target_arch = "wasm32"))]
+pub use tree::{tree, TreeNode};

@@ -16,8 +16,11 @@ use crossbeam_queue::{ArrayQueue, SegQueue};
 
 use super::behaviour::BehaviourTable;
 use super::call::{CallHandle, ReplyTo};
+use super::capability::CapSet;
 use super::cell::{ActorCore, Cell};
 use super::clock::nanos;
+use super::events::{Extensions, OtpEvent};
+use super::link::{ExitSignal, MonitorRef, Signal, Signals};
 use super::mailbox::{Envelope, EnvelopeKind};
 use super::registry::Names;
 use super::scheduler::{unpack, Scheduler, Unpark, WorkerHandle};
@@ -113,6 +116,8 @@ pub(crate) struct Shared {
     halted: AtomicBool,
     last_scan: AtomicU64,
     events: ArrayQueue<SystemEvent>,
+    /// Supervision events and behaviour versions (`events.rs`).
+    pub ext: Extensions,
 }
 
 impl Shared {
@@ -170,6 +175,17 @@ impl Shared {
         opts: &SpawnOptions,
         local: Option<&Worker<u32>>,
     ) -> Result<ActorRef, ActorError> {
+        self.spawn_with(behaviour, opts, local, Signals::default())
+    }
+
+    /// Spawns with links / monitors / init ack already in place (so an `init` failure is seen).
+    pub fn spawn_with(
+        &self,
+        behaviour: Box<dyn Behaviour>,
+        opts: &SpawnOptions,
+        local: Option<&Worker<u32>>,
+        signals: Signals,
+    ) -> Result<ActorRef, ActorError> {
         if self.is_halted() {
             return Err(ActorError::Shutdown);
         }
@@ -198,6 +214,8 @@ impl Shared {
             behaviour,
             needs_init: true,
             pending: HashMap::new(),
+            signals,
+            caps: None,
         }));
         let generation = cell
             .generation
@@ -261,10 +279,23 @@ impl Shared {
         from: Option<ActorRef>,
         local: Option<&Worker<u32>>,
     ) -> Result<(), (ActorError, Option<Message>)> {
+        self.try_cast_caps(to, msg, from, None, local)
+    }
+
+    /// A cast carrying the sender's capabilities (set only by the capability authority).
+    pub fn try_cast_caps(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        from: Option<ActorRef>,
+        caps: Option<CapSet>,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), (ActorError, Option<Message>)> {
         let cell = self.lookup(to).map_err(|e| (e, None))?;
         let env = Envelope {
             generation: to.id().generation,
             from,
+            caps,
             kind: EnvelopeKind::Cast(msg),
         };
         if let Err(env) = cell.mailbox.push_bounded(env) {
@@ -304,10 +335,22 @@ impl Shared {
             cell.mailbox.push_unbounded(Envelope {
                 generation: to.id().generation,
                 from,
+                caps: None,
                 kind,
             });
             self.wake(to.id().slot, cell, local);
         }
+    }
+
+    /// A message past the mailbox bound (runtime notifications such as `InitAck`).
+    pub fn deliver_cast(
+        &self,
+        to: ActorRef,
+        from: ActorRef,
+        msg: Message,
+        local: Option<&Worker<u32>>,
+    ) {
+        self.deliver(to, Some(from), EnvelopeKind::Cast(msg), local);
     }
 
     pub fn deliver_reply(
@@ -329,10 +372,24 @@ impl Shared {
         timeout: Duration,
         local: Option<&Worker<u32>>,
     ) -> Result<(), ActorError> {
+        self.call_from_caps(to, msg, reply, (from, None), timeout, local)
+    }
+
+    /// A call carrying the sender's capabilities (set only by the capability authority).
+    pub fn call_from_caps(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        reply: ReplyTo,
+        (from, caps): (Option<ActorRef>, Option<CapSet>),
+        timeout: Duration,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
         let cell = self.lookup(to)?;
         let env = Envelope {
             generation: to.id().generation,
             from,
+            caps,
             kind: EnvelopeKind::Call(msg, reply.clone()),
         };
         if cell.mailbox.push_bounded(env).is_err() {
@@ -367,10 +424,64 @@ impl Shared {
         reason: ExitReason,
         local: Option<&Worker<u32>>,
     ) -> Result<(), ActorError> {
+        self.send_exit(
+            to,
+            ExitSignal {
+                reason,
+                from: None,
+                link: false,
+            },
+            local,
+        )
+    }
+
+    /// Sends an exit signal: to the priority exit queue, or as a message to an actor that
+    /// traps exits (unless it is an untrappable `kill`).
+    pub fn send_exit(
+        &self,
+        to: ActorRef,
+        sig: ExitSignal,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
         let cell = self.lookup(to)?;
-        cell.exits.push((to.id().generation, reason));
+        let trappable = sig.from.is_some() && (sig.link || sig.reason != ExitReason::Kill);
+        // Link exits stay ordered after the dying actor's link request and messages.
+        if sig.link || (trappable && cell.trap_exit.load(Ordering::Acquire)) {
+            let from = sig.from;
+            cell.mailbox.push_unbounded(Envelope {
+                generation: to.id().generation,
+                from,
+                caps: None,
+                kind: EnvelopeKind::Signal(Signal::Exit(sig)),
+            });
+        } else {
+            cell.exits.push((to.id().generation, sig));
+        }
         self.wake(to.id().slot, cell, local);
         Ok(())
+    }
+
+    /// Queues a link / monitor signal (past the mailbox bound: signals must not be lost).
+    pub fn send_signal(
+        &self,
+        to: ActorRef,
+        from: Option<ActorRef>,
+        signal: Signal,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
+        let cell = self.lookup(to)?;
+        cell.mailbox.push_unbounded(Envelope {
+            generation: to.id().generation,
+            from,
+            caps: None,
+            kind: EnvelopeKind::Signal(signal),
+        });
+        self.wake(to.id().slot, cell, local);
+        Ok(())
+    }
+
+    pub fn next_monitor(&self) -> MonitorRef {
+        MonitorRef(self.next_request().0)
     }
 
     pub fn send_after_from(
@@ -593,6 +704,7 @@ impl System {
                 halted: AtomicBool::new(false),
                 last_scan: AtomicU64::new(started_ns),
                 events: ArrayQueue::new(1024),
+                ext: Extensions::new(),
             }),
         })
     }
@@ -881,6 +993,67 @@ impl System {
             actors,
             workers,
         }
+    }
+
+    /// Load figures of one living actor: `(mailbox length, messages handled, total service
+    /// time in ns)`; `None` if it is not alive. Lock-free (pools read it per routing decision).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// assert_eq!(ex.system().load_of(a).map(|l| l.0), Some(0));
+    /// ```
+    pub fn load_of(&self, actor: ActorRef) -> Option<(usize, u64, u64)> {
+        let cell = self.inner.lookup(actor).ok()?;
+        Some((
+            cell.mailbox.len(),
+            cell.processed.load(Ordering::Relaxed),
+            cell.service_ns.load(Ordering::Relaxed),
+        ))
+    }
+
+    /// Takes the supervision / capability / upgrade events since the last call (at most the
+    /// latest 1 024).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// assert!(ex.system().take_otp_events().is_empty());
+    /// ```
+    pub fn take_otp_events(&self) -> Vec<OtpEvent> {
+        self.inner.ext.take()
+    }
+
+    pub(crate) fn otp_event(&self, e: OtpEvent) {
+        self.inner.ext.push(e);
+    }
+
+    /// The behaviour version an upgradable actor runs (`None` for other actors).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// assert_eq!(ex.system().version_of(a), None);
+    /// ```
+    pub fn version_of(&self, actor: ActorRef) -> Option<u32> {
+        self.inner.ext.version(actor)
+    }
+
+    pub(crate) fn set_version(&self, actor: ActorRef, version: Option<u32>) {
+        self.inner.ext.set_version(actor, version);
+    }
+
+    /// The system clock now (time since the clock's origin).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// assert!(ex.system().now() <= ex.system().now());
+    /// ```
+    pub fn now(&self) -> Duration {
+        Duration::from_nanos(self.inner.now_ns())
     }
 
     /// Living actors now.

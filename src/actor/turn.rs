@@ -10,6 +10,9 @@ use crossbeam_deque::Worker;
 
 use super::call::{ReplyTo, EXITING};
 use super::cell::{ActorCore, Cell};
+use super::link::{
+    on_exit_signal, propagated, Down, ExitAction, ExitSignal, InitAck, Signal, Signals,
+};
 use super::mailbox::{Envelope, EnvelopeKind};
 use super::mpsc::Consumer;
 use super::panic::guarded;
@@ -109,9 +112,7 @@ fn run_messages(
     let generation = me.id().generation;
     let mut last = start;
     loop {
-        if let Some(reason) = cell.take_exit(generation) {
-            return Some((reason, None));
-        }
+        // `init` first, so signals meet the actor as `init` set it up (e.g. trapping exits).
         if core.needs_init {
             core.needs_init = false;
             let (r, stop, _) = invoke(sys, local, me, None, None, core, |b, ctx| {
@@ -120,22 +121,44 @@ fn run_messages(
             last = sys.now_ns();
             match (r, stop) {
                 (Err(reason), _) | (Ok(_), Some(reason)) => return Some((reason, None)),
-                _ => continue,
+                _ => {
+                    if let Some(parent) = core.signals.init_ack.take() {
+                        sys.deliver_cast(parent, me, Message::value(InitAck(me)), Some(local));
+                    }
+                    continue;
+                }
             }
         }
-        if *handled >= budget {
-            *more = true;
-            return None;
+        let mut job = None;
+        if let Some(sig) = cell.take_exit(generation) {
+            match on_exit_signal(sig, me, &mut core.signals) {
+                ExitAction::Ignore => continue,
+                ExitAction::Exit(reason) => return Some((reason, None)),
+                ExitAction::Deliver(m) => {
+                    job = Some((Some(m.from), EnvelopeKind::Cast(Message::value(m))))
+                }
+            }
         }
-        // An empty mailbox ends the turn (`None`: no exit).
-        let env = consumer.pop()?;
-        cell.mailbox.popped();
-        if env.generation != generation {
-            stale(sys, me.id().slot, env, local);
-            continue;
-        }
-        let from = env.from;
-        let (r, stop, reply) = match env.kind {
+        core.caps = None;
+        let (from, kind) = match job {
+            Some(job) => job,
+            None => {
+                if *handled >= budget {
+                    *more = true;
+                    return None;
+                }
+                // An empty mailbox ends the turn (`None`: no exit).
+                let env = consumer.pop()?;
+                cell.mailbox.popped();
+                if env.generation != generation {
+                    stale(sys, me.id().slot, env, local);
+                    continue;
+                }
+                core.caps = env.caps;
+                (env.from, env.kind)
+            }
+        };
+        let (r, stop, reply) = match kind {
             EnvelopeKind::Cast(msg) => invoke(sys, local, me, from, None, core, |b, ctx| {
                 b.handle(msg, ctx)
             }),
@@ -155,6 +178,15 @@ fn run_messages(
                     b.handle_reply(request, result, ctx).map(|_| Message::Empty)
                 })
             }
+            EnvelopeKind::Signal(signal) => match on_signal(signal, me, &mut core.signals) {
+                SignalOutcome::Done => continue,
+                SignalOutcome::Exit(reason) => return Some((reason, None)),
+                SignalOutcome::Deliver(msg) => {
+                    invoke(sys, local, me, from, None, core, |b, ctx| {
+                        b.handle(msg, ctx)
+                    })
+                }
+            },
         };
         // Counted before the reply goes out, so a caller that reads stats sees its call.
         let now = sys.now_ns();
@@ -203,7 +235,11 @@ fn invoke(
     Option<ReplyTo>,
 ) {
     let ActorCore {
-        behaviour, pending, ..
+        behaviour,
+        pending,
+        signals,
+        caps,
+        ..
     } = core;
     let mut ctx = Context {
         sys,
@@ -212,6 +248,8 @@ fn invoke(
         from,
         reply,
         pending,
+        signals,
+        caps: caps.take(),
         stop: None,
     };
     let r = guarded(sys.config.capture_backtraces, || {
@@ -221,12 +259,88 @@ fn invoke(
     (r, ctx.stop, ctx.reply)
 }
 
-/// An envelope for an earlier incarnation: calls answer `noproc`, the rest is dropped.
+/// An envelope for an earlier incarnation: calls answer `noproc`, links and monitors get
+/// `noproc` exit / DOWN signals, the rest is dropped.
 fn stale(sys: &Shared, slot: u32, env: Envelope, local: &Worker<u32>) {
-    if let EnvelopeKind::Call(_, reply) = env.kind {
-        let actor = sys.actor_ref(slot, env.generation).id();
-        reply.complete(sys, Some(local), Err(ActorError::NoProc { actor }));
+    let actor = sys.actor_ref(slot, env.generation);
+    match env.kind {
+        EnvelopeKind::Call(_, reply) => {
+            reply.complete(
+                sys,
+                Some(local),
+                Err(ActorError::NoProc { actor: actor.id() }),
+            );
+        }
+        EnvelopeKind::Signal(signal) => answer_dead(sys, actor, signal, &ExitReason::NoProc, local),
+        _ => {}
     }
+}
+
+/// A link or monitor request reached an actor that is exiting or gone: answer as if it had
+/// been in place when the actor exited with `reason`.
+fn answer_dead(
+    sys: &Shared,
+    actor: ActorRef,
+    signal: Signal,
+    reason: &ExitReason,
+    local: &Worker<u32>,
+) {
+    match signal {
+        Signal::Link(from) => {
+            let sig = ExitSignal {
+                reason: reason.clone(),
+                from: Some(actor),
+                link: true,
+            };
+            let _ = sys.send_exit(from, sig, Some(local));
+        }
+        Signal::Monitor(monitor, watcher) => {
+            let down = Down {
+                monitor,
+                actor,
+                reason: reason.clone(),
+            };
+            let _ = sys.send_signal(watcher, Some(actor), Signal::Down(down), Some(local));
+        }
+        _ => {}
+    }
+}
+
+enum SignalOutcome {
+    Done,
+    Exit(ExitReason),
+    Deliver(Message),
+}
+
+fn on_signal(signal: Signal, me: ActorRef, signals: &mut Signals) -> SignalOutcome {
+    match signal {
+        Signal::Link(from) => {
+            signals.links.insert(from);
+        }
+        Signal::Unlink(from) => {
+            signals.links.remove(&from);
+        }
+        Signal::Monitor(monitor, watcher) => {
+            signals.watchers.insert(monitor, watcher);
+        }
+        Signal::Demonitor(monitor) => {
+            signals.watchers.remove(&monitor);
+        }
+        Signal::Down(down) => {
+            // A DOWN for a monitor removed by `demonitor` is flushed.
+            if signals.monitors.remove(&down.monitor).is_some() {
+                return SignalOutcome::Deliver(Message::value(down));
+            }
+        }
+        Signal::Exit(sig) => {
+            return match on_exit_signal(sig, me, signals) {
+                ExitAction::Ignore => SignalOutcome::Done,
+                ExitAction::Exit(reason) => SignalOutcome::Exit(reason),
+                ExitAction::Deliver(m) => SignalOutcome::Deliver(Message::value(m)),
+            }
+        }
+    }
+    SignalOutcome::Done
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -246,6 +360,14 @@ fn exit_actor(
     }
     // From here on, sends to this incarnation answer `noproc`.
     cell.generation.fetch_add(1, Ordering::AcqRel);
+    cell.trap_exit.store(false, Ordering::Release);
+    let why = propagated(&reason);
+    for linked in core.signals.links.drain() {
+        answer_dead(sys, me, Signal::Link(linked), &why, local);
+    }
+    for (monitor, watcher) in core.signals.watchers.drain() {
+        answer_dead(sys, me, Signal::Monitor(monitor, watcher), &why, local);
+    }
     let exited = || ActorError::ActorExited {
         actor: me.id(),
         reason: reason.clone(),
@@ -259,8 +381,12 @@ fn exit_actor(
     while let Some(env) = consumer.pop() {
         cell.mailbox.popped();
         if env.generation == me.id().generation {
-            if let EnvelopeKind::Call(_, reply) = env.kind {
-                reply.complete(sys, Some(local), Err(exited()));
+            match env.kind {
+                EnvelopeKind::Call(_, reply) => {
+                    reply.complete(sys, Some(local), Err(exited()));
+                }
+                EnvelopeKind::Signal(signal) => answer_dead(sys, me, signal, &why, local),
+                _ => {}
             }
         } else {
             stale(sys, me.id().slot, env, local);

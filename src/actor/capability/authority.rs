@@ -1,0 +1,358 @@
+//! The authority: issues and checks capability tokens, holds each protected actor's
+//! requirements, checks every guarded send, and keeps the bounded audit log of denials.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use crossbeam_queue::ArrayQueue;
+use zeroize::Zeroizing;
+
+use super::guard::Guarded;
+use super::token::{check, sign};
+use super::{CapToken, Capability, Hierarchy};
+use crate::actor::{
+    ActorError, ActorRef, Behaviour, CallHandle, Context, Message, RequestId, SpawnOptions, System,
+};
+
+/// What a protected behaviour requires for a message (`None`: nothing).
+pub type Requirement = Arc<dyn Fn(&Message) -> Option<Capability> + Send + Sync>;
+
+/// The capabilities a send carries (cheap to clone; a handler's own sends carry the set of the
+/// message it is handling).
+pub type CapSet = Arc<[CapToken]>;
+
+/// A refused message, as the audit log keeps it.
+///
+/// See [`Authority::audit`] for an example.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denial {
+    /// When (system clock).
+    pub at: Duration,
+    /// The sending actor, if the send came from one.
+    pub from: Option<ActorRef>,
+    /// The protected actor.
+    pub to: ActorRef,
+    /// The capability that was missing.
+    pub missing: String,
+}
+
+/// Issues capabilities and enforces them (deny by default: a protected actor's requirement
+/// must be met by a genuine token the sender carries).
+///
+/// ```
+/// use katalyst::actor::*;
+/// use katalyst::actor::capability::*;
+/// use std::sync::Arc;
+/// let ex = NativeExecutor::start(Config::default()).unwrap();
+/// let sys = ex.system();
+/// let mut h = Hierarchy::default();
+/// h.declare("admin", "write");
+/// let auth = Authority::new(sys, h).unwrap();
+/// let need: Requirement = Arc::new(|_m: &Message| Some(Capability::new("write")));
+/// let store = auth.spawn_guarded(from_fn(|m, _| Ok(m)), need, SpawnOptions::default()).unwrap();
+/// let admin: CapSet = Arc::new([auth.issue(Capability::new("admin"))]);
+/// auth.cast(&admin, store, Message::Int(1)).unwrap();
+/// let none: CapSet = Arc::new([]);
+/// let e = auth.cast(&none, store, Message::Int(2)).unwrap_err();
+/// assert_eq!(katalyst::error::Classify::code(&e), "forbidden");
+/// assert_eq!(auth.audit().len(), 1);
+/// ```
+pub struct Authority {
+    id: u64,
+    key: Zeroizing<[u8; 32]>,
+    hierarchy: Hierarchy,
+    requirements: ArcSwap<HashMap<ActorRef, Requirement>>,
+    audit: ArrayQueue<Denial>,
+    sys: System,
+}
+
+/// Denials kept (the oldest are dropped first).
+pub const AUDIT_CAPACITY: usize = 1024;
+
+impl Authority {
+    /// A new authority with a fresh random secret (`ExecutorFailed` if the OS random source
+    /// is unavailable).
+    ///
+    /// See [`Authority`] for an example.
+    pub fn new(sys: &System, hierarchy: Hierarchy) -> Result<Arc<Self>, ActorError> {
+        let mut key = Zeroizing::new([0u8; 32]);
+        getrandom::fill(&mut key[..]).map_err(|e| ActorError::ExecutorFailed {
+            message: format!("capability secret: random source unavailable ({e})"),
+        })?;
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Ok(Arc::new(Authority {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            key,
+            hierarchy,
+            requirements: ArcSwap::from_pointee(HashMap::new()),
+            audit: ArrayQueue::new(AUDIT_CAPACITY),
+            sys: sys.clone(),
+        }))
+    }
+
+    /// Issues a token for `cap` (only the system owner holds the authority).
+    ///
+    /// See [`CapToken`] for an example.
+    pub fn issue(&self, cap: Capability) -> CapToken {
+        let tag = sign(&self.key, &cap);
+        CapToken {
+            cap,
+            tag,
+            issuer: self.id,
+        }
+    }
+
+    /// Whether `token` was issued by this authority (and not altered).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let real = auth.issue(Capability::new("read"));
+    /// let forged = CapToken::forge(Capability::new("admin"), [7; 32]);
+    /// assert!(auth.verify(&real) && !auth.verify(&forged));
+    /// ```
+    pub fn verify(&self, token: &CapToken) -> bool {
+        // Token fields cannot be set or changed outside this crate, so a token carrying this
+        // authority's id is one it made (an index-like check, per message); any other token
+        // (forged, or rebuilt from bytes that crossed an instance boundary) must carry a valid
+        // HMAC tag.
+        token.issuer == self.id || check(&self.key, token)
+    }
+
+    /// A narrower token from `token`: `narrower` must be granted by it (name implied, scope
+    /// inside). Widening fails with `forbidden`.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let docs = auth.issue(Capability::scoped("read", "/docs/*"));
+    /// let one = auth.attenuate(&docs, Capability::scoped("read", "/docs/a/*")).unwrap();
+    /// assert!(auth.verify(&one));
+    /// assert!(auth.attenuate(&docs, Capability::new("read")).is_err());
+    /// assert!(auth.attenuate(&one, Capability::scoped("read", "/docs/*")).is_err());
+    /// ```
+    pub fn attenuate(
+        &self,
+        token: &CapToken,
+        narrower: Capability,
+    ) -> Result<CapToken, ActorError> {
+        let inside = self.verify(token)
+            && self.hierarchy.name_implies(&token.cap.name, &narrower.name)
+            && match (&token.cap.scope, &narrower.scope) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                // The narrower pattern, read literally, must fall inside the wider one.
+                (Some(wide), Some(narrow)) => super::cap::glob(wide.as_bytes(), narrow.as_bytes()),
+            };
+        if !inside {
+            return Err(ActorError::Forbidden {
+                actor: ActorRef::from_parts([0, 0, 0]).id(),
+                capability: narrower.to_string(),
+            });
+        }
+        Ok(self.issue(narrower))
+    }
+
+    /// Whether `caps` holds a genuine token meeting `need`.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let caps: CapSet = std::sync::Arc::new([auth.issue(Capability::new("read"))]);
+    /// assert!(auth.satisfies(&caps, &Capability::new("read")));
+    /// assert!(!auth.satisfies(&caps, &Capability::new("write")));
+    /// ```
+    pub fn satisfies(&self, caps: &[CapToken], need: &Capability) -> bool {
+        caps.iter()
+            .any(|t| self.hierarchy.grants(&t.cap, need) && self.verify(t))
+    }
+
+    /// Declares what `actor`'s messages require (replacing any earlier declaration).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// auth.protect(a, std::sync::Arc::new(|_m: &Message| Some(Capability::new("x"))));
+    /// let none: CapSet = std::sync::Arc::new([]);
+    /// assert!(auth.cast(&none, a, Message::Empty).is_err());
+    /// ```
+    pub fn protect(&self, actor: ActorRef, need: Requirement) {
+        self.requirements.rcu(|m| {
+            let mut m = HashMap::clone(m);
+            m.insert(actor, need.clone());
+            m
+        });
+    }
+
+    /// Spawns `behaviour` wrapped so that it only sees messages whose requirement the sender
+    /// met (also when a message reaches it without going through the authority), and whose
+    /// own sends through [`Authority::cast_from`] carry the capabilities of the message being
+    /// handled.
+    ///
+    /// See [`Authority`] for an example.
+    pub fn spawn_guarded(
+        self: &Arc<Self>,
+        behaviour: impl Behaviour,
+        need: Requirement,
+        opts: SpawnOptions,
+    ) -> Result<ActorRef, ActorError> {
+        let g = Guarded {
+            inner: Box::new(behaviour),
+            need: need.clone(),
+            auth: self.clone(),
+        };
+        let a = self.sys.spawn(g, opts)?;
+        self.protect(a, need);
+        Ok(a)
+    }
+
+    fn admit(
+        &self,
+        caps: &[CapToken],
+        from: Option<ActorRef>,
+        to: ActorRef,
+        msg: &Message,
+    ) -> Result<(), ActorError> {
+        let map = self.requirements.load();
+        let Some(need) = map.get(&to).and_then(|r| r(msg)) else {
+            return Ok(());
+        };
+        if self.satisfies(caps, &need) {
+            return Ok(());
+        }
+        Err(self.deny(from, to, &need))
+    }
+
+    pub(crate) fn deny(
+        &self,
+        from: Option<ActorRef>,
+        to: ActorRef,
+        need: &Capability,
+    ) -> ActorError {
+        self.audit.force_push(Denial {
+            at: self.sys.now(),
+            from,
+            to,
+            missing: need.to_string(),
+        });
+        ActorError::Forbidden {
+            actor: to.id(),
+            capability: need.to_string(),
+        }
+    }
+
+    /// Casts with capabilities: `forbidden` (not delivered, audited) if `to` requires one
+    /// `caps` does not grant.
+    ///
+    /// See [`Authority`] for an example.
+    pub fn cast(&self, caps: &CapSet, to: ActorRef, msg: Message) -> Result<(), ActorError> {
+        self.admit(caps, None, to, &msg)?;
+        self.sys
+            .inner
+            .try_cast_caps(to, msg, None, Some(caps.clone()), None)
+            .map_err(|(e, _)| e)
+    }
+
+    /// Calls with capabilities (checked as [`Authority::cast`]).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), std::sync::Arc::new(|_m: &Message| Some(Capability::new("ping"))), SpawnOptions::default()).unwrap();
+    /// let caps: CapSet = std::sync::Arc::new([auth.issue(Capability::new("ping"))]);
+    /// let r = auth.call(&caps, a, Message::Int(4), std::time::Duration::from_secs(5)).unwrap().wait();
+    /// assert_eq!(r.unwrap().as_int(), Some(4));
+    /// ```
+    pub fn call(
+        &self,
+        caps: &CapSet,
+        to: ActorRef,
+        msg: Message,
+        timeout: Duration,
+    ) -> Result<CallHandle, ActorError> {
+        self.admit(caps, None, to, &msg)?;
+        let (handle, reply) = CallHandle::new(to.id());
+        self.sys
+            .inner
+            .call_from_caps(to, msg, reply, (None, Some(caps.clone())), timeout, None)?;
+        Ok(handle)
+    }
+
+    /// From inside a handler: casts carrying the capabilities of the message being handled
+    /// (propagation along call chains; none outside a guarded actor).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let a2 = auth.clone();
+    /// let fwd = ex.system().spawn(from_fn(move |m, ctx| { a2.cast_from(ctx, a, m).ok(); Ok(Message::Empty) }), SpawnOptions::default()).unwrap();
+    /// ex.system().cast(fwd, Message::Int(1)).unwrap();
+    /// ```
+    pub fn cast_from(
+        &self,
+        ctx: &mut Context<'_>,
+        to: ActorRef,
+        msg: Message,
+    ) -> Result<(), ActorError> {
+        let caps = ctx.caps.clone().unwrap_or_else(|| Arc::new([]));
+        self.admit(&caps, Some(ctx.myself()), to, &msg)?;
+        ctx.sys
+            .try_cast_caps(to, msg, Some(ctx.myself()), Some(caps), ctx.local)
+            .map_err(|(e, _)| e)
+    }
+
+    /// From inside a handler: calls carrying the current capabilities (see
+    /// [`Authority::cast_from`]); the reply reaches `handle_reply`.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let a2 = auth.clone();
+    /// let c = ex.system().spawn(from_fn(move |m, ctx| { a2.call_from(ctx, a, m, std::time::Duration::from_secs(1)).ok(); Ok(Message::Empty) }), SpawnOptions::default()).unwrap();
+    /// ex.system().cast(c, Message::Int(1)).unwrap();
+    /// ```
+    pub fn call_from(
+        &self,
+        ctx: &mut Context<'_>,
+        to: ActorRef,
+        msg: Message,
+        timeout: Duration,
+    ) -> Result<RequestId, ActorError> {
+        let caps = ctx.caps.clone().unwrap_or_else(|| Arc::new([]));
+        self.admit(&caps, Some(ctx.myself()), to, &msg)?;
+        ctx.call_with_caps(to, msg, timeout, Some(caps))
+    }
+
+    /// The latest denials, oldest first (at most [`AUDIT_CAPACITY`]).
+    ///
+    /// See [`Authority`] for an example.
+    pub fn audit(&self) -> Vec<Denial> {
+        let mut v = Vec::with_capacity(self.audit.len());
+        while let Some(d) = self.audit.pop() {
+            v.push(d);
+        }
+        for d in &v {
+            self.audit.force_push(d.clone());
+        }
+        v
+    }
+}

@@ -1,0 +1,17 @@
+//! Capabilities, deny by default: a protected actor declares what each message requires; a
+//! send carries the sender's unforgeable capability tokens (propagated along call chains);
+//! a message whose requirement is not met is not delivered, the sender gets `forbidden`
+//! naming the missing capability, and the denial is audited.
+//!
+//! See [`Authority`] for an example.
+
+mod authority;
+mod cap;
+mod guard;
+mod hierarchy;
+mod token;
+
+pub use authority::{Authority, CapSet, Denial, Requirement, AUDIT_CAPACITY};
+pub use cap::Capability;
+pub use hierarchy::Hierarchy;
+pub use token::CapToken;
