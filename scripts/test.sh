@@ -61,11 +61,11 @@ check clippy-wasm32 cargo clippy --target wasm32-unknown-unknown --all-targets -
 check clippy-wasm32-threads cargo +nightly clippy --target wasm32-unknown-unknown --features threads \
   --config .cargo/threads.toml --target-dir target/mt --all-targets -- -D warnings
 check build scripts/build.sh
-suite native cargo cargo test
+suite native cargo cargo test --no-fail-fast
 suite wasm-chrome cargo env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test --target wasm32-unknown-unknown --tests
+  cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 suite wasm-firefox cargo env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
-  cargo test --target wasm32-unknown-unknown --tests
+  cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 suite e2e node node --test --test-concurrency=1 tests/e2e/
 
 echo

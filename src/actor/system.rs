@@ -381,9 +381,35 @@ impl Shared {
         to: ActorRef,
         msg: Message,
         reply: ReplyTo,
+        from_caps: (Option<ActorRef>, Option<CapSet>),
+        timeout: Duration,
+        local: Option<&Worker<u32>>,
+    ) -> Result<(), ActorError> {
+        self.enqueue_call(to, msg, reply, from_caps, timeout, local, true)
+    }
+
+    /// A control call (hot upgrade, rollback) that is queued even into a full mailbox, like a
+    /// stop: it must not fail because the actor is busy, and it still runs between two messages.
+    pub fn control_call(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        reply: ReplyTo,
+        timeout: Duration,
+    ) -> Result<(), ActorError> {
+        self.enqueue_call(to, msg, reply, (None, None), timeout, None, false)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue_call(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        reply: ReplyTo,
         (from, caps): (Option<ActorRef>, Option<CapSet>),
         timeout: Duration,
         local: Option<&Worker<u32>>,
+        bounded: bool,
     ) -> Result<(), ActorError> {
         let cell = self.lookup(to)?;
         let env = Envelope {
@@ -392,7 +418,9 @@ impl Shared {
             caps,
             kind: EnvelopeKind::Call(msg, reply.clone()),
         };
-        if cell.mailbox.push_bounded(env).is_err() {
+        if !bounded {
+            cell.mailbox.push_unbounded(env);
+        } else if cell.mailbox.push_bounded(env).is_err() {
             reply.shared().finish();
             return Err(ActorError::MailboxFull {
                 actor: to.id(),
@@ -850,6 +878,18 @@ impl System {
     ) -> Result<CallHandle, ActorError> {
         let (handle, reply) = CallHandle::new(to.id());
         self.inner.call_from(to, msg, reply, None, timeout, None)?;
+        Ok(handle)
+    }
+
+    /// A call for runtime control messages (upgrade, rollback) that bypasses the mailbox bound.
+    pub(crate) fn control_call(
+        &self,
+        to: ActorRef,
+        msg: Message,
+        timeout: Duration,
+    ) -> Result<CallHandle, ActorError> {
+        let (handle, reply) = CallHandle::new(to.id());
+        self.inner.control_call(to, msg, reply, timeout)?;
         Ok(handle)
     }
 

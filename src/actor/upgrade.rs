@@ -235,11 +235,12 @@ pub fn spawn(
 const UPGRADE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Upgrades `actor` after the messages queued before this call; the handle yields the new
-/// version number, or `upgrade_failed` (old version still running).
+/// version number, or `upgrade_failed` (old version still running). The request is queued even
+/// when the mailbox is full, so an actor under load can always be upgraded.
 ///
 /// See the module documentation for an example.
 pub fn upgrade(sys: &System, actor: ActorRef, m: Migrate) -> Result<CallHandle, ActorError> {
-    sys.call(actor, Message::value(Command::Upgrade(m)), UPGRADE_TIMEOUT)
+    sys.control_call(actor, Message::value(Command::Upgrade(m)), UPGRADE_TIMEOUT)
 }
 
 /// Restores the previous version (with the state it had when it was replaced); the handle
@@ -253,5 +254,5 @@ pub fn upgrade(sys: &System, actor: ActorRef, m: Migrate) -> Result<CallHandle, 
 /// assert!(rollback(ex.system(), a).unwrap().wait().is_err());
 /// ```
 pub fn rollback(sys: &System, actor: ActorRef) -> Result<CallHandle, ActorError> {
-    sys.call(actor, Message::value(Command::Rollback), UPGRADE_TIMEOUT)
+    sys.control_call(actor, Message::value(Command::Rollback), UPGRADE_TIMEOUT)
 }
