@@ -311,6 +311,14 @@ pub fn actors_end_park() {
     })
 }
 
+/// The spawn options both spawn bindings take from JavaScript.
+fn spawn_options(mailbox: &JsValue, reg_name: &JsValue) -> SpawnOptions {
+    SpawnOptions {
+        mailbox_capacity: mailbox.as_f64().map(|m| m.max(0.0) as usize),
+        name: reg_name.as_string(),
+    }
+}
+
 /// Spawns the named Rust behaviour; returns `[node, slot, generation]`.
 #[wasm_bindgen(js_name = actorsSpawn)]
 pub fn actors_spawn(
@@ -322,10 +330,7 @@ pub fn actors_spawn(
 ) -> Result<JsValue, JsValue> {
     let sys = system("spawn")?;
     let args = message("spawn", kind, args)?;
-    let opts = SpawnOptions {
-        mailbox_capacity: mailbox.as_f64().map(|m| m.max(0.0) as usize),
-        name: reg_name.as_string(),
-    };
+    let opts = spawn_options(mailbox, reg_name);
     sys.spawn_named(name, args, opts)
         .map(ref_to_js)
         .map_err(|e| actor_err("spawn", e))
@@ -343,10 +348,7 @@ pub fn actors_spawn_js(
 ) -> Result<JsValue, JsValue> {
     let sys = system("spawn")?;
     let args = message("spawn", kind, args)?;
-    let opts = SpawnOptions {
-        mailbox_capacity: mailbox.as_f64().map(|m| m.max(0.0) as usize),
-        name: reg_name.as_string(),
-    };
+    let opts = spawn_options(mailbox, reg_name);
     sys.spawn(super::actor_js::JsBehaviour::new(behaviour, args), opts)
         .map(ref_to_js)
         .map_err(|e| actor_err("spawn", e))
