@@ -19,11 +19,23 @@ async function start({ build, module, memory, threads }) {
     await mod.default({ module_or_path: module, memory });
     await mod.initThreadPool(threads);
     mod.enableParallel();
+    if (typeof Atomics.waitAsync === 'function') assist(new Int32Array(memory.buffer, mod.assistServe(), 1));
   } else {
     mod = await import('./st/katalyst.js');
     await mod.default({ module_or_path: module });
   }
   return { threads: mod.parallelThreads() };
+}
+
+// Helps synchronous loops of the main thread (e.g. `verifyBatch`): it publishes chunks, bumps
+// `word` and works on them itself; whenever this worker is idle it wakes up and takes a share.
+function assist(word) {
+  for (;;) {
+    const seen = Atomics.load(word, 0);
+    mod.assistRun();
+    const w = Atomics.waitAsync(word, 0, seen);
+    if (w.async) { w.value.then(() => assist(word)); return; }
+  }
 }
 
 self.onmessage = async ({ data }) => {

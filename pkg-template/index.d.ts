@@ -67,6 +67,14 @@ export type Katalyst = Api & {
   readonly threads: number;
   readonly version: string;
   /**
+   * How synchronous calls share work in threads mode: `helpedChunks` counts the items of
+   * main-thread loops (`verifyBatch`) that the compute worker took (0 in single mode).
+   * @example
+   * k.verifyBatch(pks, msgs, sigs);
+   * k.parallelStats(); // { threads: 2, helpedChunks: 131 }
+   */
+  parallelStats(): { threads: number; helpedChunks: number };
+  /**
    * Off-main-thread variants (arguments are copied to the worker, results transferred back).
    * @example const c = await k.async.sgemm(a, b, 512, 512, 512);
    */

@@ -249,6 +249,13 @@ function makeHandle(mod, mode, host, threads, startActors = null, actorsMissing 
       actors ??= startActors();
       return actors;
     },
+    /**
+     * How synchronous calls on this thread share work (`threads` mode): `helpedChunks` counts the
+     * items of main-thread loops such as `verifyBatch` that the compute worker took.
+     */
+    parallelStats() {
+      return { threads, helpedChunks: mod.assistHelped() };
+    },
     /** Off-main-thread variants: `await k.async.sgemm(...)`; parallel in `threads` mode. */
     async: Object.freeze(asyncApi),
     /** Stops the background workers. The synchronous API keeps working. */

@@ -193,8 +193,10 @@ export declare function verify(publicKey: Uint8Array, msg: Uint8Array, sig: Uint
 
 /**
  * `verify` for many items: one boolean per item, same strict rules. The three arrays must have
- * the same length (RangeError `out_of_range`). Runs in parallel in the threads build when called
- * off the main thread (`await k.async.verifyBatch(...)`); sequentially on the main thread.
+ * the same length (RangeError `out_of_range`). In the threads build it is parallel wherever it is
+ * called: on the main thread the compute worker (and the pool behind it) takes a share of the
+ * items while the main thread works on the rest, without blocking; `await
+ * k.async.verifyBatch(...)` runs it all off the main thread. In the single build it is sequential.
  * @example
  * verifyBatch([pk, pk], [msgA, msgB], [sigA, sigA]); // [true, false]
  */

@@ -42,3 +42,25 @@ pub fn shared_module() -> JsValue {
 pub fn shared_memory() -> JsValue {
     wasm_bindgen::memory()
 }
+
+/// Makes this thread (the compute worker) a helper of main-thread loops
+/// ([`crate::parallel::assist`]); returns the address of the word to wait on. `mt` only.
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = assistServe)]
+pub fn assist_serve() -> usize {
+    crate::parallel::assist::serve(crate::parallel::threads().saturating_sub(1).max(1));
+    crate::parallel::assist::wake_word().as_ptr() as usize
+}
+
+/// Works on the published main-thread loops until none is left (the compute worker, when woken).
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = assistRun)]
+pub fn assist_run() {
+    crate::parallel::assist::run_pending();
+}
+
+/// Chunks of main-thread loops that helpers ran (diagnostics and tests).
+#[wasm_bindgen(js_name = assistHelped)]
+pub fn assist_helped() -> usize {
+    crate::parallel::assist::helped_chunks()
+}

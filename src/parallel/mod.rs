@@ -3,7 +3,10 @@
 //! Natively every thread may. In the `st` wasm build none may (there are no threads). In the
 //! `mt` build only threads that opted in may: a rayon call blocks its caller until the pool
 //! finishes, and blocking traps on the browser's main thread, so the main thread never opts in
-//! and runs every kernel sequentially; the compute host worker calls [`enable`] once.
+//! and runs every kernel sequentially (or shares it through [`assist`]); the compute host worker
+//! calls [`enable`] once.
+
+pub mod assist;
 
 #[cfg(all(target_arch = "wasm32", feature = "threads"))]
 thread_local! {
