@@ -71,8 +71,9 @@ function moduleSpec(b) {
 
 /** Loads JS behaviours into workers, once per (worker, module, export). */
 class ModuleLoader {
-  constructor(pool) {
-    this.pool = pool;
+  /** `post(index, message)` sends to worker `index`. */
+  constructor(post) {
+    this.post = post;
     this.ids = new Map(); // key → id
     this.waiting = new Map(); // `${worker}:${id}` → { promise, resolve, reject }
   }
@@ -91,7 +92,7 @@ class ModuleLoader {
       w = {};
       w.promise = new Promise((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
       this.waiting.set(key, w);
-      this.pool[index].postMessage({ t: 'load', id, url: spec.url, export: spec.export });
+      this.post(index, { t: 'load', id, url: spec.url, export: spec.export });
     }
     return w.promise.then(() => id);
   }
@@ -134,6 +135,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   }, Math.max(5, Math.min(250, watchdogMs / 4)));
   const pending = new Map(); // call id → { resolve, reject }
   const pool = [];
+  const mail = new Int32Array(new SharedArrayBuffer(4 * workers));
   const readyAt = [];
   const trapped = [];
   const startedAt = performance.now();
@@ -155,11 +157,16 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
       e.preventDefault?.();
       reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
     };
-    w.postMessage({ t: 'start', build: 'threads', module, memory, index });
+    w.postMessage({ t: 'start', build: 'threads', module, memory, mail, index });
     pool.push(w);
   })));
   ready.catch(() => {}); // surfaced through `ready` and stats, not as an unhandled rejection
-  const loader = new ModuleLoader(pool);
+  // A parked worker blocks in Atomics.wait: after posting to it, flag its mail and wake it.
+  const loader = new ModuleLoader((index, message) => {
+    pool[index].postMessage(message);
+    Atomics.store(mail, index, 1);
+    mt.actorsWakeWorker(index);
+  });
 
   // Completions: drain, then await the next bump of the notify word.
   const notify = new Int32Array(memory.buffer, notifyAddr, 1);
@@ -356,7 +363,7 @@ export function startStActors({ module, workers, mailbox }) {
   }
   const ready = Promise.all(pool.map((w) => w.ready));
   ready.catch(() => {});
-  const loader = new ModuleLoader(pool);
+  const loader = new ModuleLoader((index, message) => pool[index].postMessage(message));
 
   function toError(d) {
     const e = d.code === 'actor_exited' ? new ActorExited(d.message, d.reason) : deserialize(d);

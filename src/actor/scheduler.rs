@@ -119,6 +119,23 @@ impl Scheduler {
         }
     }
 
+    /// Wakes worker `index` if it is parked (so it can see something outside the scheduler,
+    /// e.g. an executor message waiting in its event loop).
+    pub fn wake(&self, index: usize) {
+        let Some(w) = self.workers.get(index) else {
+            return;
+        };
+        if w.word
+            .compare_exchange(SLEEPING, AWAKE, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            if let Some(u) = self.unpark.get() {
+                u.unpark(index);
+            }
+        }
+    }
+
     pub fn wake_all(&self) {
         for (i, w) in self.workers.iter().enumerate() {
             if w.word.swap(AWAKE, Ordering::SeqCst) == SLEEPING {

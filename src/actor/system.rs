@@ -762,6 +762,19 @@ impl System {
         self.inner.sched.set_unpark(unpark)
     }
 
+    /// Wakes worker `index` if it is parked; the executor uses it when it leaves the worker
+    /// something to do outside the scheduler. Unknown indices are ignored.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// let sys = System::new(Config { workers: 1, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// sys.wake_worker(0);
+    /// sys.wake_worker(7);
+    /// ```
+    pub fn wake_worker(&self, index: usize) {
+        self.inner.sched.wake(index);
+    }
+
     /// The handle for worker `index`, once (the executor gives it to the thread that runs it).
     ///
     /// ```

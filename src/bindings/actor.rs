@@ -311,6 +311,14 @@ pub fn actors_end_park() {
     })
 }
 
+/// Wakes actor worker `index` if it is parked (it then looks at its event loop).
+#[wasm_bindgen(js_name = actorsWakeWorker)]
+pub fn actors_wake_worker(index: u32) {
+    if let Some(sys) = SYSTEM.get() {
+        sys.wake_worker(index as usize);
+    }
+}
+
 /// The spawn options both spawn bindings take from JavaScript.
 fn spawn_options(mailbox: &JsValue, reg_name: &JsValue) -> SpawnOptions {
     SpawnOptions {
