@@ -279,6 +279,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
       s.workersTrapped = trapped.length;
       s.workersReady = readyAt.filter((t) => t !== undefined).length;
       s.poolReadyMs = s.workersReady === workers ? Math.max(...readyAt) - startedAt : undefined;
+      s.memoryBytes = memory.buffer.byteLength; // the one shared wasm memory
       return s;
     },
     /**
@@ -520,7 +521,8 @@ export function startStActors({ module, workers, mailbox }) {
       });
       return {
         live: live.size, actors, castErrors, pendingCalls: pending.size, workersTrapped: trappedCount,
-        workers: pool.map((_, i) => ({ ...(workerStats[i]?.workers?.[0] ?? {}), live: workerStats[i]?.live })),
+        workers: pool.map((_, i) => ({ ...(workerStats[i]?.workers?.[0] ?? {}), live: workerStats[i]?.live, memoryBytes: workerStats[i]?.memoryBytes })),
+        memoryBytes: workerStats.reduce((sum, w) => sum + (w?.memoryBytes ?? 0), 0), // every worker's own wasm memory
         workersReady: readyAt.filter((t) => t !== undefined).length,
         poolReadyMs: readyAt.filter((t) => t !== undefined).length === workers ? Math.max(...readyAt) - startedAt : undefined,
       };

@@ -26,6 +26,7 @@ let started = false;
 let trapped = false;
 let wake = null; // mt: Int32Array over this worker's wake word
 let mail = null; // mt: Int32Array of the page's "posted to worker i" flags
+let memory = null; // st: this instance's wasm memory
 let myIndex = 0;
 let single = false;
 let parked = false; // st: waiting for a message or `sleepTimer`
@@ -140,6 +141,7 @@ function handle(d) {
         const stats = mod.actorsStats();
         const vids = new Map([...actors].map(([vid, [slot, gen]]) => [`${slot}.${gen}`, vid]));
         stats.actors = stats.actors.map((a) => ({ ...a, vid: vids.get(`${a.ref.slot}.${a.ref.generation}`) })).filter((a) => a.vid !== undefined);
+        stats.memoryBytes = memory.buffer.byteLength;
         postMessage({ t: 'stats', stats });
         break;
       }
@@ -226,7 +228,7 @@ async function start(data) {
     single = true;
     myNode = data.node;
     mod = await import('../st/katalyst.js');
-    await mod.default({ module_or_path: data.module });
+    ({ memory } = await mod.default({ module_or_path: data.module }));
     mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox });
     mod.actorsWorkerAttach(0);
   }

@@ -106,6 +106,11 @@ export interface ActorStats {
   poolReadyMs?: number;
   /** `st` only: casts the owning worker refused (full mailbox). */
   castErrors?: number;
+  /**
+   * Bytes of wasm memory the runtime holds: the shared memory (`threads`), or the sum of the
+   * workers' own memories as of their last report (`single`). Wasm memory only grows.
+   */
+  memoryBytes?: number;
 }
 
 /**

@@ -129,6 +129,36 @@ Comlink.expose({ add(x) { n += x; return n; } });`;
     },
   },
   {
+    // Run alone in its page (--filter idle), so the growth is not hidden by memory that earlier
+    // cases freed: wasm memory only grows, and reused pages would not show.
+    group: 'actor memory of 100 000 idle Rust actors',
+    name: 'katalyst spawn ×100 000 counter (info: MB of wasm memory grown)',
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+      // st: each worker reports its figures on request, a little later.
+      const fresh = async (live) => {
+        let s = a.stats();
+        const reported = () => s.workers.every((w) => w.memoryBytes !== undefined) && s.workers.reduce((n, w) => n + w.live, 0) === live;
+        for (let i = 0; i < 50 && a.mode === 'single' && !reported(); i++) {
+          await sleep(100);
+          s = a.stats();
+        }
+        return s;
+      };
+      const before = (await fresh(0)).memoryBytes;
+      const refs = [];
+      for (let i = 0; i < 100_000; i++) refs.push(a.spawn('counter'));
+      // Every actor has run its init and is idle: calls queued behind the spawns have answered.
+      await Promise.all(refs.filter((_, i) => i % 1000 === 999).map((r) => a.call(r, 0)));
+      const s = await fresh(100_000);
+      if (s.live < 100_000) throw new Error(`only ${s.live} actors live`);
+      const grownMB = (s.memoryBytes - before) / 2 ** 20;
+      return { run: () => {}, info: { idleActorsMB: Math.round(grownMB * 10) / 10, totalWasmMB: Math.round(s.memoryBytes / 2 ** 20), live: s.live } };
+    },
+  },
+  {
     group: 'actor pool ready after init',
     name: 'katalyst k.actors.ready (info: poolReadyMs)',
     async setup({ k }) {
