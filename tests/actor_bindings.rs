@@ -34,6 +34,7 @@ fn spawn(name: &str, args: Option<f64>) -> (u32, u32) {
             &payload,
             &JsValue::UNDEFINED,
             &JsValue::UNDEFINED,
+            &JsValue::UNDEFINED,
         )
         .unwrap(),
     );
@@ -146,12 +147,24 @@ fn full_mailboxes_unknown_behaviours_and_bad_messages_are_refused() {
         &JsValue::UNDEFINED,
         &JsValue::UNDEFINED,
         &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
     )
     .unwrap_err();
     assert_eq!(
         get(&e, "code").as_string().as_deref(),
         Some("unknown_behaviour")
     );
+    let e = k::actors_spawn(
+        "echo",
+        0,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+        &JsValue::from_f64(99.0),
+    )
+    .unwrap_err();
+    assert!(e.is_instance_of::<js_sys::RangeError>());
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("bad_worker"));
     let e = k::actors_cast(slot, generation, 7, &JsValue::UNDEFINED).unwrap_err();
     assert!(e.is_instance_of::<js_sys::TypeError>());
     let e = k::actors_cast(slot, generation, 2, &JsValue::from_f64(1.0)).unwrap_err();

@@ -38,13 +38,16 @@ export function makeRef([node, slot, generation]) {
   return Object.freeze({ node, slot, generation });
 }
 
-function checkSpawn(behaviour, opts) {
+function checkSpawn(behaviour, opts, workers) {
   if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
   if (typeof behaviour !== 'string' && (behaviour === null || typeof behaviour !== 'object' || behaviour.module === undefined)) {
     throw typeError(`spawn: argument 'behaviour' must be the name of a Rust behaviour (${BUILTINS_HINT}) or { module, export, args }, got ${behaviour === null ? 'null' : typeof behaviour}`);
   }
   if (opts.mailbox !== undefined && (!Number.isInteger(opts.mailbox) || opts.mailbox < 1)) {
     throw Object.assign(new RangeError(`spawn: 'opts.mailbox' must be a positive integer, got ${opts.mailbox}`), { code: 'out_of_range' });
+  }
+  if (opts.worker !== undefined && (!Number.isInteger(opts.worker) || opts.worker < 0 || opts.worker >= workers)) {
+    throw Object.assign(new RangeError(`spawn: 'opts.worker' must be a worker index from 0 to ${workers - 1}, got ${opts.worker}`), { code: 'out_of_range' });
   }
 }
 
@@ -196,16 +199,16 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
     ready,
     spawn(behaviour, opts = {}) {
       if (opts === null || typeof opts !== 'object') throw typeError(`spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`);
-      checkSpawn(behaviour, opts);
+      checkSpawn(behaviour, opts, workers);
       if (typeof behaviour === 'object') {
         // A JS module: every worker may run it, so every worker loads it first.
         const spec = moduleSpec(behaviour);
         const [kind, payload] = encode(behaviour.args, 'behaviour.args');
         return Promise.all(pool.map((_, i) => loader.load(i, spec)))
-          .then(([id]) => makeRef(mt.actorsSpawnJs(id, kind, payload, opts.mailbox, opts.name)));
+          .then(([id]) => makeRef(mt.actorsSpawnJs(id, kind, payload, opts.mailbox, opts.name, opts.worker)));
       }
       const [kind, payload] = encode(opts.args, 'opts.args');
-      return makeRef(mt.actorsSpawn(behaviour, kind, payload, opts.mailbox, opts.name));
+      return makeRef(mt.actorsSpawn(behaviour, kind, payload, opts.mailbox, opts.name, opts.worker));
     },
     cast(ref, msg, opts) {
       if (opts?.wait) {
@@ -414,11 +417,11 @@ export function startStActors({ module, workers, mailbox }) {
     workers,
     ready,
     spawn(behaviour, opts = {}) {
-      checkSpawn(behaviour, opts);
+      checkSpawn(behaviour, opts, workers);
       const isJs = typeof behaviour === 'object';
       if (!isJs && !BUILTINS.includes(behaviour)) throw new KatalystError('unknown_behaviour', `spawn: unknown behaviour ${JSON.stringify(behaviour)}`);
       if (opts.name !== undefined && names.has(opts.name)) throw new KatalystError('name_taken', `register: name ${JSON.stringify(opts.name)} is already held`);
-      const index = rr++ % workers;
+      const index = opts.worker ?? rr++ % workers; // each worker is its own node here
       if (isJs) {
         // Loaded into the one worker that will own it; the worker holds later requests until then.
         const spec = moduleSpec(behaviour);

@@ -18,6 +18,9 @@ use super::{from_fn, Behaviour, Context, ExitReason, Message, System};
 ///   with the panic message; in the browser `mt` build, `panic=abort` kills its worker).
 /// - `'compute'`: replies to bytes `[m, k, n as u32 LE][a: m·k f32 LE][b: k·n f32 LE]` with the
 ///   bytes of `a·b` (`m·n` f32 LE), computed by `crate::compute::sgemm`.
+/// - `'ping'`: answers a call with bytes `[slot, generation, n as u32 LE]` by calling that
+///   actor `n` times in sequence (each reply must echo the integer sent) and replying the
+///   nanoseconds it took: actor-to-actor round trips timed inside the runtime.
 ///
 /// ```
 /// use katalyst::actor::*;
@@ -36,6 +39,7 @@ use super::{from_fn, Behaviour, Context, ExitReason, Message, System};
 /// assert!(e.to_string().contains("panicked on request"));
 /// ```
 pub fn register_builtins(sys: &System) {
+    super::builtin_ping::register(sys);
     sys.register_behaviour(
         "echo",
         Arc::new(|_args: Message| Ok(Box::new(from_fn(|m, _| Ok(m))) as Box<dyn Behaviour>)),

@@ -48,7 +48,12 @@ pub(crate) struct Cell {
     /// Set by the watchdog while the current turn overruns its limit.
     pub overrun: AtomicBool,
     pub named: AtomicBool,
+    /// The worker this actor must run on ([`NOT_PINNED`] for any).
+    pub pin: AtomicU32,
 }
+
+/// [`Cell::pin`] of an actor any worker may run.
+pub(crate) const NOT_PINNED: u32 = u32::MAX;
 
 impl Cell {
     pub fn new() -> Self {
@@ -58,6 +63,7 @@ impl Cell {
             mailbox: Mailbox::new(),
             exits: MpscQueue::new(),
             trap_exit: AtomicBool::new(false),
+            pin: AtomicU32::new(NOT_PINNED),
             core: Mutex::new(None),
             processed: AtomicU64::new(0),
             errors: AtomicU64::new(0),
@@ -161,6 +167,7 @@ impl Cell {
         self.overrun.store(false, Ordering::Relaxed);
         self.named.store(false, Ordering::Relaxed);
         self.trap_exit.store(false, Ordering::Relaxed);
+        self.pin.store(NOT_PINNED, Ordering::Relaxed);
     }
 }
 

@@ -46,6 +46,9 @@ pub enum ActorError {
     /// A mailbox capacity outside the accepted range.
     #[error("mailbox capacity: expected 1 to {max}, got {actual}")]
     BadCapacity { max: usize, actual: usize },
+    /// A worker index (`SpawnOptions::worker`) the system does not have.
+    #[error("spawn: opts.worker must be a worker index below {workers}, got {actual}")]
+    BadWorker { workers: usize, actual: usize },
     /// The system already holds its maximum number of actors.
     #[error("spawn: the system holds its maximum of {limit} actors")]
     TooManyActors { limit: usize },
@@ -75,6 +78,7 @@ impl Classify for ActorError {
         match self {
             ActorError::BadName { .. }
             | ActorError::BadCapacity { .. }
+            | ActorError::BadWorker { .. }
             | ActorError::TooManyActors { .. }
             | ActorError::BadConfig { .. } => ErrorKind::Range,
             _ => ErrorKind::Domain,
@@ -94,6 +98,7 @@ impl Classify for ActorError {
             ActorError::UnknownBehaviour { .. } => "unknown_behaviour",
             ActorError::BadArgs { .. } => "bad_args",
             ActorError::BadCapacity { .. } => "bad_capacity",
+            ActorError::BadWorker { .. } => "bad_worker",
             ActorError::TooManyActors { .. } => "too_many_actors",
             ActorError::BadConfig { .. } => "bad_config",
             ActorError::ExecutorFailed { .. } => "executor_failed",

@@ -30,6 +30,7 @@
 
 mod behaviour;
 mod builtin;
+mod builtin_ping;
 mod call;
 mod cell;
 mod clock;

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use crossbeam_queue::SegQueue;
 
 use super::system::Shared;
 use super::turn;
@@ -44,6 +45,8 @@ pub(crate) struct WorkerSlot {
 
 pub(crate) struct Scheduler {
     pub injector: Injector<u32>,
+    /// Per worker: actors pinned to it (never stolen).
+    pinned: Vec<SegQueue<u32>>,
     pub stealers: Vec<Stealer<u32>>,
     locals: Mutex<Vec<Option<Worker<u32>>>>,
     pub workers: Vec<WorkerSlot>,
@@ -56,6 +59,7 @@ impl Scheduler {
         let locals: Vec<Worker<u32>> = (0..n).map(|_| Worker::new_fifo()).collect();
         Scheduler {
             injector: Injector::new(),
+            pinned: (0..n).map(|_| SegQueue::new()).collect(),
             stealers: locals.iter().map(|w| w.stealer()).collect(),
             locals: Mutex::new(locals.into_iter().map(Some).collect()),
             workers: (0..n)
@@ -84,6 +88,22 @@ impl Scheduler {
             .lock()
             .ok()
             .and_then(|mut l| l.get_mut(i).and_then(Option::take))
+    }
+
+    /// Queues an actor that only worker `worker` may run, and wakes that worker.
+    pub fn push_pinned(&self, slot: u32, worker: usize) {
+        match self.pinned.get(worker) {
+            Some(q) => {
+                q.push(slot);
+                fence(Ordering::SeqCst); // pairs with the fence in `begin_park`
+                self.wake(worker);
+            }
+            None => self.push(slot, None),
+        }
+    }
+
+    fn has_pinned(&self, worker: usize) -> bool {
+        self.pinned.get(worker).is_some_and(|q| !q.is_empty())
     }
 
     pub fn push(&self, slot: u32, local: Option<&Worker<u32>>) {
@@ -283,6 +303,9 @@ impl WorkerHandle {
         let sched = &self.sys.sched;
         self.tick = self.tick.wrapping_add(1);
         // Now and then look at the shared queue first so it cannot starve behind local work.
+        if let Some(t) = sched.pinned.get(self.index).and_then(SegQueue::pop) {
+            return Some((t, false));
+        }
         if self.tick % 61 == 0 {
             if let Some(t) = steal(|| sched.injector.steal_batch_and_pop(&self.local)) {
                 return Some((t, false));
@@ -308,6 +331,23 @@ impl WorkerHandle {
         None
     }
 
+    /// Whether another worker is awake (running or about to run actors): then work for this one
+    /// may come any moment, which is when spinning before parking pays (actor-to-actor traffic);
+    /// when every other worker sleeps, only the main thread or a timer can wake this one.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # let sys = System::new(Config { workers: 2, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// let (mut a, b) = (sys.worker(0).unwrap(), sys.worker(1).unwrap());
+    /// assert!(b.peers_awake());
+    /// assert!(matches!(a.begin_park(), Park::Sleep { .. }));
+    /// assert!(!b.peers_awake());
+    /// ```
+    pub fn peers_awake(&self) -> bool {
+        let sched = &self.sys.sched;
+        sched.sleepers.load(Ordering::Relaxed) + 1 < sched.workers.len()
+    }
+
     /// Whether a runnable actor or a due timer is waiting (cheap: a few atomic loads). Executors
     /// spin on this briefly before parking, so a steady stream of messages does not pay a
     /// sleep and a wake-up per message.
@@ -323,6 +363,7 @@ impl WorkerHandle {
     pub fn has_work(&self) -> bool {
         !self.local.is_empty()
             || self.sys.sched.has_work()
+            || self.sys.sched.has_pinned(self.index)
             || self
                 .sys
                 .timers
@@ -348,7 +389,11 @@ impl WorkerHandle {
         fence(Ordering::SeqCst);
         let now = self.sys.now_ns();
         let next = self.sys.timers.next_deadline();
-        if self.sys.is_halted() || !self.local.is_empty() || sched.has_work() {
+        if self.sys.is_halted()
+            || !self.local.is_empty()
+            || sched.has_work()
+            || sched.has_pinned(self.index)
+        {
             self.end_park();
             return Park::Retry;
         }

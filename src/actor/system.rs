@@ -86,7 +86,7 @@ impl Default for Config {
 /// Options for one spawn.
 ///
 /// ```
-/// let o = katalyst::actor::SpawnOptions { mailbox_capacity: Some(8), name: Some("worker".into()) };
+/// let o = katalyst::actor::SpawnOptions { mailbox_capacity: Some(8), name: Some("worker".into()), ..Default::default() };
 /// assert_eq!(o.mailbox_capacity, Some(8));
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -95,6 +95,10 @@ pub struct SpawnOptions {
     pub mailbox_capacity: Option<usize>,
     /// Register the actor under this name.
     pub name: Option<String>,
+    /// Pin the actor to this worker: only it runs the actor (no stealing). For state that
+    /// belongs to one thread (in the browser: one worker's JS realm), and to measure
+    /// cross-worker messaging. Default: any worker.
+    pub worker: Option<usize>,
 }
 
 pub(crate) struct Shared {
@@ -165,7 +169,15 @@ impl Shared {
 
     fn wake(&self, slot: u32, cell: &Cell, local: Option<&Worker<u32>>) {
         if cell.notify() {
-            self.sched.push(slot, local);
+            self.schedule(slot, cell, local);
+        }
+    }
+
+    /// Queues a runnable actor: on its pinned worker, else locally or on the shared queue.
+    pub fn schedule(&self, slot: u32, cell: &Cell, local: Option<&Worker<u32>>) {
+        match cell.pin.load(Ordering::Relaxed) {
+            super::cell::NOT_PINNED => self.sched.push(slot, local),
+            w => self.sched.push_pinned(slot, w as usize),
         }
     }
 
@@ -201,6 +213,12 @@ impl Shared {
         if let Some(name) = &opts.name {
             Names::validate("name", name)?;
         }
+        if let Some(w) = opts.worker.filter(|&w| w >= self.config.workers) {
+            return Err(ActorError::BadWorker {
+                workers: self.config.workers,
+                actual: w,
+            });
+        }
         if self.live.fetch_add(1, Ordering::AcqRel) >= self.config.max_actors {
             self.live.fetch_sub(1, Ordering::AcqRel);
             return Err(ActorError::TooManyActors {
@@ -209,6 +227,9 @@ impl Shared {
         }
         let (slot, cell) = self.claim_slot();
         cell.reset_stats();
+        if let Some(w) = opts.worker {
+            cell.pin.store(w as u32, Ordering::Relaxed);
+        }
         cell.mailbox.set_capacity(capacity);
         cell.put_core(Box::new(ActorCore {
             behaviour,
@@ -228,7 +249,7 @@ impl Shared {
                 drop(cell.take_core());
                 self.live.fetch_sub(1, Ordering::AcqRel);
                 if cell.end(false) {
-                    self.sched.push(slot, local);
+                    self.schedule(slot, cell, local);
                 }
                 self.free.push(slot);
                 return Err(e);
@@ -237,7 +258,7 @@ impl Shared {
         self.spawned.fetch_add(1, Ordering::Relaxed);
         // The first turn runs `init`.
         cell.end(true);
-        self.sched.push(slot, local);
+        self.schedule(slot, cell, local);
         Ok(me)
     }
 

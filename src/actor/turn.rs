@@ -30,7 +30,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     let Some(mut consumer) = cell.mailbox.queue.consumer() else {
         // Cannot happen while run states are respected; try again later rather than spin.
         if cell.end(true) {
-            sys.sched.push(slot, Some(local));
+            sys.schedule(slot, cell, Some(local));
         }
         return 0;
     };
@@ -87,7 +87,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     if cell.end(more) {
         // An actor that used up its budget goes behind everything queued (the shared queue);
         // one woken during its turn stays local.
-        sys.sched.push(slot, if more { None } else { Some(local) });
+        sys.schedule(slot, cell, if more { None } else { Some(local) });
     }
     if freed {
         sys.free.push(slot);

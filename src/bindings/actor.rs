@@ -288,6 +288,12 @@ pub fn actors_has_work() -> bool {
     WORKER.with(|w| w.borrow().as_ref().is_some_and(|h| h.has_work()))
 }
 
+/// Whether another actor worker is awake (the executor spins before parking only then).
+#[wasm_bindgen(js_name = actorsPeersAwake)]
+pub fn actors_peers_awake() -> bool {
+    WORKER.with(|w| w.borrow().as_ref().is_some_and(|h| h.peers_awake()))
+}
+
 /// Prepares to park: -2 retry now, -1 sleep until woken, else the most milliseconds to sleep.
 #[wasm_bindgen(js_name = actorsBeginPark)]
 pub fn actors_begin_park() -> f64 {
@@ -320,10 +326,11 @@ pub fn actors_wake_worker(index: u32) {
 }
 
 /// The spawn options both spawn bindings take from JavaScript.
-fn spawn_options(mailbox: &JsValue, reg_name: &JsValue) -> SpawnOptions {
+fn spawn_options(mailbox: &JsValue, reg_name: &JsValue, worker: &JsValue) -> SpawnOptions {
     SpawnOptions {
         mailbox_capacity: mailbox.as_f64().map(|m| m.max(0.0) as usize),
         name: reg_name.as_string(),
+        worker: worker.as_f64().map(|w| w.max(0.0) as usize),
     }
 }
 
@@ -335,10 +342,11 @@ pub fn actors_spawn(
     args: &JsValue,
     mailbox: &JsValue,
     reg_name: &JsValue,
+    worker: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let sys = system("spawn")?;
     let args = message("spawn", kind, args)?;
-    let opts = spawn_options(mailbox, reg_name);
+    let opts = spawn_options(mailbox, reg_name, worker);
     sys.spawn_named(name, args, opts)
         .map(ref_to_js)
         .map_err(|e| actor_err("spawn", e))
@@ -353,10 +361,11 @@ pub fn actors_spawn_js(
     args: &JsValue,
     mailbox: &JsValue,
     reg_name: &JsValue,
+    worker: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let sys = system("spawn")?;
     let args = message("spawn", kind, args)?;
-    let opts = spawn_options(mailbox, reg_name);
+    let opts = spawn_options(mailbox, reg_name, worker);
     sys.spawn(super::actor_js::JsBehaviour::new(behaviour, args), opts)
         .map(ref_to_js)
         .map_err(|e| actor_err("spawn", e))

@@ -8,6 +8,7 @@ import workerpool from 'workerpool';
 
 const echoSource = 'onmessage = (e) => postMessage(e.data);';
 const BATCH = 100; // concurrent calls per timed run in the throughput groups
+const PING_N = 1000; // actor-to-actor round trips per timed run
 
 // The same tiny counter for every peer: add the message to a running total, reply the total.
 const counterModule = `
@@ -43,6 +44,28 @@ export default [
       await a.ready;
       const echo = a.spawn('echo');
       return () => a.call(echo, 1);
+    },
+  },
+  {
+    // The 'ping' built-in makes PING_N sequential calls to an echo pinned to the other worker;
+    // one main-thread call per PING_N round trips, so the main thread's share is negligible.
+    group: 'actor call round trip between two Rust actors on different workers',
+    name: "katalyst 'ping' (worker 0) → 'echo' (worker 1), sequential calls",
+    work: PING_N, unit: 'round trips/s', scale: 1,
+    modes: ['threads'],
+    threads: ({ k }) => k.actors.workers,
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      if (a.workers < 2) throw new Error(`needs 2 actor workers, the pool has ${a.workers}`);
+      const echo = a.spawn('echo', { worker: 1 });
+      const ping = a.spawn('ping', { worker: 0 });
+      const req = new Uint8Array(12);
+      const dv = new DataView(req.buffer);
+      dv.setUint32(0, echo.slot, true);
+      dv.setUint32(4, echo.generation, true);
+      dv.setUint32(8, PING_N, true);
+      return () => a.call(ping, req);
     },
   },
   {

@@ -272,7 +272,7 @@ impl Pool {
         };
         let opts = SpawnOptions {
             mailbox_capacity: self.spec.mailbox_capacity,
-            name: None,
+            ..SpawnOptions::default()
         };
         let actor = self.sys.spawn(factory(), opts)?;
         let m = Arc::new(Member {

@@ -226,7 +226,7 @@ impl Supervisor {
         let built = (child.spec.start)(&child.args).map_err(ExitReason::error);
         let opts = SpawnOptions {
             mailbox_capacity: child.spec.mailbox_capacity,
-            name: None,
+            ..SpawnOptions::default()
         };
         let spawned = built.and_then(|b| {
             ctx.spawn_link_acked(b, opts)
