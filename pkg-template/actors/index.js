@@ -333,6 +333,7 @@ export function startStActors({ module, workers, mailbox }) {
           case 'loaded': loader.loaded(index, data); break;
           case 'error': reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`)); break;
           case 'reply': settle(data); break;
+          case 'replies': for (const d of data.list) settle(d); break;
           case 'failed': failed(data); break;
           case 'stats': workerStats[index] = data.stats; break;
           case 'trapped': nodeTrapped(index, data.message); break;
@@ -347,6 +348,22 @@ export function startStActors({ module, workers, mailbox }) {
     return w;
   };
   const pool = Array.from({ length: workers }, (_, index) => startWorker(index));
+  // Requests made in one task go to a worker as one message (sent at the end of the task, so
+  // no latency is added): 100 concurrent calls cost 1 postMessage, not 100.
+  const outboxes = new Map(); // worker → { msgs, transfer }
+  function post(w, msg, transfer = []) {
+    let box = outboxes.get(w);
+    if (!box) {
+      box = { msgs: [], transfer: [] };
+      outboxes.set(w, box);
+      queueMicrotask(() => {
+        outboxes.delete(w);
+        w.postMessage(box.msgs.length === 1 ? box.msgs[0] : { t: 'batch', msgs: box.msgs }, box.transfer);
+      });
+    }
+    box.msgs.push(msg);
+    for (const t of transfer) box.transfer.push(t);
+  }
   let trappedCount = 0;
   // A Rust panic (panic=abort) killed a worker's instance: every actor of that node is lost.
   // Their calls reject with ActorExited, and a fresh worker takes the node for new spawns.
@@ -430,7 +447,7 @@ export function startStActors({ module, workers, mailbox }) {
         const id = loader.id(spec);
         const vid = nextVid++;
         const ref = makeRef([index + 1, vid, 1]);
-        pool[index].postMessage({ t: 'spawn', vid, js: id, kind, payload, mailbox: opts.mailbox }, transfer);
+        post(pool[index], { t: 'spawn', vid, js: id, kind, payload, mailbox: opts.mailbox }, transfer);
         return loaded.then(() => {
           live.set(vid, { ref, behaviour });
           if (opts.name !== undefined) names.set(opts.name, ref);
@@ -442,7 +459,7 @@ export function startStActors({ module, workers, mailbox }) {
       const ref = makeRef([index + 1, vid, 1]);
       live.set(vid, { ref, behaviour });
       if (opts.name !== undefined) names.set(opts.name, ref);
-      pool[index].postMessage({ t: 'spawn', vid, name: behaviour, kind, payload, mailbox: opts.mailbox }, transfer);
+      post(pool[index], { t: 'spawn', vid, name: behaviour, kind, payload, mailbox: opts.mailbox }, transfer);
       return ref;
     },
     cast(ref, msg, opts) {
@@ -451,7 +468,7 @@ export function startStActors({ module, workers, mailbox }) {
           const w = target('cast', ref);
           const { kind, payload, transfer } = send(ref, msg);
           const id = nextCall++;
-          w.postMessage({ t: 'castWait', id, vid: ref.slot, kind, payload }, transfer);
+          post(w, { t: 'castWait', id, vid: ref.slot, kind, payload }, transfer);
           return new Promise((resolve, reject) => pending.set(id, { vid: ref.slot, node: ref.node, resolve, reject }));
         } catch (e) {
           return Promise.reject(e);
@@ -459,7 +476,7 @@ export function startStActors({ module, workers, mailbox }) {
       }
       const w = target('cast', ref);
       const { kind, payload, transfer } = send(ref, msg);
-      w.postMessage({ t: 'cast', vid: ref.slot, kind, payload }, transfer);
+      post(w, { t: 'cast', vid: ref.slot, kind, payload }, transfer);
     },
     call(ref, msg, opts = {}) {
       try {
@@ -469,14 +486,14 @@ export function startStActors({ module, workers, mailbox }) {
         if (signal?.aborted) return Promise.reject(abortedError('call', signal.reason));
         const { kind, payload, transfer } = send(ref, msg);
         const id = nextCall++;
-        w.postMessage({ t: 'call', id, vid: ref.slot, kind, payload, deadline: wallNow() + timeout }, transfer);
+        post(w, { t: 'call', id, vid: ref.slot, kind, payload, deadline: wallNow() + timeout }, transfer);
         return new Promise((resolve, reject) => {
           const entry = { vid: ref.slot, node: ref.node, resolve, reject };
           pending.set(id, entry);
           if (!signal) return;
           const onAbort = () => {
             if (!pending.delete(id)) return;
-            w.postMessage({ t: 'cancel', id });
+            post(w, { t: 'cancel', id });
             reject(abortedError('call', signal.reason));
           };
           signal.addEventListener('abort', onAbort, { once: true });
@@ -489,7 +506,7 @@ export function startStActors({ module, workers, mailbox }) {
     },
     stop(ref, reason = 'normal') {
       const w = target('stop', ref);
-      w.postMessage({ t: 'stop', vid: ref.slot, reason: String(reason) });
+      post(w, { t: 'stop', vid: ref.slot, reason: String(reason) });
       forget(ref.slot);
     },
     register(name, ref) {
@@ -512,12 +529,12 @@ export function startStActors({ module, workers, mailbox }) {
       if (typeof ms !== 'number' || !(ms >= 0)) throw Object.assign(new RangeError(`sendAfter: argument 'ms' must be a non-negative number, got ${ms}`), { code: 'out_of_range' });
       const { kind, payload, transfer } = send(ref, msg);
       const tid = nextTimer++;
-      w.postMessage({ t: 'sendAfter', tid, vid: ref.slot, kind, payload, at: wallNow() + ms }, transfer);
-      return { cancel: () => w.postMessage({ t: 'cancelTimer', tid }) };
+      post(w, { t: 'sendAfter', tid, vid: ref.slot, kind, payload, at: wallNow() + ms }, transfer);
+      return { cancel: () => post(w, { t: 'cancelTimer', tid }) };
     },
     /** What the page knows now; per-actor figures come from the workers' last reports. */
     stats() {
-      for (const w of pool) w.postMessage({ t: 'stats' });
+      for (const w of pool) post(w, { t: 'stats' });
       const actors = [...live.values()].map(({ ref }) => {
         const s = workerStats[ref.node - 1]?.actors.find((a) => a.vid === ref.slot);
         return { mailboxLen: 0, processed: 0, errors: 0, meanServiceMs: 0, ...s, vid: undefined, ref };

@@ -97,15 +97,22 @@ function errorData(e) {
   return { ...serializeError(e), reason: e?.reason };
 }
 
+// Every reply ready now goes to the page in one message.
 function flushReplies() {
+  const list = [], transfer = [];
   for (let c = mod.actorsTakeCompletion(); c !== undefined; c = mod.actorsTakeCompletion()) {
     const id = calls.get(c[0]);
     if (id === undefined) continue;
     calls.delete(c[0]);
     callIds.delete(id);
-    if (c[1] === -1) postMessage({ t: 'reply', id, error: errorData(c[2]) });
-    else postMessage({ t: 'reply', id, kind: c[1], payload: c[2] }, c[2] instanceof Uint8Array ? [c[2].buffer] : []);
+    if (c[1] === -1) list.push({ id, error: errorData(c[2]) });
+    else {
+      list.push({ id, kind: c[1], payload: c[2] });
+      if (c[2] instanceof Uint8Array) transfer.push(c[2].buffer);
+    }
   }
+  if (list.length === 1) postMessage({ t: 'reply', ...list[0] }, transfer);
+  else if (list.length > 1) postMessage({ t: 'replies', list }, transfer);
 }
 
 function handle(d) {
@@ -266,8 +273,9 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (trapped) return;
-  if (!started || loading) { early.push(data); return; }
-  handle(data);
+  const batch = data.t === 'batch' ? data.msgs : [data]; // the page sends a task's requests at once
+  if (!started || loading) { early.push(...batch); return; }
+  for (const d of batch) handle(d);
   flushReplies();
   unpark();
 };
