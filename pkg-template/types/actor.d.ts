@@ -80,8 +80,8 @@ export interface ActorsOptions {
   watchdogMs?: number;
 }
 
-/** Built-in Rust behaviours. */
-export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'sink' | 'panic';
+/** Built-in Rust behaviours (`'ping'`: threads mode, times calls to the actor whose slot and generation it gets). */
+export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'sink' | 'panic' | 'ping';
 
 export interface SpawnOptions {
   /** Arguments for a Rust behaviour (`'counter'`: its start value). */
@@ -90,6 +90,14 @@ export interface SpawnOptions {
   mailbox?: number;
   /** Register the actor under this name. */
   name?: string;
+  /**
+   * Pin the actor to this worker (0 ≤ worker < `k.actors.workers`): in threads mode only that
+   * worker runs it (never stolen), for state tied to one worker's JS realm; in single mode it
+   * chooses the worker (node) that owns it. RangeError otherwise.
+   * @example
+   * const echo = k.actors.spawn('echo', { worker: 1 });
+   */
+  worker?: number;
 }
 
 export interface ActorStats {
