@@ -48,7 +48,8 @@ pub fn shared_memory() -> JsValue {
 #[cfg(feature = "threads")]
 #[wasm_bindgen(js_name = assistServe)]
 pub fn assist_serve() -> usize {
-    crate::parallel::assist::serve(crate::parallel::threads().saturating_sub(1).max(1));
+    // The calling (main) thread is one of the `threads`; with 1 there is nobody to share with.
+    crate::parallel::assist::serve(crate::parallel::threads().saturating_sub(1));
     crate::parallel::assist::wake_word().as_ptr() as usize
 }
 

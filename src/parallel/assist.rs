@@ -131,41 +131,52 @@ fn notify(word: &AtomicU32) {
     let _ = word;
 }
 
+/// Test support: runs `f` while a helper thread serves jobs, one such test at a time (the
+/// queue and the helper count are global). Returns the chunks the helper ran.
+#[cfg(test)]
+pub(crate) fn with_helper(f: impl FnOnce()) -> usize {
+    use std::sync::atomic::AtomicBool;
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let stop = Arc::new(AtomicBool::new(false));
+    serve(1);
+    let helper = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                run_pending();
+                std::hint::spin_loop();
+            }
+        })
+    };
+    let before = helped_chunks();
+    f();
+    stop.store(true, Ordering::Relaxed);
+    helper.join().unwrap();
+    serve(0);
+    helped_chunks() - before
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicBool;
 
-    // One test drives the global queue, so helpers from another test cannot interfere.
     #[test]
     fn chunks_run_once_shared_with_a_helper() {
-        let stop = Arc::new(AtomicBool::new(false));
-        serve(1);
-        let helper = {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    run_pending();
-                    std::hint::spin_loop();
-                }
-            })
-        };
-        let before = helped_chunks();
         let counts: Arc<Vec<AtomicU32>> = Arc::new((0..2000).map(|_| AtomicU32::new(0)).collect());
-        for _ in 0..20 {
-            let c = counts.clone();
-            for_each(100, move |i| {
-                // Long enough per chunk that the helper gets a share.
-                let start = std::time::Instant::now();
-                while start.elapsed() < std::time::Duration::from_micros(20) {}
-                if let Some(n) = c.get(i) {
-                    n.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-        }
-        stop.store(true, Ordering::Relaxed);
-        helper.join().unwrap();
-        serve(0);
+        let helped = with_helper(|| {
+            for _ in 0..20 {
+                let c = counts.clone();
+                for_each(100, move |i| {
+                    // Long enough per chunk that the helper gets a share.
+                    let start = std::time::Instant::now();
+                    while start.elapsed() < std::time::Duration::from_micros(20) {}
+                    if let Some(n) = c.get(i) {
+                        n.fetch_add(1, Ordering::Relaxed);
+                    }
+                });
+            }
+        });
         for (i, n) in counts.iter().enumerate() {
             assert_eq!(
                 n.load(Ordering::Relaxed),
@@ -173,6 +184,6 @@ mod tests {
                 "chunk {i}"
             );
         }
-        assert!(helped_chunks() > before, "the helper never took a chunk");
+        assert!(helped > 0, "the helper never took a chunk");
     }
 }

@@ -1,5 +1,6 @@
 // Synchronous calls on the main thread that share their work with the compute worker
-// (`crate::parallel::assist`) in threads mode: results must equal the per-item reference, the
+// (`crate::parallel::assist`) in threads mode (verifyBatch, sgemm): results must equal an
+// independent reference (per-item verify, f64 GEMM computed here), the
 // worker must really take a share, and nothing may block or trap the main thread. Without
 // cross-origin isolation (single build) the same call runs sequentially.
 import { test, before, after } from 'node:test';
@@ -46,6 +47,47 @@ for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolate
       assert.ok(r.reference.includes(true) && r.reference.includes(false));
       for (const run of r.runs) assert.deepEqual(run, r.reference);
       if (mode === 'threads') assert.ok(r.helped > 0, 'the compute worker never took a share');
+      else assert.equal(r.helped, 0);
+      assert.deepEqual(tab.problems, []);
+    } finally {
+      await tab.close();
+    }
+  });
+}
+
+for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolated: false, mode: 'single' }]) {
+  test(`${mode}: main-thread sgemm equals an f64 reference, with C and transposes`, async () => {
+    const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+    try {
+      await tab.page.waitForFunction(() => window.ready === true);
+      const r = await tab.page.evaluate(async () => {
+        const k = await katalyst.init({ threads: 2 });
+        const rnd = (n, s) => Float32Array.from({ length: n }, (_, i) => (((i * 7919 + s * 104729) % 997) / 498.5) - 1);
+        const out = [];
+        const before = k.parallelStats().helpedChunks;
+        for (const [m, kk, n, transA, transB, withC] of [[301, 257, 129, false, false, false], [256, 300, 200, true, false, true], [130, 513, 66, false, true, true]]) {
+          const a = rnd(m * kk, 1), b = rnd(kk * n, 2), c0 = rnd(m * n, 3);
+          const alpha = 0.75, beta = withC ? -0.5 : 0;
+          const got = k.sgemm(a, b, m, kk, n, { transA, transB, alpha, beta, c: withC ? c0 : undefined });
+          let worst = 0;
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let s = 0, mag = 0;
+            for (let p = 0; p < kk; p++) {
+              const x = transA ? a[p * m + i] : a[i * kk + p];
+              const y = transB ? b[j * kk + p] : b[p * n + j];
+              s += x * y; mag += Math.abs(x * y);
+            }
+            const want = alpha * s + beta * c0[i * n + j];
+            worst = Math.max(worst, Math.abs(got[i * n + j] - want) / (1e-30 + Math.abs(alpha) * mag + Math.abs(beta * c0[i * n + j])));
+          }
+          out.push(worst);
+        }
+        return { mode: k.mode, worst: out, helped: k.parallelStats().helpedChunks - before };
+      });
+      assert.equal(r.mode, mode);
+      // Relative to the sum of magnitudes: f32 accumulation over k ≤ 513 terms.
+      for (const w of r.worst) assert.ok(w < 513 * 2 ** -23 * 4, `relative error ${w}`);
+      if (mode === 'threads') assert.ok(r.helped > 0, 'the compute worker never took a band');
       else assert.equal(r.helped, 0);
       assert.deepEqual(tab.problems, []);
     } finally {

@@ -79,7 +79,8 @@ function gemmCases([m, k, n]) {
   const cases = [
     {
       ...common,
-      name: 'katalyst sgemm (main thread)',
+      name: 'katalyst sgemm (main thread; + compute worker in threads mode)',
+      threads: ({ k }) => k.threads,
       async setup({ katalyst }) {
         const { a, b } = inputs();
         return () => katalyst.sgemm(a, b, m, k, n);
@@ -87,7 +88,8 @@ function gemmCases([m, k, n]) {
     },
     {
       ...common,
-      name: 'katalyst PackedMatrix.multiply (B reused)',
+      name: 'katalyst PackedMatrix.multiply (B reused; + compute worker in threads mode)',
+      threads: ({ k }) => k.threads,
       async setup({ katalyst }) {
         const { a, b } = inputs();
         const packed = new katalyst.PackedMatrix(b, k, n);

@@ -184,6 +184,7 @@ export default [
     group: `Ed25519 verifyBatch ${VERIFY_BATCH}`,
     name: 'katalyst verifyBatch (main thread + helpers in threads mode; sequential in single)',
     work: VERIFY_BATCH, unit: 'k verifies/s', scale: 1e3,
+    threads: ({ k }) => k.threads,
     async setup({ katalyst }) {
       const { pks, msgs, sigs } = signedBatch(katalyst);
       return () => katalyst.verifyBatch(pks, msgs, sigs);

@@ -24,7 +24,8 @@ use super::{checks, partition, ComputeError, MultiplyOptions};
 pub struct PackedMatrix {
     k: usize,
     n: usize,
-    data: Vec<f32>,
+    // Shared, so a product can hand B to helper threads without copying it.
+    data: std::sync::Arc<Vec<f32>>,
 }
 
 impl PackedMatrix {
@@ -54,7 +55,11 @@ impl PackedMatrix {
                 pack_b(&view, jc, nc, pc, kc, &mut data[start..start + kc * width]);
             }
         }
-        Ok(PackedMatrix { k, n, data })
+        Ok(PackedMatrix {
+            k,
+            n,
+            data: std::sync::Arc::new(data),
+        })
     }
 
     /// Rows of `op(B)` (the shared dimension).
