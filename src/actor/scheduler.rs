@@ -96,7 +96,7 @@ impl Scheduler {
             Some(q) => {
                 q.push(slot);
                 fence(Ordering::SeqCst); // pairs with the fence in `begin_park`
-                self.wake(worker);
+                let _ = self.wake(worker);
             }
             None => self.push(slot, None),
         }
@@ -125,35 +125,26 @@ impl Scheduler {
         if self.sleepers.load(Ordering::SeqCst) == 0 {
             return;
         }
-        for (i, w) in self.workers.iter().enumerate() {
-            if w.word
-                .compare_exchange(SLEEPING, AWAKE, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
-            {
-                self.sleepers.fetch_sub(1, Ordering::SeqCst);
-                if let Some(u) = self.unpark.get() {
-                    u.unpark(i);
-                }
-                return;
-            }
-        }
+        (0..self.workers.len()).any(|i| self.wake(i));
     }
 
-    /// Wakes worker `index` if it is parked (so it can see something outside the scheduler,
-    /// e.g. an executor message waiting in its event loop).
-    pub fn wake(&self, index: usize) {
+    /// Wakes worker `index` if it is parked (also used by the executor when it leaves the worker
+    /// something outside the scheduler, e.g. a message in its event loop). True if it was.
+    pub fn wake(&self, index: usize) -> bool {
         let Some(w) = self.workers.get(index) else {
-            return;
+            return false;
         };
-        if w.word
+        let woke = w
+            .word
             .compare_exchange(SLEEPING, AWAKE, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-        {
+            .is_ok();
+        if woke {
             self.sleepers.fetch_sub(1, Ordering::SeqCst);
             if let Some(u) = self.unpark.get() {
                 u.unpark(index);
             }
         }
+        woke
     }
 
     pub fn wake_all(&self) {

@@ -793,7 +793,7 @@ impl System {
     /// sys.wake_worker(7);
     /// ```
     pub fn wake_worker(&self, index: usize) {
-        self.inner.sched.wake(index);
+        let _ = self.inner.sched.wake(index);
     }
 
     /// The handle for worker `index`, once (the executor gives it to the thread that runs it).

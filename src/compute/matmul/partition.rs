@@ -31,20 +31,7 @@ pub(crate) fn run(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: u
         return run_assisted(a, b, alpha, c, m);
     }
     if threads <= 1 || work < PARALLEL_MIN_WORK {
-        let mut buf = a_scratch(m, k);
-        let mut out = Out {
-            data: c,
-            ldc: n,
-            row0: 0,
-            col0: 0,
-        };
-        let region = Region {
-            r0: 0,
-            r1: m,
-            c0: 0,
-            c1: n,
-        };
-        multiply_region(a, b, alpha, &mut out, region, &mut buf);
+        multiply_rows(a, b, alpha, c, 0, m);
         return;
     }
     let tasks = 2 * threads;
@@ -55,21 +42,7 @@ pub(crate) fn run(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: u
             .enumerate()
             .for_each(|(i, rows)| {
                 let r0 = i * band;
-                let r1 = (r0 + band).min(m);
-                let mut buf = a_scratch(r1 - r0, k);
-                let mut out = Out {
-                    data: rows,
-                    ldc: n,
-                    row0: r0,
-                    col0: 0,
-                };
-                let region = Region {
-                    r0,
-                    r1,
-                    c0: 0,
-                    c1: n,
-                };
-                multiply_region(a, b, alpha, &mut out, region, &mut buf);
+                multiply_rows(a, b, alpha, rows, r0, (r0 + band).min(m));
             });
         return;
     }
@@ -117,13 +90,39 @@ pub(crate) fn run(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: u
     }
 }
 
+/// `rows` (C's rows `r0..r1`, all columns) `+= alpha · op(A)[r0..r1, :] · B`.
+fn multiply_rows(
+    a: &MatView,
+    b: &PackedMatrix,
+    alpha: f32,
+    rows: &mut [f32],
+    r0: usize,
+    r1: usize,
+) {
+    let n = b.n();
+    let mut buf = a_scratch(r1 - r0, b.k());
+    let mut out = Out {
+        data: rows,
+        ldc: n,
+        row0: r0,
+        col0: 0,
+    };
+    let region = Region {
+        r0,
+        r1,
+        c0: 0,
+        c1: n,
+    };
+    multiply_region(a, b, alpha, &mut out, region, &mut buf);
+}
+
 /// Row bands shared with helper threads ([`crate::parallel::assist`]). The helpers need owned
 /// data: A is copied (B is shared, C's bands come back in buffers), a few percent of the work.
 fn run_assisted(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: usize) {
     use crossbeam_queue::SegQueue;
     use std::sync::Arc;
 
-    let (k, n) = (b.k(), b.n());
+    let n = b.n();
     let (a_data, rs, cs): (Arc<Vec<f32>>, usize, usize) = (Arc::new(a.data.to_vec()), a.rs, a.cs);
     // C already holds beta·C; bands start from it only when it is not all zeros.
     let c_in: Option<Arc<Vec<f32>>> = c.iter().any(|&x| x != 0.0).then(|| Arc::new(c.to_vec()));
@@ -143,20 +142,7 @@ fn run_assisted(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: usi
             rs,
             cs,
         };
-        let mut buf = a_scratch(r1 - r0, k);
-        let mut o = Out {
-            data: &mut band,
-            ldc: n,
-            row0: r0,
-            col0: 0,
-        };
-        let region = Region {
-            r0,
-            r1,
-            c0: 0,
-            c1: n,
-        };
-        multiply_region(&view, &b, alpha, &mut o, region, &mut buf);
+        multiply_rows(&view, &b, alpha, &mut band, r0, r1);
         out.push((r0, band));
     });
     while let Some((r0, band)) = done.pop() {
