@@ -62,7 +62,7 @@ pub struct Denial {
 pub struct Authority {
     id: u64,
     key: Zeroizing<[u8; 32]>,
-    hierarchy: Hierarchy,
+    hierarchy: ArcSwap<Hierarchy>,
     requirements: ArcSwap<HashMap<ActorRef, Requirement>>,
     audit: ArrayQueue<Denial>,
     sys: System,
@@ -85,7 +85,7 @@ impl Authority {
         Ok(Arc::new(Authority {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             key,
-            hierarchy,
+            hierarchy: ArcSwap::from_pointee(hierarchy),
             requirements: ArcSwap::from_pointee(HashMap::new()),
             audit: ArrayQueue::new(AUDIT_CAPACITY),
             sys: sys.clone(),
@@ -143,7 +143,7 @@ impl Authority {
         narrower: Capability,
     ) -> Result<CapToken, ActorError> {
         let inside = self.verify(token)
-            && self.hierarchy.name_implies(&token.cap.name, &narrower.name)
+            && self.hierarchy.load().name_implies(&token.cap.name, &narrower.name)
             && match (&token.cap.scope, &narrower.scope) {
                 (None, _) => true,
                 (Some(_), None) => false,
@@ -171,8 +171,32 @@ impl Authority {
     /// assert!(!auth.satisfies(&caps, &Capability::new("write")));
     /// ```
     pub fn satisfies(&self, caps: &[CapToken], need: &Capability) -> bool {
-        caps.iter()
-            .any(|t| self.hierarchy.grants(&t.cap, need) && self.verify(t))
+        caps.iter().any(|t| {
+            // Same name: no hierarchy needed (the common case costs no extra atomic load).
+            let named = t.cap.name == need.name || self.hierarchy.load().name_implies(&t.cap.name, &need.name);
+            named && t.cap.covers_scope(need.scope.as_deref()) && self.verify(t)
+        })
+    }
+
+    /// Declares `stronger ⇒ weaker` after the authority was made (tokens already issued
+    /// follow the new hierarchy from the next check).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let admin: CapSet = std::sync::Arc::new([auth.issue(Capability::new("admin"))]);
+    /// assert!(!auth.satisfies(&admin, &Capability::new("read")));
+    /// auth.declare("admin", "read");
+    /// assert!(auth.satisfies(&admin, &Capability::new("read")));
+    /// ```
+    pub fn declare(&self, stronger: &str, weaker: &str) {
+        self.hierarchy.rcu(|h| {
+            let mut h = Hierarchy::clone(h);
+            h.declare(stronger, weaker);
+            h
+        });
     }
 
     /// Declares what `actor`'s messages require (replacing any earlier declaration).
