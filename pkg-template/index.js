@@ -133,6 +133,7 @@ export const INTERNAL_EXPORTS = [
   'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
   'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
   'actorsCancelTimer', 'actorsIsAlive', 'actorsStats', 'actorsTakeEvents',
+  'otpOp', // the OTP layer (actors/otp.js)
 ];
 
 /** The names this package exports from the wasm builds (for tests that check nothing is missed). */

@@ -14,7 +14,9 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use crossbeam_queue::SegQueue;
 use std::time::Duration;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -251,9 +253,10 @@ fn ref_v(r: ActorRef) -> V {
 
 fn reason_v(r: &ExitReason) -> V {
     match r {
-        ExitReason::Error { message, .. } => {
-            V::obj(vec![("kind", V::s("error")), ("message", V::s(message.clone()))])
-        }
+        ExitReason::Error { message, .. } => V::obj(vec![
+            ("kind", V::s("error")),
+            ("message", V::s(message.clone())),
+        ]),
         other => V::obj(vec![("kind", V::s(other.kind()))]),
     }
 }
@@ -350,9 +353,13 @@ fn arg(args: &Array, i: u32) -> JsValue {
 fn to_ref(sys: &System, func: &str, name: &str, v: &JsValue) -> Result<ActorRef, JsValue> {
     let num = |k: &str| get(v, k).as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0);
     match (v.is_object(), num("slot"), num("generation")) {
-        (true, Some(s), Some(g)) if s <= u32::MAX as f64 && g <= u32::MAX as f64 => Ok(
-            ActorRef::from_parts([u32::from(sys.config().node), s as u32, g as u32]),
-        ),
+        (true, Some(s), Some(g)) if s <= u32::MAX as f64 && g <= u32::MAX as f64 => {
+            Ok(ActorRef::from_parts([
+                u32::from(sys.config().node),
+                s as u32,
+                g as u32,
+            ]))
+        }
         _ => Err(type_error(
             func,
             name,
@@ -647,9 +654,13 @@ fn authority(sys: &System) -> Result<&'static Arc<Authority>, JsValue> {
     }
     let a = Authority::new(sys, Hierarchy::default()).map_err(|e| otp_error("capabilities", e))?;
     let _ = AUTHORITY.set(a);
-    AUTHORITY
-        .get()
-        .ok_or_else(|| js_error(ErrorKind::Domain, "not_started", "capabilities: no authority"))
+    AUTHORITY.get().ok_or_else(|| {
+        js_error(
+            ErrorKind::Domain,
+            "not_started",
+            "capabilities: no authority",
+        )
+    })
 }
 
 fn hex(b: &[u8]) -> String {
@@ -680,7 +691,9 @@ fn parse_cap(func: &str, name: &str, v: &JsValue) -> Result<Capability, JsValue>
         js_error(
             ErrorKind::Range,
             "invalid_capability",
-            &format!("{func}: '{name}' must be a capability 'name' or 'name:scope', got '{s}' ({e})"),
+            &format!(
+                "{func}: '{name}' must be a capability 'name' or 'name:scope', got '{s}' ({e})"
+            ),
         )
     })
 }
@@ -698,7 +711,12 @@ fn to_token(func: &str, name: &str, v: &JsValue) -> Result<CapToken, JsValue> {
 
 fn cap_set(func: &str, v: &JsValue) -> Result<CapSet, JsValue> {
     if !Array::is_array(v) {
-        return Err(type_error(func, "opts.caps", "an array of capability tokens", v));
+        return Err(type_error(
+            func,
+            "opts.caps",
+            "an array of capability tokens",
+            v,
+        ));
     }
     let a = Array::from(v);
     let mut out = Vec::with_capacity(a.length() as usize);
@@ -712,7 +730,12 @@ fn cap_set(func: &str, v: &JsValue) -> Result<CapSet, JsValue> {
 /// message's `type` (or `'*'`), with `${field}` replaced by that field of the message.
 fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
     if !v.is_object() {
-        return Err(type_error(func, "opts.requires", "an object { [msg.type]: capability }", v));
+        return Err(type_error(
+            func,
+            "opts.requires",
+            "an object { [msg.type]: capability }",
+            v,
+        ));
     }
     let mut map = HashMap::new();
     for k in Object::keys(&Object::from(v.clone())).iter() {
@@ -720,12 +743,19 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
         let t = string(func, &format!("opts.requires.{key}"), &get(v, &key))?;
         // Checked once with placeholders filled in, so a bad template fails here.
         let probe = t.replace("${", "").replace('}', "");
-        parse_cap(func, &format!("opts.requires.{key}"), &JsValue::from_str(&probe))?;
+        parse_cap(
+            func,
+            &format!("opts.requires.{key}"),
+            &JsValue::from_str(&probe),
+        )?;
         map.insert(key, t);
     }
     Ok(Arc::new(move |m: &Message| {
         let fields = m.downcast_ref::<JsPayload>().and_then(|p| V::decode(&p.0));
-        let ty = fields.as_ref().and_then(|f| f.get("type")).and_then(V::as_str);
+        let ty = fields
+            .as_ref()
+            .and_then(|f| f.get("type"))
+            .and_then(V::as_str);
         let t = ty.and_then(|ty| map.get(ty)).or_else(|| map.get("*"))?;
         let mut s = t.clone();
         while let (Some(a), Some(b)) = (s.find("${"), s.find('}')) {
@@ -763,9 +793,13 @@ thread_local! {
 
 fn pool(func: &str, v: &JsValue) -> Result<Arc<Pool>, JsValue> {
     let id = v.as_f64().unwrap_or(-1.0) as u32;
-    POOLS
-        .with(|p| p.borrow().get(&id).cloned())
-        .ok_or_else(|| js_error(ErrorKind::Domain, "noproc", &format!("{func}: no such pool")))
+    POOLS.with(|p| p.borrow().get(&id).cloned()).ok_or_else(|| {
+        js_error(
+            ErrorKind::Domain,
+            "noproc",
+            &format!("{func}: no such pool"),
+        )
+    })
 }
 
 fn factory(sys: &System, make: Make) -> Factory {
@@ -785,15 +819,14 @@ fn key_bytes(v: &JsValue) -> Option<Vec<u8>> {
 
 // ---------------------------------------------------------------------------------------------
 // Test support: the `'probe'` behaviour logs `start:<id>` / `stop:<id>:<reason>` into a log
-// shared by the instance (the whole system in `mt`, the node in `st`), in the order the events
+// shared by the instance (read and cleared by the `probeLog` op) (the whole system in `mt`, the node in `st`), in the order the events
 // happened. Messages: `'crash'`, `'ping'` (replies `'pong'`), `{ exit: reason }`.
 
-static PROBE_LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+// Lock-free: the page's main thread reads it (it must never wait on a lock held by a worker).
+static PROBE_LOG: SegQueue<String> = SegQueue::new();
 
 fn probe_log(e: String) {
-    if let Ok(mut l) = PROBE_LOG.lock() {
-        l.push(e);
-    }
+    PROBE_LOG.push(e);
 }
 
 struct Probe {
@@ -818,7 +851,9 @@ impl Behaviour for Probe {
         if msg.downcast_ref::<ExitMsg>().is_some() {
             return Ok(Message::Empty); // ignores shutdown: the supervisor must kill it
         }
-        let v = msg.downcast_ref::<JsPayload>().and_then(|p| V::decode(&p.0));
+        let v = msg
+            .downcast_ref::<JsPayload>()
+            .and_then(|p| V::decode(&p.0));
         match v.as_ref() {
             Some(V::Str(s)) if s == "crash" => Err(ExitReason::error("crash")),
             Some(V::Str(s)) if s == "ping" => Ok(Message::value(V::s("pong"))),
@@ -919,7 +954,10 @@ fn js_migration(to: u32, migrate: Option<String>, extra: Arg) -> Migrate {
                     .or_else(|| e.as_string())
                     .unwrap_or_else(|| "migrate threw".into())
             })?;
-        let state = out.dyn_ref::<Uint8Array>().map(|a| a.to_vec()).unwrap_or_default();
+        let state = out
+            .dyn_ref::<Uint8Array>()
+            .map(|a| a.to_vec())
+            .unwrap_or_default();
         Ok(Box::new(Boxed::Js(JsBehaviour::migrated(to, state))) as Box<dyn Upgradable>)
     })
 }
@@ -929,7 +967,11 @@ fn js_migration(to: u32, migrate: Option<String>, extra: Arg) -> Migrate {
 
 fn value(v: V) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"value".into(), &Uint8Array::from(v.encode().as_slice()));
+    let _ = Reflect::set(
+        &o,
+        &"value".into(),
+        &Uint8Array::from(v.encode().as_slice()),
+    );
     o.into()
 }
 
@@ -955,9 +997,7 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
     let r = |i: u32, name: &str| to_ref(sys, op, name, &a(i));
     let err = |e: ActorError| otp_error(op, e);
     let sup_call = |sup: ActorRef, c: SupervisorCall| -> Result<JsValue, JsValue> {
-        let h = sys
-            .call(sup, Message::value(c), OTP_TIMEOUT)
-            .map_err(err)?;
+        let h = sys.call(sup, Message::value(c), OTP_TIMEOUT).map_err(err)?;
         Ok(call(otp_track_call(h)))
     };
     match op {
@@ -1001,7 +1041,9 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
             Ok(value(V::Undef))
         }
         "monitor" => {
-            let m = sys.monitor(r(0, "watcher")?, r(1, "target")?).map_err(err)?;
+            let m = sys
+                .monitor(r(0, "watcher")?, r(1, "target")?)
+                .map_err(err)?;
             Ok(value(V::n(m.0 as f64)))
         }
         "demonitor" => {
@@ -1011,7 +1053,9 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
             Ok(value(V::Undef))
         }
         "trapExit" => {
-            let on = a(1).as_bool().ok_or_else(|| type_error(op, "on", "a boolean", &a(1)))?;
+            let on = a(1)
+                .as_bool()
+                .ok_or_else(|| type_error(op, "on", "a boolean", &a(1)))?;
             sys.set_trap_exit(r(0, "ref")?, on).map_err(err)?;
             Ok(value(V::Undef))
         }
@@ -1029,9 +1073,9 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
             // { make, mailbox, name, requires }: upgradable; guarded when `requires` is set.
             let o = a(0);
             let make = Make::from_js(op, "behaviour", &get(&o, "make"))?;
-            let b = make.build(sys, None).map_err(|m| {
-                js_error(ErrorKind::Domain, "bad_args", &format!("spawn: {m}"))
-            })?;
+            let b = make
+                .build(sys, None)
+                .map_err(|m| js_error(ErrorKind::Domain, "bad_args", &format!("spawn: {m}")))?;
             let opts = SpawnOptions {
                 mailbox_capacity: get(&o, "mailbox").as_f64().map(|m| m.max(1.0) as usize),
                 name: get(&o, "name").as_string(),
@@ -1041,9 +1085,7 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
                 upgrade::spawn(sys, b, opts).map_err(err)?
             } else {
                 let need = requirement(op, &req)?;
-                authority(sys)?
-                    .spawn_guarded(b, need, opts)
-                    .map_err(err)?
+                authority(sys)?.spawn_guarded(b, need, opts).map_err(err)?
             };
             Ok(value(ref_v(actor)))
         }
@@ -1144,21 +1186,20 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
                     number(op, &format!("opts.{k}"), &x, 1.0, 4096.0)
                 }
             };
-            let routing = match get(&o, "strategy").as_string().as_deref() {
-                None | Some("round-robin") => Routing::RoundRobin,
-                Some("least-loaded") => Routing::LeastLoaded,
-                Some("capability") => Routing::Capability,
-                Some("affinity") => Routing::Affinity,
-                Some("predictive") => Routing::Predictive,
-                Some(x) => {
-                    return Err(range_error(
+            let routing =
+                match get(&o, "strategy").as_string().as_deref() {
+                    None | Some("round-robin") => Routing::RoundRobin,
+                    Some("least-loaded") => Routing::LeastLoaded,
+                    Some("capability") => Routing::Capability,
+                    Some("affinity") => Routing::Affinity,
+                    Some("predictive") => Routing::Predictive,
+                    Some(x) => return Err(range_error(
                         op,
                         "opts.strategy",
                         "'round-robin', 'least-loaded', 'capability', 'affinity' or 'predictive'",
                         &format!("'{x}'"),
-                    ))
-                }
-            };
+                    )),
+                };
             let size = n("size", n("min", 2.0)?)?;
             let spec = PoolSpec {
                 size: size as usize,
@@ -1211,7 +1252,8 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
         }
         "poolMemberForKey" => {
             let p = pool(op, &a(0))?;
-            let k = key_bytes(&a(1)).ok_or_else(|| type_error(op, "key", "a string or a number", &a(1)))?;
+            let k = key_bytes(&a(1))
+                .ok_or_else(|| type_error(op, "key", "a string or a number", &a(1)))?;
             Ok(value(p.member_for_key(&k).map_or(V::Null, ref_v)))
         }
         "poolMembers" => {
@@ -1283,17 +1325,19 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
         "poolShutdown" => {
             let p = pool(op, &a(0))?;
             p.shutdown();
-            POOLS.with(|m| m.borrow_mut().remove(&(a(0).as_f64().unwrap_or(-1.0) as u32)));
+            POOLS.with(|m| {
+                m.borrow_mut()
+                    .remove(&(a(0).as_f64().unwrap_or(-1.0) as u32))
+            });
             Ok(value(V::Undef))
         }
         "probeLog" => {
-            let l = PROBE_LOG.lock().map(|l| l.clone()).unwrap_or_default();
-            if a(0).as_bool() == Some(true) {
-                if let Ok(mut l) = PROBE_LOG.lock() {
-                    l.clear();
-                }
+            // Returns the entries since the last read (and forgets them).
+            let mut l = Vec::new();
+            while let Some(e) = PROBE_LOG.pop() {
+                l.push(V::Str(e));
             }
-            Ok(value(V::Arr(l.into_iter().map(V::Str).collect())))
+            Ok(value(V::Arr(l)))
         }
         other => Err(js_error(
             ErrorKind::Range,

@@ -143,7 +143,10 @@ impl Authority {
         narrower: Capability,
     ) -> Result<CapToken, ActorError> {
         let inside = self.verify(token)
-            && self.hierarchy.load().name_implies(&token.cap.name, &narrower.name)
+            && self
+                .hierarchy
+                .load()
+                .name_implies(&token.cap.name, &narrower.name)
             && match (&token.cap.scope, &narrower.scope) {
                 (None, _) => true,
                 (Some(_), None) => false,
@@ -173,7 +176,8 @@ impl Authority {
     pub fn satisfies(&self, caps: &[CapToken], need: &Capability) -> bool {
         caps.iter().any(|t| {
             // Same name: no hierarchy needed (the common case costs no extra atomic load).
-            let named = t.cap.name == need.name || self.hierarchy.load().name_implies(&t.cap.name, &need.name);
+            let named = t.cap.name == need.name
+                || self.hierarchy.load().name_implies(&t.cap.name, &need.name);
             named && t.cap.covers_scope(need.scope.as_deref()) && self.verify(t)
         })
     }
