@@ -234,7 +234,9 @@ export function otpApi(x, base) {
         const node = home(opts.near);
         const b = typeof behaviour === 'string' ? { behaviour, args: opts.args } : behaviour;
         const m = await make('spawn', 'behaviour', b, node);
-        return run(node, 'spawn', [{ make: m, mailbox: opts.mailbox, name: opts.name, requires: opts.requires }]);
+        const ref = await run(node, 'spawn', [{ make: m, mailbox: opts.mailbox, name: opts.name, requires: opts.requires }]);
+        if (st && opts.name !== undefined) base.register(opts.name, ref); // the page's name table
+        return ref;
       })();
     },
     cast(ref, msg, opts) {
@@ -347,6 +349,12 @@ export function otpApi(x, base) {
         else roots.delete(`${r.node}.${r.slot}.${r.generation}`);
       }
       return sup === undefined ? out : out[0];
+    },
+    close() {
+      clearInterval(eventTimer);
+      eventTimer = 0;
+      listeners.clear();
+      base.close();
     },
     /** Calls `f(event)` for restarts, give-ups, denials and upgrades; returns an unsubscribe. */
     onEvent(f) {

@@ -188,7 +188,7 @@ for (const { isolated, mode } of MODES) {
       await a.ready;
       const log = () => a.testing.probeLog({ clear: true });
       await log();
-      const sup = await a.supervise({ children: [probe({ id: 's', ignoreShutdown: true }, { shutdown: 300, start: { behaviour: 'probe', args: { id: 's', ignoreShutdown: true } } }), probe('b', { shutdown: 'brutal_kill' })] });
+      const sup = await a.supervise({ children: [{ id: 's', start: { behaviour: 'probe', args: { id: 's', ignoreShutdown: true } }, shutdown: 300 }, probe('b', { shutdown: 'brutal_kill' })] });
       await log();
       const t0 = performance.now();
       await a.stopSupervisor(sup);

@@ -2,6 +2,7 @@
 //! requirements, checks every guarded send, and keeps the bounded audit log of denials.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ use super::guard::Guarded;
 use super::token::{check, sign};
 use super::{CapToken, Capability, Hierarchy};
 use crate::actor::{
-    ActorError, ActorRef, Behaviour, CallHandle, Context, Message, RequestId, SpawnOptions, System,
+    ActorError, ActorRef, Behaviour, CallHandle, Context, Message, OtpEvent, RequestId,
+    SpawnOptions, System,
 };
 
 /// What a protected behaviour requires for a message (`None`: nothing).
@@ -63,10 +65,43 @@ pub struct Authority {
     id: u64,
     key: Zeroizing<[u8; 32]>,
     hierarchy: ArcSwap<Hierarchy>,
-    requirements: ArcSwap<HashMap<ActorRef, Requirement>>,
+    requirements: ArcSwap<RefMap<Requirement>>,
     audit: ArrayQueue<Denial>,
     sys: System,
 }
+
+/// The requirement table is read once per checked message: actor refs are a few small
+/// integers, so a multiply-rotate hash (FxHash's) replaces SipHash there.
+#[derive(Default, Clone, Copy)]
+struct RefHasher(u64);
+
+impl Hasher for RefHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+}
+
+impl RefHasher {
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type RefMap<V> = HashMap<ActorRef, V, BuildHasherDefault<RefHasher>>;
 
 /// Denials kept (the oldest are dropped first).
 pub const AUDIT_CAPACITY: usize = 1024;
@@ -86,7 +121,7 @@ impl Authority {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             key,
             hierarchy: ArcSwap::from_pointee(hierarchy),
-            requirements: ArcSwap::from_pointee(HashMap::new()),
+            requirements: ArcSwap::from_pointee(RefMap::default()),
             audit: ArrayQueue::new(AUDIT_CAPACITY),
             sys: sys.clone(),
         }))
@@ -217,7 +252,7 @@ impl Authority {
     /// ```
     pub fn protect(&self, actor: ActorRef, need: Requirement) {
         self.requirements.rcu(|m| {
-            let mut m = HashMap::clone(m);
+            let mut m = RefMap::clone(m);
             m.insert(actor, need.clone());
             m
         });
@@ -268,11 +303,18 @@ impl Authority {
         to: ActorRef,
         need: &Capability,
     ) -> ActorError {
+        let at = self.sys.now();
         self.audit.force_push(Denial {
-            at: self.sys.now(),
+            at,
             from,
             to,
             missing: need.to_string(),
+        });
+        self.sys.otp_event(OtpEvent::Denied {
+            to,
+            from,
+            missing: need.to_string(),
+            at,
         });
         ActorError::Forbidden {
             actor: to.id(),
