@@ -188,12 +188,19 @@ for (const { isolated, mode } of MODES) {
       await a.ready;
       const log = () => a.testing.probeLog({ clear: true });
       await log();
-      const sup = await a.supervise({ children: [{ id: 's', start: { behaviour: 'probe', args: { id: 's', ignoreShutdown: true } }, shutdown: 300 }, probe('b', { shutdown: 'brutal_kill' })] });
+      const sup = await a.supervise({ children: [{ id: 's', start: { behaviour: 'probe', args: { id: 's', ignoreShutdown: true } }, shutdown: 300 }, probe('c'), probe('b', { shutdown: 'brutal_kill' })] });
+      const w = await a.spawn(mod('watcher'), { near: sup });
+      const kids = await a.whichChildren(sup);
+      const mons = [];
+      for (const c of kids) mons.push([c.id, (await a.monitor(w, c.ref)).id]);
       await log();
       const t0 = performance.now();
       await a.stopSupervisor(sup);
       const stopMs = performance.now() - t0;
       const stopLog = await log();
+      await until(async () => (await a.call(w, 'seen')).length === 3);
+      const ids = new Map(mons.map(([id, m]) => [m, id]));
+      const downs = (await a.call(w, 'seen')).map((d) => `${ids.get(d.monitor)}:${d.reason}`);
       // JS module children, a nested supervisor, and the tree.
       const root = await a.supervise({ maxRestarts: 5, children: [
         { id: 'js', start: { ...mod('worker'), args: { id: 'j1' } } },
@@ -207,11 +214,14 @@ for (const { isolated, mode } of MODES) {
       const pong2 = await a.call(js2.ref, 'ping');
       const tree = await a.tree(root);
       const all = await a.tree();
-      return { stopMs, stopLog, pong1, pong2, same: JSON.stringify(js.ref) === JSON.stringify(js2.ref), tree, roots: all.length };
+      return { stopMs, stopLog, downs, pong1, pong2, same: JSON.stringify(js.ref) === JSON.stringify(js2.ref), tree, roots: all.length };
     });
     assert.deepEqual(problems, []);
-    // Reverse order: b (brutal_kill: killed at once) then s (ignores shutdown, killed after 300 ms).
-    assert.deepEqual(value.stopLog, ['stop:b:kill', 'stop:s:kill']);
+    // Reverse order: b (brutal_kill: killed at once), c (shutdown), then s (it traps and ignores
+    // the shutdown signal: killed after its 300 ms). A killed process runs no terminate (OTP), so
+    // only c logs a stop; the monitors see all three, in that order.
+    assert.deepEqual(value.stopLog, ['stop:c:shutdown']);
+    assert.deepEqual(value.downs, ['b:killed', 'c:shutdown', 's:killed']);
     assert.ok(value.stopMs >= 290 && value.stopMs < 3000, `stop took ${value.stopMs} ms`);
     assert.equal(value.pong1, 'j1');
     assert.equal(value.pong2, 'j1');
