@@ -417,12 +417,6 @@ impl Context<'_> {
     /// ```
     pub fn monitor(&mut self, target: ActorRef) -> MonitorRef {
         let monitor = self.sys.next_monitor();
-        self.monitor_as(monitor, target);
-        monitor
-    }
-
-    /// [`Context::monitor`] with a monitor id chosen by the caller (`System::monitor`).
-    pub(crate) fn monitor_as(&mut self, monitor: MonitorRef, target: ActorRef) {
         self.signals.monitors.insert(monitor, target);
         let sent = self.sys.send_signal(
             target,
@@ -440,6 +434,7 @@ impl Context<'_> {
                 .sys
                 .send_signal(self.me, Some(target), Signal::Down(down), self.local);
         }
+        monitor
     }
 
     /// Removes a monitor; its DOWN, even if already queued, is not delivered. True if it was

@@ -4,7 +4,7 @@
 //! ordering as when the actor does it itself.
 
 use super::link::{ExitSignal, Signal};
-use super::{ActorError, ActorRef, Context, ExitReason, MonitorRef, System};
+use super::{ActorError, ActorRef, Context, Down, ExitReason, MonitorRef, System};
 
 impl System {
     /// Runs `f` on `actor`'s context after the messages already queued (`noproc` if it is not
@@ -41,9 +41,25 @@ impl System {
         if !self.is_alive(b) {
             return Err(ActorError::NoProc { actor: b.id() });
         }
+        if a == b {
+            return Ok(());
+        }
+        // `a` records the link before `b` can answer it; `b` gets the request now, so an
+        // exit of `b` right after this call already propagates (or, if `b` died meanwhile,
+        // answers the request with its reason).
         self.run_in(a, move |ctx| {
-            let _ = ctx.link(b);
-        })
+            ctx.signals.links.insert(b);
+        })?;
+        self.inner
+            .send_signal(b, Some(a), Signal::Link(a), None)
+            .or_else(|_| {
+                let sig = ExitSignal {
+                    reason: ExitReason::NoProc,
+                    from: Some(b),
+                    link: true,
+                };
+                self.inner.send_exit(a, sig, None)
+            })
     }
 
     /// Removes the link between `a` and `b` (as if `a` called `unlink(b)`).
@@ -69,7 +85,25 @@ impl System {
     /// ```
     pub fn monitor(&self, watcher: ActorRef, target: ActorRef) -> Result<MonitorRef, ActorError> {
         let m = self.inner.next_monitor();
-        self.run_in(watcher, move |ctx| ctx.monitor_as(m, target))?;
+        // The watcher records the monitor before any DOWN for it can reach its mailbox; the
+        // target gets the request now, so it is in place when this call returns.
+        self.run_in(watcher, move |ctx| {
+            ctx.signals.monitors.insert(m, target);
+        })?;
+        if self
+            .inner
+            .send_signal(target, Some(watcher), Signal::Monitor(m, watcher), None)
+            .is_err()
+        {
+            let down = Down {
+                monitor: m,
+                actor: target,
+                reason: ExitReason::NoProc,
+            };
+            let _ = self
+                .inner
+                .send_signal(watcher, Some(target), Signal::Down(down), None);
+        }
         Ok(m)
     }
 
@@ -88,7 +122,16 @@ impl System {
     pub fn set_trap_exit(&self, actor: ActorRef, on: bool) -> Result<(), ActorError> {
         self.run_in(actor, move |ctx| {
             ctx.trap_exit(on);
-        })
+        })?;
+        // Senders read the cell's mirror to route exit signals: set it now, so a signal sent
+        // after this call reaches the mailbox behind the request (and is trapped).
+        if let Some(cell) = self.inner.cell(actor.id().slot) {
+            if self.is_alive(actor) {
+                cell.trap_exit
+                    .store(on, std::sync::atomic::Ordering::Release);
+            }
+        }
+        Ok(())
     }
 
     /// Sends an exit signal from outside any actor (Erlang `exit(Pid, Reason)` from a process
