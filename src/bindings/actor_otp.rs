@@ -743,11 +743,13 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
         let t = string(func, &format!("opts.requires.{key}"), &get(v, &key))?;
         // Checked once with placeholders filled in, so a bad template fails here.
         let probe = t.replace("${", "").replace('}', "");
-        parse_cap(
-            func,
-            &format!("opts.requires.{key}"),
-            &JsValue::from_str(&probe),
-        )?;
+        if let Err(e) = Capability::parse(&probe) {
+            return Err(js_error(
+                ErrorKind::Range,
+                "invalid_capability",
+                &format!("{func}: 'opts.requires.{key}' must be a capability template like 'name' or 'name:/scope/${{field}}', got '{t}' ({e})"),
+            ));
+        }
         map.insert(key, t);
     }
     Ok(Arc::new(move |m: &Message| {

@@ -424,6 +424,8 @@ for (const { isolated, mode } of MODES) {
       const got = await Promise.all(Array.from({ length: 300 }, () => rr.call('who')));
       for (const r of got) counts.set(key(r), (counts.get(key(r)) ?? 0) + 1);
       out.rr = [...counts.values()].sort();
+      out.autoscale = [await rr.autoscale(), await rr.autoscale()];
+      out.forecasts = (await rr.stats()).forecasts;
       // canary: 30 % of 10 000 messages to v2, then rollback / promote.
       const p = await a.pool(mod('v1'), { size: 4, strategy: 'round-robin' });
       await p.canary(mod('v2'), { percent: 30 });
@@ -462,6 +464,8 @@ for (const { isolated, mode } of MODES) {
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(value.rr, [100, 100, 100]);
+    assert.ok(value.autoscale.every((n) => n >= 3 && n <= 16), `autoscale sized ${value.autoscale}`);
+    assert.ok(Array.isArray(value.forecasts) && value.forecasts.every((f) => typeof f.forecastRate === 'number' && typeof f.actualRate === 'number'));
     assert.ok(Math.abs(value.canary - 30) <= 3, `canary got ${value.canary} %`);
     assert.equal(value.canaryStats, 30);
     assert.ok(value.afterRollback.every((x) => x === 'v1'));
@@ -474,5 +478,57 @@ for (const { isolated, mode } of MODES) {
     assert.ok(value.affinity.stable);
     assert.equal(value.badStrategy.name, 'RangeError');
     assert.match(value.badStrategy.message, /strategy/);
+  });
+}
+
+for (const { isolated, mode } of MODES) {
+  test(`${mode}: bad input is a TypeError / RangeError / KatalystError naming the argument`, async () => {
+    const { value, problems } = await inPage(isolated, async ({ HELPERS }) => {
+      const { capture, mod } = eval(HELPERS);
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const w = await a.spawn(mod('watcher'), { upgradable: true });
+      const cases = {
+        strategy: () => a.supervise({ strategy: 'one_for_two' }),
+        restart: () => a.supervise({ children: [{ id: 'x', start: 'echo', restart: 'sometimes' }] }),
+        id: () => a.supervise({ children: [{ start: 'echo' }] }),
+        intensity: () => a.supervise({ maxRestarts: -1 }),
+        spec: () => a.supervise(null),
+        startFails: () => a.supervise({ children: [{ id: 'ok', start: 'echo' }, { id: 'bad', start: 'no-such-behaviour' }] }),
+        target: () => a.monitor(w, 5),
+        size: () => a.pool('echo', { size: 0 }),
+        requires: () => a.spawn('echo', { requires: 7 }),
+        template: () => a.spawn('echo', { requires: { read: 'no spaces:${path}' } }),
+        upgradeName: () => a.upgrade('nobody', mod('seq2')),
+        token: () => a.call(w, 'ping', { caps: ['admin'] }),
+        trap: () => a.trapExit(w, 'yes'),
+      };
+      const out = {};
+      for (const [name, f] of Object.entries(cases)) out[name] = await capture(f);
+      out.stillFine = await a.call(w, 'ping');
+      return out;
+    });
+    assert.deepEqual(problems, []);
+    const is = (e, name, code, re) => {
+      assert.ok(e, `${re} did not fail`);
+      assert.equal(e.name, name, JSON.stringify(e));
+      if (code) assert.equal(e.code, code, JSON.stringify(e));
+      assert.match(e.message, re);
+    };
+    is(value.strategy, 'RangeError', 'out_of_range', /spec\.strategy.*one_for_two/);
+    is(value.restart, 'RangeError', 'out_of_range', /spec\.children\[0\]\.restart.*sometimes/);
+    is(value.id, 'TypeError', 'invalid_type', /spec\.children\[0\]\.id/);
+    is(value.intensity, 'RangeError', 'out_of_range', /spec\.maxRestarts/);
+    is(value.spec, 'TypeError', 'invalid_type', /argument 'spec'/);
+    is(value.startFails, 'KatalystError', 'actor_exited', /failed_to_start_child/);
+    is(value.target, 'TypeError', 'invalid_type', /monitor: argument 'target'/);
+    is(value.size, 'RangeError', 'out_of_range', /opts\.size/);
+    is(value.requires, 'TypeError', 'invalid_type', /opts\.requires/);
+    is(value.template, 'RangeError', 'invalid_capability', /opts\.requires\.read/);
+    is(value.upgradeName, 'KatalystError', 'noproc', /nobody/);
+    is(value.token, 'TypeError', 'invalid_type', /opts\.caps\[0\]/);
+    is(value.trap, 'TypeError', 'invalid_type', /trapExit: argument 'on'/);
+    assert.equal(value.stillFine, 'pong');
   });
 }
