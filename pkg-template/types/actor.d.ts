@@ -123,6 +123,16 @@ export interface Actors extends ActorsOtp {
   /** Resolves once every actor worker runs (messages sent before just queue). */
   readonly ready: Promise<void>;
   /**
+   * OTP spawn: guarded by `requires`, upgradable, or placed `near` another actor.
+   * @example
+   * const store = await k.actors.spawn({ module: url, export: 'store' }, { requires: { read: 'file.read:${path}' } });
+   */
+  spawn(behaviour: ChildStart, opts: OtpSpawnOptions & ({ requires: Record<string, string> } | { upgradable: boolean } | { near: ActorRef })): Promise<ActorRef>;
+  /** A cast carrying capabilities; rejects `forbidden` (`.capability` names the missing one). @example await k.actors.cast(store, msg, { caps: [cap] }); */
+  cast(ref: ActorRef, msg: unknown, opts: { caps: Capability[] }): Promise<void>;
+  /** A call carrying capabilities. @example await k.actors.call(store, { type: 'read', path: '/docs/a' }, { caps: [cap] }); */
+  call<R = unknown>(ref: ActorRef, msg: unknown, opts: { timeout?: number; caps: Capability[] }): Promise<R>;
+  /**
    * Starts an actor.
    * @example
    * const h = k.actors.spawn('crypto');
@@ -371,16 +381,6 @@ export interface ActorsOtp {
   trapExit(ref: ActorRef, on?: boolean): Promise<void>;
   /** Erlang `exit/2` from outside any actor: `'kill'` cannot be trapped. @example await k.actors.exit(ref, 'kill'); */
   exit(ref: ActorRef, reason: string): Promise<void>;
-  /**
-   * OTP spawn: guarded by `requires`, upgradable, or placed `near` another actor.
-   * @example
-   * const store = await k.actors.spawn({ module: url, export: 'store' }, { requires: { read: 'file.read:${path}' } });
-   */
-  spawn(behaviour: ChildStart, opts: OtpSpawnOptions & ({ requires: Record<string, string> } | { upgradable: boolean } | { near: ActorRef })): Promise<ActorRef>;
-  /** A cast carrying capabilities; rejects `forbidden` (`.capability` names the missing one). @example await k.actors.cast(store, msg, { caps: [cap] }); */
-  cast(ref: ActorRef, msg: unknown, opts: { caps: Capability[] }): Promise<void>;
-  /** A call carrying capabilities. @example await k.actors.call(store, { type: 'read', path: '/docs/a' }, { caps: [cap] }); */
-  call<R = unknown>(ref: ActorRef, msg: unknown, opts: { timeout?: number; caps: Capability[] }): Promise<R>;
   /** Capabilities (deny by default). */
   readonly capabilities: {
     /** @example await k.actors.capabilities.declare('admin', 'write'); */
