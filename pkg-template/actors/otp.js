@@ -536,6 +536,32 @@ export const otpWorker = {
     return [c[0], kind, payload];
   },
 
+  /**
+   * Adds the OTP requests to a JS handler's `ctx` (both builds): `link`, `unlink`, `monitor`
+   * (returns the id a later DOWN carries), `demonitor`, `trapExit`, `exit`. They take effect
+   * between this actor's messages (like the page's requests), `exit` signals come from
+   * "outside" (`{ slot: 0, generation: 0 }`), and in `st` the refs must be on this node.
+   */
+  extendCtx(ctx, mod, actors, slot, generation) {
+    const self = { node: 0, slot, generation };
+    const local = (r) => {
+      if (!isRef(r)) throw typeError(`ctx: expected an ActorRef, got ${describe(r)}`);
+      if (!actors) return r;
+      const l = actors.get(r.slot);
+      return l ? { node: 0, slot: l[0], generation: l[1] } : { node: 0, slot: 0xffffffff, generation: 0 };
+    };
+    const op = (name, args) => {
+      const r = mod.otpOp(name, args);
+      return r.value === undefined ? undefined : decode(3, r.value);
+    };
+    ctx.link = (ref) => { op('link', [self, local(ref)]); };
+    ctx.unlink = (ref) => { op('unlink', [self, local(ref)]); };
+    ctx.monitor = (ref) => op('monitor', [self, local(ref)]);
+    ctx.demonitor = (id) => { op('demonitor', [self, id]); };
+    ctx.trapExit = (on = true) => { op('trapExit', [self, on]); };
+    ctx.exit = (ref, reason) => { op('exit', [local(ref), String(reason)]); };
+  },
+
   /** `st`: EXIT / DOWN messages name this instance's refs; a handler sees page refs. */
   incoming(actors, msg) {
     if (msg === null || typeof msg !== 'object' || (msg.type !== 'EXIT' && msg.type !== 'DOWN')) return msg;

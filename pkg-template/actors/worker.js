@@ -202,6 +202,7 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
       return Object.freeze({ node, slot: s, generation: g });
     };
   }
+  otpWorker.extendCtx(ctx, mod, single ? actors : null, slot, generation); // OTP hook: ctx.link, monitor, …
   const msg = single ? otpWorker.incoming(actors, decode(kind, payload)) : decode(kind, payload); // OTP hook
   const next = b.handle(decodeState(stateBytes), msg, ctx);
   if (next instanceof Promise) throw new TypeError('handle: must return the new state, not a Promise (handlers are synchronous)');

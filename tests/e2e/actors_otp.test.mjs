@@ -283,6 +283,16 @@ for (const { isolated, mode } of MODES) {
       out.downs = (await a.call(w, 'seen')).slice(2);
       out.mon = [mon.id, mon2.id];
       out.refs = { v, m, dead, w };
+      // The same from inside a JS handler: ctx.monitor, ctx.trapExit + ctx.link.
+      const w4 = await a.spawn(mod('watcher'), near);
+      const t4 = await spawnProbe('t4');
+      const v4 = await spawnProbe('v4');
+      const id4 = await a.call(w4, { watch: t4 });
+      await a.call(w4, { linkTo: v4 });
+      a.stop(t4, 'shutdown');
+      a.cast(v4, 'crash');
+      await until(async () => (await a.call(w4, 'seen')).length === 2);
+      out.inside = { id4, seen: (await a.call(w4, 'seen')).map((s) => [s.type, s.reason, s.monitor === undefined ? undefined : s.monitor === id4]).sort() };
       // kill cannot be trapped.
       await a.exit(w, 'kill');
       await until(async () => !(await alive(a, w)), 1000);
@@ -305,6 +315,8 @@ for (const { isolated, mode } of MODES) {
     same(value.downs.find((d) => d.monitor === value.mon[0]).from, value.refs.m);
     same(value.downs.find((d) => d.monitor === value.mon[1]).from, value.refs.dead);
     assert.equal(value.killed.code, 'noproc');
+    assert.equal(typeof value.inside.id4, 'number');
+    assert.deepEqual(value.inside.seen, [['DOWN', 'shutdown', true], ['EXIT', 'error', undefined]]);
     assert.equal(value.badRef.name, 'TypeError');
     assert.match(value.badRef.message, /link: argument 'b' must be an ActorRef/);
   });

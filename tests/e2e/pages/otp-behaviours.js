@@ -9,6 +9,9 @@ export const watcher = {
       return state;
     }
     if (msg === 'seen') ctx.reply(state.seen);
+    // The same requests from inside a handler.
+    if (msg?.watch) ctx.reply(ctx.monitor(msg.watch));
+    if (msg?.linkTo) { ctx.trapExit(true); ctx.link(msg.linkTo); ctx.reply('linked'); }
     if (msg === 'ping') ctx.reply('pong');
     if (msg === 'crash') throw new Error('watcher crashed');
     return state;
