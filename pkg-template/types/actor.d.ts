@@ -43,6 +43,17 @@ export interface ActorContext {
   spawn?(name: RustBehaviourName, opts?: SpawnOptions): ActorRef;
   /** Asks `ref` (default: this actor; single-thread build: only itself) to exit after this message. */
   stop(ref?: ActorRef, reason?: string): void;
+  // OTP requests (effective between this actor's messages; single-thread build: refs on this node).
+  /** Links with `ref` (its abnormal exit ends this actor, or arrives as EXIT when trapping). */
+  link(ref: ActorRef): void;
+  unlink(ref: ActorRef): void;
+  /** Monitors `ref`; returns the id its `{ type: 'DOWN', monitor }` message will carry. */
+  monitor(ref: ActorRef): number;
+  demonitor(id: number): void;
+  /** Exit signals arrive as `{ type: 'EXIT', from, reason }` messages (`kill` still ends it). */
+  trapExit(on?: boolean): void;
+  /** Erlang `exit/2` (the signal's sender is `{ slot: 0, generation: 0 }`, "outside"). */
+  exit(ref: ActorRef, reason: string): void;
 }
 
 /**
@@ -57,7 +68,11 @@ export interface ActorContext {
  */
 export interface JsBehaviour<S = unknown, M = unknown> {
   init?(args: unknown): S;
-  handle(state: S, msg: M, ctx: ActorContext): S | undefined;
+  handle(state: S, msg: M | OtpMessage, ctx: ActorContext): S | undefined;
+  /** Hot upgrade: builds this version's state from the previous version's (`upgrade`). */
+  migrate?(oldState: unknown, extra: unknown): S;
+  /** Runs when the actor exits (not after `kill`, as in OTP). */
+  terminate?(state: S, reason: ExitReason): void;
 }
 
 /** What `takeEvents()` returns. */
