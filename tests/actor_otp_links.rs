@@ -361,6 +361,8 @@ fn outside_link_monitor_exit_follow_the_same_rules() {
         Ev::Exit(sys.outside(), ExitReason::error("x"))
     );
     let (e, erx) = probe(sys, false);
+    // Its `init` (which sets trap_exit(false)) has run before the flag is changed from outside.
+    sys.call(e, Message::Empty, T).unwrap().wait().unwrap();
     sys.exit(e, ExitReason::Normal).unwrap();
     sys.set_trap_exit(e, true).unwrap();
     sys.exit(e, ExitReason::Shutdown).unwrap();

@@ -353,6 +353,12 @@ for (const { isolated, mode } of MODES) {
       out.castDenied = await capture(() => a.cast(store, { type: 'write' }, { caps: [] }));
       out.verify = [await caps.verify(rd), await caps.verify(forged)];
       out.badCap = await capture(() => caps.issue(42));
+      // A `capability` pool routes only to members holding what the message needs.
+      const gpu = await caps.issue('gpu');
+      const cp = await a.pool(mod('whoami'), { size: 2, strategy: 'capability', requires: { '*': 'gpu' }, caps: [gpu] });
+      out.capPool = typeof (await cp.call('job')).slot;
+      const bare = await a.pool(mod('whoami'), { size: 2, strategy: 'capability', requires: { '*': 'gpu' } });
+      out.capPoolNone = await capture(() => bare.call('job'));
       out.audit = await a.audit();
       await new Promise((r) => setTimeout(r, 80));
       out.denied = events.filter((e) => e.type === 'denied').length;
@@ -375,6 +381,9 @@ for (const { isolated, mode } of MODES) {
     assert.equal(value.none.code, 'forbidden', 'deny by default');
     assert.equal(value.castDenied.code, 'forbidden');
     assert.deepEqual(value.verify, [true, false]);
+    assert.equal(value.capPool, 'number');
+    assert.equal(value.capPoolNone.code, 'forbidden');
+    assert.equal(value.capPoolNone.capability, 'gpu');
     assert.equal(value.badCap.name, 'TypeError');
     assert.equal(value.rd, 'Capability(file.read:/docs/*)');
     const missing = value.audit.map((d) => d.missing);
