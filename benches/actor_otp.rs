@@ -113,31 +113,80 @@ mod native {
                 std::hint::spin_loop();
             }
         };
-        let mut sent_plain = 0;
-        g.bench_function("cast_without_checks", |b| {
-            b.iter(|| {
-                for i in 0..BATCH {
+        // One batch of BATCH casts, plain or checked, timed until the sink handled them all.
+        let (mut sent_plain, mut sent_guarded) = (0u64, 0u64);
+        let mut batch = |checked: bool| -> Duration {
+            let t = Instant::now();
+            for i in 0..BATCH {
+                if checked {
+                    while auth.cast(&caps, guarded, Message::Int(i as i64)).is_err() {
+                        std::thread::yield_now();
+                    }
+                } else {
                     while sys.cast(plain, Message::Int(i as i64)).is_err() {
                         std::thread::yield_now();
                     }
                 }
-                sent_plain += BATCH;
-                wait(&plain_n, sent_plain);
-            })
-        });
-        let mut sent_guarded = 0;
-        g.bench_function("cast_with_capability_check", |b| {
-            b.iter(|| {
-                for i in 0..BATCH {
-                    while auth.cast(&caps, guarded, Message::Int(i as i64)).is_err() {
-                        std::thread::yield_now();
-                    }
-                }
+            }
+            if checked {
                 sent_guarded += BATCH;
                 wait(&guarded_n, sent_guarded);
-            })
+            } else {
+                sent_plain += BATCH;
+                wait(&plain_n, sent_plain);
+            }
+            t.elapsed()
+        };
+        // Interleaved (ABBA order within each iteration), so drift and noise from other work on
+        // the machine hit both sides alike; every pair is kept for the ratio printed below.
+        let pairs: Arc<Mutex<Vec<(Duration, Duration)>>> = Arc::new(Mutex::new(Vec::new()));
+        let mut flip = false;
+        let mut pair = |pairs: &Mutex<Vec<(Duration, Duration)>>| -> (Duration, Duration) {
+            flip = !flip;
+            let (p, c) = if flip {
+                let p = batch(false);
+                (p, batch(true))
+            } else {
+                let c = batch(true);
+                (batch(false), c)
+            };
+            if let Ok(mut v) = pairs.lock() {
+                v.push((p, c));
+            }
+            (p, c)
+        };
+        let pr = pairs.clone();
+        g.bench_function("cast_without_checks", |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| pair(&pr).0).sum())
+        });
+        let pr = pairs.clone();
+        g.bench_function("cast_with_capability_check", |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| pair(&pr).1).sum())
         });
         g.finish();
+        let v = pairs.lock().map(|v| v.clone()).unwrap_or_default();
+        if !v.is_empty() {
+            let median = |mut x: Vec<f64>| {
+                x.sort_by(f64::total_cmp);
+                x[x.len() / 2]
+            };
+            let p = median(v.iter().map(|x| x.0.as_secs_f64()).collect());
+            let c = median(v.iter().map(|x| x.1.as_secs_f64()).collect());
+            let r = median(
+                v.iter()
+                    .map(|x| x.1.as_secs_f64() / x.0.as_secs_f64())
+                    .collect(),
+            );
+            println!(
+                "capability overhead over {} interleaved pairs of {BATCH} casts: plain median {:.3} ms, \
+                 checked median {:.3} ms, median of per-pair ratios {:.3} ({:+.1} %; bar ≤ +5 %)",
+                v.len(),
+                p * 1e3,
+                c * 1e3,
+                r,
+                (r - 1.0) * 100.0
+            );
+        }
     }
 
     fn spin(d: Duration) {

@@ -133,6 +133,10 @@ export const INTERNAL_EXPORTS = [
   'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
   'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
   'actorsCancelTimer', 'actorsIsAlive', 'actorsStats', 'actorsTakeEvents',
+  'actorsWakeWorker', 'actorsPeersAwake',
+  'otpOp', // the OTP layer (actors/otp.js)
+  // main-thread loops shared with the compute worker (parallel::assist); `parallelStats()`
+  'assistServe', 'assistRun', 'assistHelped',
 ];
 
 /** The names this package exports from the wasm builds (for tests that check nothing is missed). */

@@ -311,3 +311,72 @@ fn a_child_failing_in_init_reaches_its_linked_parent() {
     let c2 = c2.downcast::<ActorRef>().unwrap();
     assert_eq!(next(&qrx), Ev::Down(c2, ExitReason::error("init failed")));
 }
+
+// ---- The same requests made from outside any actor (the page's `k.actors.link`, …) ----
+
+#[test]
+fn outside_link_monitor_exit_follow_the_same_rules() {
+    let ex = NativeExecutor::start(Config::default()).unwrap();
+    let sys = ex.system();
+    // link(a, b) from outside: b's abnormal exit reaches a trapping a as EXIT.
+    let (a, arx) = probe(sys, true);
+    let (b, _brx) = probe(sys, false);
+    sys.link(a, b).unwrap();
+    sys.cast(b, Message::value(ExitReason::error("boom")))
+        .unwrap();
+    assert_eq!(
+        arx.recv_timeout(T).unwrap(),
+        Ev::Exit(b, ExitReason::error("boom"))
+    );
+    // link to a dead actor: noproc at once.
+    while sys.is_alive(b) {
+        std::thread::yield_now();
+    }
+    assert_eq!(
+        katalyst::error::Classify::code(&sys.link(a, b).unwrap_err()),
+        "noproc"
+    );
+    // monitor: DOWN with the reason; noproc for a dead ref; demonitor flushes.
+    let (c, _crx) = probe(sys, false);
+    sys.monitor(a, c).unwrap();
+    sys.stop(c, ExitReason::Shutdown).unwrap();
+    assert_eq!(
+        arx.recv_timeout(T).unwrap(),
+        Ev::Down(c, ExitReason::Shutdown)
+    );
+    sys.monitor(a, b).unwrap();
+    assert_eq!(
+        arx.recv_timeout(T).unwrap(),
+        Ev::Down(b, ExitReason::NoProc)
+    );
+    let (d, _drx) = probe(sys, false);
+    let m = sys.monitor(a, d).unwrap();
+    sys.demonitor(a, m).unwrap();
+    sys.stop(d, ExitReason::Shutdown).unwrap();
+    // exit/2 from outside: a trapping actor gets EXIT from `outside()`; `normal` is ignored by
+    // a non-trapping one; `kill` ends even a trapping one, and its monitors see `killed`.
+    sys.exit(a, ExitReason::error("x")).unwrap();
+    assert_eq!(
+        arx.recv_timeout(T).unwrap(),
+        Ev::Exit(sys.outside(), ExitReason::error("x"))
+    );
+    let (e, erx) = probe(sys, false);
+    // Its `init` (which sets trap_exit(false)) has run before the flag is changed from outside.
+    sys.call(e, Message::Empty, T).unwrap().wait().unwrap();
+    sys.exit(e, ExitReason::Normal).unwrap();
+    sys.set_trap_exit(e, true).unwrap();
+    sys.exit(e, ExitReason::Shutdown).unwrap();
+    assert_eq!(
+        erx.recv_timeout(T).unwrap(),
+        Ev::Exit(sys.outside(), ExitReason::Shutdown)
+    );
+    let (w, wrx) = probe(sys, false);
+    sys.monitor(w, a).unwrap();
+    sys.exit(a, ExitReason::Kill).unwrap();
+    assert_eq!(
+        wrx.recv_timeout(T).unwrap(),
+        Ev::Down(a, ExitReason::Killed)
+    );
+    // The demonitored DOWN never arrived; nothing else is pending for a.
+    assert!(arx.recv_timeout(Duration::from_millis(100)).is_err());
+}

@@ -7,6 +7,7 @@
 // word it awaits with `Atomics.waitAsync` — it never blocks and never polls.
 import { KatalystError } from '../errors.js';
 import { encode, decode } from './codec.js';
+import { otpApi } from './otp.js'; // OTP layer (issue 7)
 
 const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute'";
 
@@ -298,6 +299,11 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
       for (const w of pool) w.terminate();
     },
   };
+  // OTP layer (otp.js): supervisors, links, pools, capabilities, upgrades.
+  Object.assign(api, otpApi({
+    executor: 'mt', otpOp: mt.otpOp, pending,
+    loadModule: (b) => Promise.all(pool.map((_, i) => loader.load(i, moduleSpec(b)))).then(([id]) => id),
+  }, { ...api }));
   return Object.freeze(api);
 }
 
@@ -555,5 +561,11 @@ export function startStActors({ module, workers, mailbox }) {
       for (const w of pool) w.terminate();
     },
   };
+  // OTP layer (otp.js): the operations run on one node's system, routed by postMessage.
+  Object.assign(api, otpApi({
+    executor: 'st', pending, live, workers, nextId: () => nextCall++,
+    post: (node, msg, transfer) => post(pool[node - 1], msg, transfer), // in order with the other requests
+    loadModule: (b, node) => loader.load(node - 1, moduleSpec(b)),
+  }, { ...api }));
   return Object.freeze(api);
 }

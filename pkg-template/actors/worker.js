@@ -12,6 +12,7 @@
 //   sleeps on a timer (the next actor timer) or until a message arrives.
 import { serializeError } from '../errors.js';
 import { encode, decode, encodeState, decodeState } from './codec.js';
+import { otpWorker } from './otp.js'; // OTP layer (issue 7)
 
 const SLICE_TURNS = 1024;
 const SLICE_MS = 4;
@@ -105,6 +106,7 @@ function flushReplies() {
     if (id === undefined) continue;
     calls.delete(c[0]);
     callIds.delete(id);
+    c = otpWorker.reply(actors, c); // OTP hook: refs in OTP results become page refs
     if (c[1] === -1) list.push({ id, error: errorData(c[2]) });
     else {
       list.push({ id, kind: c[1], payload: c[2] });
@@ -147,6 +149,7 @@ function handle(d) {
       case 'stop': mod.actorsStop(ref[0], ref[1], d.reason); break;
       case 'sendAfter': timers.set(d.tid, mod.actorsSendAfter(ref[0], ref[1], d.kind, d.payload, Math.max(0, d.at - wallNow()))); break;
       case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
+      case 'otp': otpWorker.node = myNode; otpWorker.op(mod, d, actors, calls); break; // OTP hook
       case 'stats': {
         const stats = mod.actorsStats();
         const vids = new Map([...actors].map(([vid, [slot, gen]]) => [`${slot}.${gen}`, vid]));
@@ -164,6 +167,7 @@ function handle(d) {
 
 // ---- JS module behaviours (both builds): called from Rust inside an actor's turn ----
 const behaviours = new Map(); // behaviour id → { init, handle }
+otpWorker.install(behaviours); // OTP hooks: migrate, terminate
 
 async function loadBehaviour({ id, url, export: name }) {
   const m = await import(/* @vite-ignore */ url);
@@ -171,7 +175,7 @@ async function loadBehaviour({ id, url, export: name }) {
   if (b === undefined) throw new TypeError(`spawn: module ${url} has no export '${name}'`);
   const handle = b.handle ?? (typeof b === 'function' ? b : undefined);
   if (typeof handle !== 'function') throw new TypeError(`spawn: ${url}${name ? ` export '${name}'` : ''} has no handle(state, msg, ctx) function`);
-  behaviours.set(id, { init: b.init, handle });
+  behaviours.set(id, { init: b.init, handle, migrate: b.migrate, terminate: b.terminate, exports: b }); // OTP: migrate/terminate
 }
 
 function behaviour(id) {
@@ -183,7 +187,8 @@ function behaviour(id) {
 function selfRef(slot, generation) {
   if (!single) return Object.freeze({ node: 0, slot, generation });
   for (const [vid, [s, g]] of actors) if (s === slot && g === generation) return Object.freeze({ node: myNode, slot: vid, generation: 1 });
-  return undefined;
+  otpWorker.node = myNode;
+  return Object.freeze(otpWorker.toPage(actors, slot, generation)); // OTP hook: made by a supervisor or pool
 }
 
 globalThis.__katalystActorInit = (id, kind, payload) => {
@@ -217,7 +222,9 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
       return Object.freeze({ node, slot: s, generation: g });
     };
   }
-  const next = b.handle(decodeState(stateBytes), decode(kind, payload), ctx);
+  otpWorker.extendCtx(ctx, mod, single ? actors : null, slot, generation); // OTP hook: ctx.link, monitor, …
+  const msg = single ? otpWorker.incoming(actors, decode(kind, payload)) : decode(kind, payload); // OTP hook
+  const next = b.handle(decodeState(stateBytes), msg, ctx);
   if (next instanceof Promise) throw new TypeError('handle: must return the new state, not a Promise (handlers are synchronous)');
   const [rk, rp] = replied ? encode(reply, 'reply') : [0, undefined];
   return [next === undefined ? undefined : encodeState(next), rk, rp];

@@ -43,6 +43,17 @@ export interface ActorContext {
   spawn?(name: RustBehaviourName, opts?: SpawnOptions): ActorRef;
   /** Asks `ref` (default: this actor; single-thread build: only itself) to exit after this message. */
   stop(ref?: ActorRef, reason?: string): void;
+  // OTP requests (effective between this actor's messages; single-thread build: refs on this node).
+  /** Links with `ref` (its abnormal exit ends this actor, or arrives as EXIT when trapping). */
+  link(ref: ActorRef): void;
+  unlink(ref: ActorRef): void;
+  /** Monitors `ref`; returns the id its `{ type: 'DOWN', monitor }` message will carry. */
+  monitor(ref: ActorRef): number;
+  demonitor(id: number): void;
+  /** Exit signals arrive as `{ type: 'EXIT', from, reason }` messages (`kill` still ends it). */
+  trapExit(on?: boolean): void;
+  /** Erlang `exit/2` (the signal's sender is `{ slot: 0, generation: 0 }`, "outside"). */
+  exit(ref: ActorRef, reason: string): void;
 }
 
 /**
@@ -57,7 +68,11 @@ export interface ActorContext {
  */
 export interface JsBehaviour<S = unknown, M = unknown> {
   init?(args: unknown): S;
-  handle(state: S, msg: M, ctx: ActorContext): S | undefined;
+  handle(state: S, msg: M | OtpMessage, ctx: ActorContext): S | undefined;
+  /** Hot upgrade: builds this version's state from the previous version's (`upgrade`). */
+  migrate?(oldState: unknown, extra: unknown): S;
+  /** Runs when the actor exits (not after `kill`, as in OTP). */
+  terminate?(state: S, reason: ExitReason): void;
 }
 
 /** What `takeEvents()` returns. */
@@ -130,11 +145,21 @@ export interface ActorStats {
  * k.actors.cast(c, 1);
  * console.log(await k.actors.call(c, 0)); // 11
  */
-export interface Actors {
+export interface Actors extends ActorsOtp {
   readonly mode: 'threads' | 'single';
   readonly workers: number;
   /** Resolves once every actor worker runs (messages sent before just queue). */
   readonly ready: Promise<void>;
+  /**
+   * OTP spawn: guarded by `requires`, upgradable, or placed `near` another actor.
+   * @example
+   * const store = await k.actors.spawn({ module: url, export: 'store' }, { requires: { read: 'file.read:${path}' } });
+   */
+  spawn(behaviour: ChildStart, opts: OtpSpawnOptions & ({ requires: Record<string, string> } | { upgradable: boolean } | { near: ActorRef })): Promise<ActorRef>;
+  /** A cast carrying capabilities; rejects `forbidden` (`.capability` names the missing one). @example await k.actors.cast(store, msg, { caps: [cap] }); */
+  cast(ref: ActorRef, msg: unknown, opts: { caps: Capability[] }): Promise<void>;
+  /** A call carrying capabilities. @example await k.actors.call(store, { type: 'read', path: '/docs/a' }, { caps: [cap] }); */
+  call<R = unknown>(ref: ActorRef, msg: unknown, opts: { timeout?: number; caps: Capability[] }): Promise<R>;
   /**
    * Starts an actor.
    * @example
@@ -195,4 +220,228 @@ export interface Actors {
   stats(): ActorStats;
   /** Terminates the actor workers. */
   close(): void;
+}
+
+// ---- OTP layer (issue 7): supervisors, links and monitors, pools, capabilities, hot upgrade ----
+
+/** A JS module behaviour, loaded into the actor workers by URL. */
+export interface ModuleBehaviour {
+  module: URL | string;
+  export?: string;
+  args?: unknown;
+}
+
+/** What a supervised child or a pool member runs: a Rust behaviour by name or a JS module. */
+export type ChildStart = RustBehaviourName | 'probe' | string | { behaviour: string; args?: unknown } | ModuleBehaviour;
+
+/**
+ * One child of a supervisor (OTP child spec).
+ * @example
+ * const child: ChildSpec = { id: 'db', start: { module: new URL('./db.js', import.meta.url), export: 'db' }, restart: 'permanent', shutdown: 5000 };
+ */
+export interface ChildSpec {
+  /** Unique among the supervisor's children. */
+  id: string;
+  /** The behaviour, or `{ supervisor: spec }` for a nested supervisor. */
+  start: ChildStart | { supervisor: SupervisorSpec };
+  /** `'permanent'` (default): always restarted; `'transient'`: only after an abnormal exit; `'temporary'`: never. */
+  restart?: 'permanent' | 'transient' | 'temporary';
+  /** Milliseconds to wait after the `shutdown` exit signal before `kill` (default 5000; supervisors `'infinity'`). */
+  shutdown?: number | 'brutal_kill' | 'infinity';
+  type?: 'worker' | 'supervisor';
+}
+
+/**
+ * A supervisor (OTP `supervisor` flags and children).
+ * @example
+ * const spec: SupervisorSpec = { strategy: 'one_for_all', maxRestarts: 3, maxSeconds: 5, children: [] };
+ */
+export interface SupervisorSpec {
+  /** Default `'one_for_one'`. */
+  strategy?: 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
+  /** Restart intensity: more than `maxRestarts` restarts within `maxSeconds` → the supervisor gives up (OTP defaults 1 in 5). */
+  maxRestarts?: number;
+  maxSeconds?: number;
+  /** Optional delay before restarts: `initialMs × factor^(n-1)`, at most `maxMs`. */
+  backoff?: { initialMs?: number; factor?: number; maxMs?: number };
+  /** Started in order, stopped in reverse order (`simple_one_for_one`: exactly one template). */
+  children?: ChildSpec[];
+}
+
+/** One child as its supervisor reports it (OTP `which_children`). */
+export interface ChildInfo {
+  id: string;
+  /** The running incarnation (`null` while stopped). */
+  ref: ActorRef | null;
+  type: 'worker' | 'supervisor';
+  restart: 'permanent' | 'transient' | 'temporary';
+  state: 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+  restarts: number;
+}
+
+/** What a JS behaviour receives from a link (when it traps exits) or a monitor. */
+export type OtpMessage =
+  | { type: 'EXIT'; from: ActorRef; reason: ExitReason }
+  | { type: 'DOWN'; monitor: number; from: ActorRef; reason: ExitReason };
+
+/** A monitor, as `monitor()` resolves it (pass it to `demonitor`). */
+export interface MonitorRef {
+  readonly watcher: ActorRef;
+  /** Also in the `DOWN` message's `monitor`. */
+  readonly id: number;
+}
+
+/** An unforgeable capability token (an HMAC tag under the system's secret). */
+export interface Capability {
+  /** What it grants, e.g. `'file.read:/docs/*'`. */
+  readonly capability: string;
+  /** The wire form, for delegation. */
+  toJSON(): { capability: string; tag: string };
+}
+
+/** A refused message in the audit log. */
+export interface Denial {
+  /** Wall time in ms (`performance.timeOrigin + performance.now()`). */
+  at: number;
+  from: ActorRef | null;
+  to: ActorRef;
+  missing: string;
+}
+
+/** Restarts, give-ups, denials and upgrades (`onEvent`). */
+export type OtpEvent =
+  | { type: 'restart'; supervisor: ActorRef; child: string; reason: ExitReason; at: number }
+  | { type: 'gaveUp'; supervisor: ActorRef; at: number }
+  | { type: 'denied'; to: ActorRef; from: ActorRef | null; missing: string; at: number }
+  | { type: 'upgraded'; ref: ActorRef; from: number; to: number; at: number }
+  | { type: 'upgradeFailed'; ref: ActorRef; message: string; at: number };
+
+/** A node of `tree()`. */
+export interface TreeNode {
+  id: string;
+  ref: ActorRef | undefined;
+  type: 'worker' | 'supervisor';
+  state: ChildInfo['state'];
+  restarts: number;
+  version: number | undefined;
+  mailboxLen: number;
+  children: TreeNode[];
+}
+
+/** Options of the OTP form of `spawn` (it then returns a Promise). */
+export interface OtpSpawnOptions extends SpawnOptions {
+  /** Capabilities each message kind needs: `{ [msg.type]: 'name:scope-with-${field}', '*': … }`. */
+  requires?: Record<string, string>;
+  /** Spawn an actor `upgrade` can swap (supervised children always are). */
+  upgradable?: boolean;
+  /** `single` executor: run on the node of this actor (links and monitors need one node). */
+  near?: ActorRef;
+}
+
+/** Where an OTP operation runs in the `single` executor (default node 1). */
+export interface NearOption { near?: ActorRef }
+
+/**
+ * A pool of members routed by a strategy.
+ * @example
+ * const p = await k.actors.pool('echo', { size: 4, strategy: 'least-loaded' });
+ * await p.call('job');
+ */
+export interface ActorPool {
+  readonly id: number;
+  /** @example await pool.cast({ user: 7 }, { key: 'user-7' }); */
+  cast(msg: unknown, opts?: { key?: string | number }): Promise<void>;
+  /** @example const r = await pool.call('job', { timeout: 1000 }); */
+  call<R = unknown>(msg: unknown, opts?: { timeout?: number }): Promise<R>;
+  /** The member a key routes to (`affinity`). @example await pool.memberFor('user-7'); */
+  memberFor(key: string | number): Promise<ActorRef | null>;
+  /** @example await pool.members(); */
+  members(): Promise<ActorRef[]>;
+  /** @example await pool.resize(8); */
+  resize(size: number): Promise<void>;
+  /** Resizes from the load forecast (call periodically); resolves with the size. @example await pool.autoscale(); */
+  autoscale(): Promise<number>;
+  /** @example const s = await pool.stats(); */
+  stats(): Promise<{ members: { ref: ActorRef; version: number; canary: boolean; mailboxLen: number; ewmaServiceMs: number; processed: number }[]; routed: number; forecasts: { forecastRate: number; actualRate: number; size: number }[]; canaryPercent: number | null }>;
+  /** Routes `percent` % of messages to members running `behaviour`. @example await pool.canary(v2, { percent: 10 }); */
+  canary(behaviour: ChildStart, opts?: { percent?: number }): Promise<void>;
+  /** @example await pool.promote(); */
+  promote(): Promise<void>;
+  /** @example await pool.rollback(); */
+  rollback(): Promise<void>;
+  /** @example await pool.shutdown(); */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The OTP functions of `k.actors` (every one returns a Promise: in the `single` executor the
+ * work happens in a worker).
+ */
+export interface ActorsOtp {
+  /**
+   * Starts a supervisor; resolves once every child started (rejects `actor_exited` with
+   * `failed_to_start_child …`).
+   * @example
+   * const sup = await k.actors.supervise({ strategy: 'one_for_one', children: [{ id: 'c', start: 'counter' }] });
+   */
+  supervise(spec: SupervisorSpec, opts?: NearOption): Promise<ActorRef>;
+  /** `simple_one_for_one`: a child with these start args. @example const c = await k.actors.startChild(sup, { id: 7 }); */
+  startChild(sup: ActorRef, args?: unknown): Promise<ActorRef>;
+  /** @example for (const c of await k.actors.whichChildren(sup)) console.log(c.id, c.state); */
+  whichChildren(sup: ActorRef): Promise<ChildInfo[]>;
+  /** Stops a child by id (spec kept) or ref. @example await k.actors.terminateChild(sup, 'c'); */
+  terminateChild(sup: ActorRef, child: string | ActorRef): Promise<boolean>;
+  /** @example await k.actors.restartChild(sup, 'c'); */
+  restartChild(sup: ActorRef, id: string): Promise<ActorRef>;
+  /** @example await k.actors.deleteChild(sup, 'c'); */
+  deleteChild(sup: ActorRef, id: string): Promise<boolean>;
+  /** Children in reverse order, then the supervisor. @example await k.actors.stopSupervisor(sup); */
+  stopSupervisor(sup: ActorRef): Promise<void>;
+  /** @example await k.actors.link(a, b); */
+  link(a: ActorRef, b: ActorRef): Promise<void>;
+  /** @example await k.actors.unlink(a, b); */
+  unlink(a: ActorRef, b: ActorRef): Promise<void>;
+  /** `watcher` gets `{ type: 'DOWN', … }` when `target` exits (`noproc` at once if dead). @example const m = await k.actors.monitor(w, t); */
+  monitor(watcher: ActorRef, target: ActorRef): Promise<MonitorRef>;
+  /** @example await k.actors.demonitor(m); */
+  demonitor(monitor: MonitorRef): Promise<void>;
+  /** @example await k.actors.trapExit(ref, true); */
+  trapExit(ref: ActorRef, on?: boolean): Promise<void>;
+  /** Erlang `exit/2` from outside any actor: `'kill'` cannot be trapped. @example await k.actors.exit(ref, 'kill'); */
+  exit(ref: ActorRef, reason: string): Promise<void>;
+  /** Capabilities (deny by default). */
+  readonly capabilities: {
+    /** @example await k.actors.capabilities.declare('admin', 'write'); */
+    declare(stronger: string, weaker: string, opts?: NearOption): Promise<void>;
+    /** @example const cap = await k.actors.capabilities.issue('file.read:/docs/*'); */
+    issue(capability: string, opts?: NearOption): Promise<Capability>;
+    /** @example const one = await k.actors.capabilities.attenuate(cap, 'file.read:/docs/a/*'); */
+    attenuate(token: Capability, narrower: string, opts?: NearOption): Promise<Capability>;
+    /** @example await k.actors.capabilities.verify(cap); */
+    verify(token: Capability | { capability: string; tag: string }, opts?: NearOption): Promise<boolean>;
+  };
+  /** Denials, oldest first (bounded). @example console.table(await k.actors.audit()); */
+  audit(opts?: NearOption): Promise<Denial[]>;
+  /**
+   * Hot upgrade between two messages: the new module's `migrate(oldState, extra)` (or the export
+   * named by `opts.migrate`) converts the state; `upgrade_failed` keeps the old version.
+   * @example
+   * const v = await k.actors.upgrade('db', { module: url, export: 'dbV2' }, { extra: { from: 1 } });
+   */
+  upgrade(nameOrRef: string | ActorRef, behaviour: ModuleBehaviour | string, opts?: { migrate?: string; extra?: unknown; args?: unknown }): Promise<number>;
+  /** @example await k.actors.rollback('db'); */
+  rollback(nameOrRef: string | ActorRef): Promise<number>;
+  /** Loads a JS behaviour ahead of an upgrade. @example await k.actors.preload({ module: url, export: 'dbV2' }); */
+  preload(behaviour: ModuleBehaviour, opts?: NearOption): Promise<void>;
+  /** @example const p = await k.actors.pool('echo', { size: 4, strategy: 'round-robin' }); */
+  pool(behaviour: ChildStart, opts?: NearOption & { size?: number; min?: number; max?: number; strategy?: 'round-robin' | 'least-loaded' | 'capability' | 'affinity' | 'predictive'; requires?: Record<string, string>; caps?: Capability[] }): Promise<ActorPool>;
+  /** The supervision trees started here (or the one under `sup`). @example console.log(await k.actors.tree()); */
+  tree(): Promise<TreeNode[]>;
+  tree(sup: ActorRef): Promise<TreeNode>;
+  /** @example const off = k.actors.onEvent((e) => console.log(e.type)); off(); */
+  onEvent(listener: (e: OtpEvent) => void): () => void;
+  /** @example const { alive, version } = await k.actors.processInfo(ref); */
+  processInfo(ref: ActorRef): Promise<{ alive: boolean; version: number | null; mailboxLen: number; processed: number }>;
+  /** Test support (the `'probe'` behaviour's log). @example await k.actors.testing.probeLog(); */
+  readonly testing: { probeLog(opts?: NearOption): Promise<string[]> };
 }

@@ -104,6 +104,9 @@ pub(crate) enum Signal {
     Demonitor(MonitorRef),
     Down(Down),
     Exit(ExitSignal),
+    /// Runs on the actor's own context between two messages: link, monitor and trap requests
+    /// made from outside any actor (`System::link`, `System::monitor`, …; see `external.rs`).
+    Run(Box<dyn FnOnce(&mut super::Context<'_>) + Send>),
 }
 
 /// What the receiver of an exit signal does.

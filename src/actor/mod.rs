@@ -76,6 +76,7 @@ pub use timer::TimerRef;
 // introspection. See the README.
 pub mod capability;
 mod events;
+mod external;
 mod link;
 pub mod pool;
 pub mod supervisor;

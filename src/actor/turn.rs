@@ -178,6 +178,12 @@ fn run_messages(
                     b.handle_reply(request, result, ctx).map(|_| Message::Empty)
                 })
             }
+            EnvelopeKind::Signal(Signal::Run(f)) => {
+                invoke(sys, local, me, from, None, core, |_, ctx| {
+                    f(ctx);
+                    Ok(Message::Empty)
+                })
+            }
             EnvelopeKind::Signal(signal) => match on_signal(signal, me, &mut core.signals) {
                 SignalOutcome::Done => continue,
                 SignalOutcome::Exit(reason) => return Some((reason, None)),
@@ -332,6 +338,7 @@ fn on_signal(signal: Signal, me: ActorRef, signals: &mut Signals) -> SignalOutco
                 return SignalOutcome::Deliver(Message::value(down));
             }
         }
+        Signal::Run(_) => {} // handled by the turn, which has a context
         Signal::Exit(sig) => {
             return match on_exit_signal(sig, me, signals) {
                 ExitAction::Ignore => SignalOutcome::Done,

@@ -165,7 +165,11 @@ pub(crate) fn message_to_js(m: Message) -> JsValue {
         Message::Bytes(b) => (2, Uint8Array::from(b.as_slice()).into()),
         Message::Value(v) => match v.downcast::<JsPayload>() {
             Ok(p) => (3, Uint8Array::from(p.0.as_slice()).into()),
-            Err(_) => (0, JsValue::UNDEFINED),
+            // OTP hook: EXIT / DOWN messages and OTP call results, encoded for the codec.
+            Err(v) => match super::actor_otp::encode_value(v) {
+                Some(bytes) => (3, Uint8Array::from(bytes.as_slice()).into()),
+                None => (0, JsValue::UNDEFINED),
+            },
         },
     };
     Array::of2(&kind.into(), &payload).into()
@@ -667,4 +671,30 @@ pub fn actors_stats() -> Result<JsValue, JsValue> {
     }
     set(&out, "workers", workers.into());
     Ok(out.into())
+}
+
+// ---- OTP hooks (used by `actor_otp.rs`; kept apart so branches merge cleanly) ----
+
+/// The system (`not_started` before `actorsStart`).
+pub(crate) fn otp_system(func: &str) -> Result<&'static System, JsValue> {
+    system(func)
+}
+
+/// Maps a core error to JS (with the exit `reason` for `actor_exited`).
+pub(crate) fn otp_error(func: &str, e: ActorError) -> JsValue {
+    actor_err(func, e)
+}
+
+/// Tracks a call started by the OTP bindings; its result comes out of
+/// [`actors_take_completion`] under the returned id like any call's.
+pub(crate) fn otp_track_call(mut h: CallHandle) -> u32 {
+    let id = next_id();
+    let waker = completion_waker(id);
+    if let Poll::Ready(r) = Pin::new(&mut h).poll(&mut TaskContext::from_waker(&waker)) {
+        READY.with(|q| q.borrow_mut().insert(id, r));
+        COMPLETIONS.push(id);
+        return id;
+    }
+    CALLS.with(|c| c.borrow_mut().insert(id, Pending::Call(h)));
+    id
 }

@@ -36,6 +36,8 @@ pub struct JsBehaviour {
     behaviour: u32,
     args: Option<Message>,
     state: Vec<u8>,
+    // OTP hook (`actor_otp.rs`): set when built by a hot upgrade, so `init` does not run again.
+    migrated: bool,
 }
 
 impl JsBehaviour {
@@ -45,6 +47,24 @@ impl JsBehaviour {
             behaviour,
             args: Some(args),
             state: Vec::new(),
+            migrated: false,
+        }
+    }
+
+    // ---- OTP hooks (used by `actor_otp.rs`) ----
+
+    /// The behaviour number and the encoded state (hot upgrade reads them).
+    pub(crate) fn parts(&self) -> (u32, &[u8]) {
+        (self.behaviour, &self.state)
+    }
+
+    /// Behaviour `behaviour` resuming from an encoded `state` (its `init` is not called).
+    pub(crate) fn migrated(behaviour: u32, state: Vec<u8>) -> Self {
+        JsBehaviour {
+            behaviour,
+            args: None,
+            state,
+            migrated: true,
         }
     }
 }
@@ -67,6 +87,9 @@ fn parts(ctx: &Context<'_>) -> (u32, u32) {
 
 impl Behaviour for JsBehaviour {
     fn init(&mut self, ctx: &mut Context<'_>) -> Result<(), ExitReason> {
+        if self.migrated {
+            return Ok(());
+        }
         let (slot, generation) = parts(ctx);
         let args = self.args.take().unwrap_or(Message::Empty);
         let kp = Array::from(&super::actor::message_to_js(args));
@@ -102,5 +125,9 @@ impl Behaviour for JsBehaviour {
         super::actor::message("handle", reply_kind, &out.get(2)).map_err(|_| {
             ExitReason::error("a JS handler returned a reply that could not be encoded")
         })
+    }
+
+    fn terminate(&mut self, reason: &ExitReason) {
+        super::actor_otp::js_terminate(self.behaviour, &self.state, reason); // OTP hook
     }
 }

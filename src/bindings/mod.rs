@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod actor_js;
+pub mod actor_otp;
 pub mod args;
 pub mod compute;
 pub mod crdt;

@@ -52,3 +52,27 @@ async function actors(k: Katalyst): Promise<void> {
   void reply;
 }
 void actors;
+
+// The OTP layer: supervisors, monitors, capabilities, upgrades, pools.
+async function otp(k: Katalyst): Promise<void> {
+  const a = k.actors;
+  const sup = await a.supervise({ strategy: 'rest_for_one', maxRestarts: 3, maxSeconds: 5, children: [
+    { id: 'c', start: 'counter', restart: 'transient', shutdown: 'brutal_kill' },
+    { id: 'inner', start: { supervisor: { children: [{ id: 'e', start: { behaviour: 'echo' } }] } } },
+  ] });
+  const kids = await a.whichChildren(sup);
+  const state: 'running' | 'stopped' | string = kids[0].state;
+  const m = await a.monitor(a.spawn('echo'), sup);
+  await a.demonitor(m);
+  const cap = await a.capabilities.issue('file.read:/docs/*');
+  const store = await a.spawn({ module: '/store.js', export: 'store' }, { requires: { read: 'file.read:${path}' } });
+  const r: { ok: string } = await a.call<{ ok: string }>(store, { type: 'read', path: '/docs/a' }, { caps: [cap] });
+  const version: number = await a.upgrade(store, { module: '/store.js', export: 'v2' });
+  const pool = await a.pool('echo', { size: 2, strategy: 'affinity' });
+  await pool.cast('x', { key: 'k' });
+  const off = a.onEvent((e) => { if (e.type === 'restart') console.log(e.child); });
+  off();
+  const tree = await a.tree(sup);
+  void [state, r, version, tree.children.length];
+}
+void otp;

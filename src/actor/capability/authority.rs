@@ -2,6 +2,7 @@
 //! requirements, checks every guarded send, and keeps the bounded audit log of denials.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ use super::guard::Guarded;
 use super::token::{check, sign};
 use super::{CapToken, Capability, Hierarchy};
 use crate::actor::{
-    ActorError, ActorRef, Behaviour, CallHandle, Context, Message, RequestId, SpawnOptions, System,
+    ActorError, ActorRef, Behaviour, CallHandle, Context, Message, OtpEvent, RequestId,
+    SpawnOptions, System,
 };
 
 /// What a protected behaviour requires for a message (`None`: nothing).
@@ -62,11 +64,44 @@ pub struct Denial {
 pub struct Authority {
     id: u64,
     key: Zeroizing<[u8; 32]>,
-    hierarchy: Hierarchy,
-    requirements: ArcSwap<HashMap<ActorRef, Requirement>>,
+    hierarchy: ArcSwap<Hierarchy>,
+    requirements: ArcSwap<RefMap<Requirement>>,
     audit: ArrayQueue<Denial>,
     sys: System,
 }
+
+/// The requirement table is read once per checked message: actor refs are a few small
+/// integers, so a multiply-rotate hash (FxHash's) replaces SipHash there.
+#[derive(Default, Clone, Copy)]
+struct RefHasher(u64);
+
+impl Hasher for RefHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+}
+
+impl RefHasher {
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type RefMap<V> = HashMap<ActorRef, V, BuildHasherDefault<RefHasher>>;
 
 /// Denials kept (the oldest are dropped first).
 pub const AUDIT_CAPACITY: usize = 1024;
@@ -85,8 +120,8 @@ impl Authority {
         Ok(Arc::new(Authority {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             key,
-            hierarchy,
-            requirements: ArcSwap::from_pointee(HashMap::new()),
+            hierarchy: ArcSwap::from_pointee(hierarchy),
+            requirements: ArcSwap::from_pointee(RefMap::default()),
             audit: ArrayQueue::new(AUDIT_CAPACITY),
             sys: sys.clone(),
         }))
@@ -143,7 +178,10 @@ impl Authority {
         narrower: Capability,
     ) -> Result<CapToken, ActorError> {
         let inside = self.verify(token)
-            && self.hierarchy.name_implies(&token.cap.name, &narrower.name)
+            && self
+                .hierarchy
+                .load()
+                .name_implies(&token.cap.name, &narrower.name)
             && match (&token.cap.scope, &narrower.scope) {
                 (None, _) => true,
                 (Some(_), None) => false,
@@ -171,8 +209,33 @@ impl Authority {
     /// assert!(!auth.satisfies(&caps, &Capability::new("write")));
     /// ```
     pub fn satisfies(&self, caps: &[CapToken], need: &Capability) -> bool {
-        caps.iter()
-            .any(|t| self.hierarchy.grants(&t.cap, need) && self.verify(t))
+        caps.iter().any(|t| {
+            // Same name: no hierarchy needed (the common case costs no extra atomic load).
+            let named = t.cap.name == need.name
+                || self.hierarchy.load().name_implies(&t.cap.name, &need.name);
+            named && t.cap.covers_scope(need.scope.as_deref()) && self.verify(t)
+        })
+    }
+
+    /// Declares `stronger ⇒ weaker` after the authority was made (tokens already issued
+    /// follow the new hierarchy from the next check).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let admin: CapSet = std::sync::Arc::new([auth.issue(Capability::new("admin"))]);
+    /// assert!(!auth.satisfies(&admin, &Capability::new("read")));
+    /// auth.declare("admin", "read");
+    /// assert!(auth.satisfies(&admin, &Capability::new("read")));
+    /// ```
+    pub fn declare(&self, stronger: &str, weaker: &str) {
+        self.hierarchy.rcu(|h| {
+            let mut h = Hierarchy::clone(h);
+            h.declare(stronger, weaker);
+            h
+        });
     }
 
     /// Declares what `actor`'s messages require (replacing any earlier declaration).
@@ -189,7 +252,7 @@ impl Authority {
     /// ```
     pub fn protect(&self, actor: ActorRef, need: Requirement) {
         self.requirements.rcu(|m| {
-            let mut m = HashMap::clone(m);
+            let mut m = RefMap::clone(m);
             m.insert(actor, need.clone());
             m
         });
@@ -240,11 +303,18 @@ impl Authority {
         to: ActorRef,
         need: &Capability,
     ) -> ActorError {
+        let at = self.sys.now();
         self.audit.force_push(Denial {
-            at: self.sys.now(),
+            at,
             from,
             to,
             missing: need.to_string(),
+        });
+        self.sys.otp_event(OtpEvent::Denied {
+            to,
+            from,
+            missing: need.to_string(),
+            at,
         });
         ActorError::Forbidden {
             actor: to.id(),
