@@ -35,6 +35,7 @@ mod cell;
 mod clock;
 mod context;
 mod error;
+mod hold;
 mod exit;
 mod id;
 mod mailbox;
@@ -61,6 +62,7 @@ pub use clock::InstantClock;
 pub use context::Context;
 pub use error::ActorError;
 pub use exit::ExitReason;
+pub use hold::Hold;
 pub use id::{ActorId, ActorRef, ParseActorIdError, RequestId};
 pub use message::{JsHandle, Message};
 #[cfg(not(target_arch = "wasm32"))]
@@ -68,7 +70,7 @@ pub use native::{block_on, NativeExecutor};
 pub use panic::install_panic_capture;
 pub use scheduler::{Park, Slice, Unpark, WorkerHandle, AWAKE, SLEEPING};
 pub use stats::{ActorStats, SystemEvent, SystemStats, WorkerStats};
-pub use system::{CastWait, Config, SpawnOptions, System};
+pub use system::{CastWait, Config, Reaped, SpawnOptions, System};
 pub use timer::TimerRef;
 
 // The OTP layer (issue 7): links and monitors, supervisors, pools, capabilities, hot upgrade,
