@@ -84,7 +84,11 @@ fn clear_note() {
         return;
     }
     if let Some((sys, index)) = WORKER.with(|w| w.borrow().clone()) {
-        if let Some(slot) = sys.upgrade().as_ref().and_then(|s| s.sched.workers.get(index)) {
+        if let Some(slot) = sys
+            .upgrade()
+            .as_ref()
+            .and_then(|s| s.sched.workers.get(index))
+        {
             if let Ok(mut note) = slot.death.try_lock() {
                 *note = None;
             }

@@ -921,15 +921,19 @@ impl System {
     /// use katalyst::actor::*;
     /// use std::time::Duration;
     /// let sys = System::new(Config { workers: 2, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// install_panic_capture();
     /// let (w0, w1) = (sys.worker(0).unwrap(), sys.worker(1).unwrap());
-    /// let a = sys.spawn(from_fn(|_m, _ctx| -> Result<Message, ExitReason> {
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let tx = std::sync::Mutex::new(tx);
+    /// let a = sys.spawn(from_fn(move |_m, _ctx| -> Result<Message, ExitReason> {
     ///     let _ = std::panic::catch_unwind(|| panic!("boom")); // the hook notes it
+    ///     let _ = tx.lock().map(|t| t.send(()));
     ///     loop { std::thread::park(); } // ... and the thread never comes back
     /// }), SpawnOptions::default()).unwrap();
     /// let call = sys.call(a, Message::Empty, Duration::from_secs(60)).unwrap();
-    /// # install_panic_capture();
     /// std::thread::spawn(move || { let mut w0 = w0; loop { w0.run_slice(1); } });
-    /// while sys.stats().workers[0].running.is_none() { std::thread::yield_now(); }
+    /// rx.recv().unwrap();
+    /// std::thread::sleep(Duration::from_millis(20)); // until it parks
     /// // SAFETY: worker 0's thread is parked forever inside the handler.
     /// let r = unsafe { sys.reap_worker(0, None) }.unwrap();
     /// assert_eq!(r.actor, Some(a));

@@ -74,7 +74,13 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
             );
             match exit {
                 Some((reason, in_flight)) => {
-                    let ctx = ExitCtx { sys, cell, me, local, w };
+                    let ctx = ExitCtx {
+                        sys,
+                        cell,
+                        me,
+                        local,
+                        w,
+                    };
                     exit_actor(&ctx, core, reason, in_flight, &mut consumer);
                     freed = true;
                 }
