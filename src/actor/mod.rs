@@ -34,6 +34,7 @@ mod call;
 mod cell;
 mod clock;
 mod context;
+mod crdt_replica;
 mod error;
 mod exit;
 mod hold;
@@ -44,6 +45,7 @@ pub mod mpsc;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod panic;
+mod payload;
 mod registry;
 mod scheduler;
 mod stats;
@@ -60,6 +62,7 @@ pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::InstantClock;
 pub use context::Context;
+pub use crdt_replica::{CrdtReplica, CRDT_TYPES};
 pub use error::ActorError;
 pub use exit::ExitReason;
 pub use hold::Hold;
@@ -68,6 +71,7 @@ pub use message::{JsHandle, Message};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{block_on, NativeExecutor};
 pub use panic::install_panic_capture;
+pub use payload::{JsData, JsPayload};
 pub use scheduler::{Park, Slice, Unpark, WorkerHandle, AWAKE, SLEEPING};
 pub use stats::{ActorStats, SystemEvent, SystemStats, WorkerStats};
 pub use system::{CastWait, Config, Reaped, SpawnOptions, System};

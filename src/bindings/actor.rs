@@ -27,12 +27,9 @@ use crate::actor::{
 };
 use crate::error::ErrorKind;
 
-/// A structured JS value encoded by the package's codec; Rust actors pass it on untouched.
-///
-/// ```ignore
-/// let p = katalyst::bindings::actor::JsPayload(vec![0]);
-/// ```
-pub struct JsPayload(pub Vec<u8>);
+/// A structured JS value encoded by the package's codec (defined in the core, so built-in
+/// Rust behaviours can read it).
+pub use crate::actor::JsPayload;
 
 static SYSTEM: OnceLock<System> = OnceLock::new();
 static COMPLETIONS: Completions = Completions::new();
