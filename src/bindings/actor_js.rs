@@ -3,11 +3,37 @@
 //! and whose `init`/`handle` call the worker's `globalThis.__katalystActorInit` /
 //! `__katalystActorHandle` (defined by `pkg-template/actors/worker.js`). A thrown error ends
 //! the actor with an `error` reason carrying the message and the JS stack.
+//!
+//! An `async handle` (or one returning a promise) holds its actor ([`Context::hold`]) until the
+//! promise settles: the worker runs other actors meanwhile, this actor handles nothing else, so
+//! per-actor order holds; the continuation then calls [`actors_resume`] (or
+//! [`actors_resume_error`]) on the same worker with the new state and the reply.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::actor::{Behaviour, Context, ExitReason, Message};
+use crate::actor::{
+    ActorError, ActorRef, Behaviour, Context, ExitReason, Hold, Message, ReplyToken,
+};
+
+/// An actor held by a pending `async handle` on this thread.
+struct Held {
+    hold: Hold,
+    token: Option<ReplyToken>,
+    state: Arc<Mutex<Option<Vec<u8>>>>,
+}
+
+thread_local! {
+    static HELD: RefCell<HashMap<u32, Held>> = RefCell::new(HashMap::new());
+    static NEXT_HOLD: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Marks a `handle` result as "returned a promise" (in the reply-kind position).
+const HELD_MARK: f64 = -2.0;
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,6 +54,7 @@ extern "C" {
         slot: u32,
         generation: u32,
         is_call: bool,
+        hold_id: u32,
     ) -> Result<JsValue, JsValue>;
 }
 
@@ -36,6 +63,8 @@ pub struct JsBehaviour {
     behaviour: u32,
     args: Option<Message>,
     state: Vec<u8>,
+    /// The state an `async handle` settled with, set by [`actors_resume`].
+    resumed: Arc<Mutex<Option<Vec<u8>>>>,
 }
 
 impl JsBehaviour {
@@ -45,6 +74,7 @@ impl JsBehaviour {
             behaviour,
             args: Some(args),
             state: Vec::new(),
+            resumed: Arc::new(Mutex::new(None)),
         }
     }
 }
@@ -80,7 +110,15 @@ impl Behaviour for JsBehaviour {
     }
 
     fn handle(&mut self, msg: Message, ctx: &mut Context<'_>) -> Result<Message, ExitReason> {
+        if let Some(s) = self.resumed.lock().ok().and_then(|mut r| r.take()) {
+            self.state = s;
+        }
         let (slot, generation) = parts(ctx);
+        let hold_id = NEXT_HOLD.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
+        });
         let kp = Array::from(&super::actor::message_to_js(msg));
         let kind = kp.get(0).as_f64().unwrap_or(0.0) as u32;
         let state: JsValue = Uint8Array::from(self.state.as_slice()).into();
@@ -92,9 +130,21 @@ impl Behaviour for JsBehaviour {
             slot,
             generation,
             ctx.is_call(),
+            hold_id,
         )
         .map_err(exit_from_js)?;
         let out = Array::from(&out);
+        if out.get(1).as_f64() == Some(HELD_MARK) {
+            let token = ctx.defer_reply();
+            let hold = ctx.hold();
+            let held = Held {
+                hold,
+                token,
+                state: self.resumed.clone(),
+            };
+            HELD.with(|h| h.borrow_mut().insert(hold_id, held));
+            return Ok(Message::Empty);
+        }
         if let Some(s) = out.get(0).dyn_ref::<Uint8Array>() {
             self.state = s.to_vec();
         }
@@ -103,4 +153,50 @@ impl Behaviour for JsBehaviour {
             ExitReason::error("a JS handler returned a reply that could not be encoded")
         })
     }
+}
+
+/// An `async handle` settled: stores its new state (`undefined`: unchanged), answers the call
+/// it was handling with `[kind, payload]` (nothing: `undefined`) and lets the actor run again.
+#[wasm_bindgen(js_name = actorsResume)]
+pub fn actors_resume(hold_id: u32, state: &JsValue, kind: u32, payload: &JsValue) {
+    let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
+        return;
+    };
+    if let Some(s) = state.dyn_ref::<Uint8Array>() {
+        if let Ok(mut r) = held.state.lock() {
+            *r = Some(s.to_vec());
+        }
+    }
+    if let Some(token) = held.token {
+        match super::actor::message("handle", kind, payload) {
+            Ok(m) => token.reply(m),
+            Err(_) => token.reply_err(ActorError::BadArgs {
+                name: "handle".into(),
+                message: "a JS handler returned a reply that could not be encoded".into(),
+            }),
+        }
+    }
+    held.hold.release();
+}
+
+/// An `async handle` rejected: the actor exits with `error{message, stack}` (its pending call
+/// gets `actor_exited`), as a synchronous throw does.
+#[wasm_bindgen(js_name = actorsResumeError)]
+pub fn actors_resume_error(hold_id: u32, error: JsValue) {
+    let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
+        return;
+    };
+    let reason = exit_from_js(error);
+    let me: ActorRef = held.hold.actor();
+    if let Some(sys) = super::actor::system_ref() {
+        // Queued before the release, so it is the first thing the actor does after it.
+        let _ = sys.stop(me, reason.clone());
+    }
+    if let Some(token) = held.token {
+        token.reply_err(ActorError::ActorExited {
+            actor: me.id(),
+            reason,
+        });
+    }
+    held.hold.release();
 }
