@@ -57,7 +57,7 @@ function loop() {
       onTrap(e);
       return;
     }
-    if (single) { flushReplies(); flushEvents(); }
+    if (single) { flushEvents(); flushReplies(); }
     if (r === 2) return; // halted
     if (r === 1) { tick.port2.postMessage(0); return; } // busy: yield to the event loop first
     if (!single && SPIN_MS > 0) {
