@@ -8,7 +8,7 @@
 import { KatalystError } from '../errors.js';
 import { encode, decode } from './codec.js';
 
-const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute'";
+const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute', 'crdt-replica'";
 
 function typeError(message) {
   return Object.assign(new TypeError(message), { code: 'invalid_type' });
@@ -324,7 +324,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();
-const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink', 'panic'];
+const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'crdt-replica', 'sink', 'panic'];
 
 /**
  * Starts the `st` executor (no SharedArrayBuffer): `workers` workers, each running its own
