@@ -334,3 +334,50 @@ fn a_hold_keeps_order_and_releases_from_another_thread() {
         std::thread::sleep(Duration::from_millis(2));
     }
 }
+
+#[test]
+fn an_actor_held_by_a_handler_on_the_dead_worker_exits_and_its_call_fails() {
+    let sys = system(2);
+    let mut w0 = sys.worker(0).unwrap();
+    let (tx, rx) = mpsc::channel::<Hold>();
+    let tx = Mutex::new(tx);
+    // Holds on its first message and answers later (as an async JS handler would), but the
+    // hold and the deferred reply live on worker 0 and die with it.
+    let waiter = from_fn(move |m, ctx| {
+        if m.as_int() == Some(0) {
+            let hold = ctx.hold();
+            let token = ctx.defer_reply();
+            std::mem::forget(token); // dies with the worker's realm
+            let _ = tx.lock().unwrap().send(hold);
+        }
+        Ok(m)
+    });
+    let h = sys.spawn(waiter, SpawnOptions::default()).unwrap();
+    let held_call = sys.call(h, Message::Int(0), T).unwrap();
+    let queued = sys.call(h, Message::Int(1), T).unwrap();
+    while w0.run_slice(64) == Slice::Busy {}
+    let hold = rx.recv_timeout(T).unwrap();
+    assert!(held_call.try_take().is_none() && queued.try_take().is_none());
+    let d = sys.spawn(mortal(), SpawnOptions::default()).unwrap();
+    sys.cast(d, Message::Int(0)).unwrap();
+    drive(w0);
+    assert_eq!(wait_dead(&sys, d), 0);
+    // SAFETY: worker 0's thread is parked forever inside `die`.
+    let reaped = unsafe { sys.reap_worker(0, None) }.unwrap();
+    assert_eq!(reaped.actor, Some(d));
+    assert_eq!(reaped.held, vec![h]);
+    drive(sys.worker(1).unwrap());
+    let e = held_call.wait().unwrap_err();
+    assert!(
+        exit_message(&e).contains("its worker died while its handler awaited"),
+        "{e}"
+    );
+    assert_eq!(queued.wait().unwrap_err().code(), "actor_exited");
+    let until = Instant::now() + T;
+    while sys.is_alive(h) {
+        assert!(Instant::now() < until, "the held actor never exited");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    drop(hold); // released late: does nothing now
+    assert!(!sys.is_alive(h));
+}

@@ -225,7 +225,9 @@ impl Context<'_> {
     /// [`Hold`] is released or dropped, from any thread. How an asynchronous handler keeps
     /// per-actor order without blocking a worker (JS behaviours awaiting `ctx.call`). Take the
     /// reply first with [`Context::defer_reply`] if the current message is a call. Exiting in
-    /// the same handler voids the hold. One hold per handler.
+    /// the same handler voids the hold. One hold per handler. If the holding worker dies
+    /// (browser `mt`: a trap) while the hold is in force, the reaper ends the actor with an
+    /// `error` reason and answers the call it was handling (taken before `defer_reply`).
     ///
     /// ```
     /// use katalyst::actor::*;
@@ -254,7 +256,7 @@ impl Context<'_> {
     /// assert_eq!(second.wait().unwrap().as_int(), Some(2));
     /// ```
     pub fn hold(&mut self) -> super::Hold {
-        let (hold, state) = super::Hold::new(Arc::downgrade(self.sys), self.me);
+        let (hold, state) = super::Hold::new(Arc::downgrade(self.sys), self.me, self.reply.clone());
         self.hold = Some(state);
         hold
     }

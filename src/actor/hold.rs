@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Weak};
 
+use super::call::ReplyTo;
 use super::system::Shared;
 use super::ActorRef;
 
@@ -16,7 +17,14 @@ const ACTIVE: u8 = 1;
 /// Released, or voided because the actor exited in the same turn.
 const DONE: u8 = 2;
 
-pub(crate) type HoldState = Arc<AtomicU8>;
+pub(crate) struct HoldInner {
+    state: AtomicU8,
+    /// The call being handled when the hold was taken (if any), so that a reaper can answer
+    /// it when the holding worker dies.
+    pub reply: Option<ReplyTo>,
+}
+
+pub(crate) type HoldState = Arc<HoldInner>;
 
 /// Keeps an actor from handling anything until released (dropped). See [`Context::hold`].
 ///
@@ -28,8 +36,15 @@ pub struct Hold {
 }
 
 impl Hold {
-    pub(crate) fn new(sys: Weak<Shared>, actor: ActorRef) -> (Hold, HoldState) {
-        let state = Arc::new(AtomicU8::new(PENDING));
+    pub(crate) fn new(
+        sys: Weak<Shared>,
+        actor: ActorRef,
+        reply: Option<ReplyTo>,
+    ) -> (Hold, HoldState) {
+        let state = Arc::new(HoldInner {
+            state: AtomicU8::new(PENDING),
+            reply,
+        });
         (
             Hold {
                 sys,
@@ -55,18 +70,11 @@ impl Hold {
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        if self.state.swap(DONE, Ordering::AcqRel) != ACTIVE {
+        if self.state.state.swap(DONE, Ordering::AcqRel) != ACTIVE {
             return; // released before its turn ended (the turn goes on normally), or voided
         }
-        let Some(sys) = self.sys.upgrade() else {
-            return;
-        };
-        let slot = self.actor.id().slot;
-        if let Some(cell) = sys.cell(slot) {
-            // Messages may have queued before and during the hold: run it again in any case.
-            if cell.end(true) {
-                sys.sched.push(slot, None);
-            }
+        if let Some(sys) = self.sys.upgrade() {
+            resume(&sys, self.actor);
         }
     }
 }
@@ -77,16 +85,48 @@ impl std::fmt::Debug for Hold {
     }
 }
 
+/// Lets a held actor run again.
+fn resume(sys: &Shared, actor: ActorRef) {
+    let slot = actor.id().slot;
+    if let Some(cell) = sys.cell(slot) {
+        // Messages may have queued before and during the hold: run it again in any case.
+        if cell.end(true) {
+            sys.sched.push(slot, None);
+        }
+    }
+}
+
 /// The turn ends with the actor held; false if the hold was released already.
 pub(crate) fn commit(state: &HoldState) -> bool {
     state
+        .state
         .compare_exchange(PENDING, ACTIVE, Ordering::AcqRel, Ordering::Acquire)
         .is_ok()
+}
+
+/// Whether the hold is still in force (for pruning the worker's list of holds).
+pub(crate) fn is_active(state: &HoldState) -> bool {
+    state.state.load(Ordering::Acquire) == ACTIVE
 }
 
 /// The actor exits in the turn that asked for the hold: releasing it later does nothing.
 pub(crate) fn void(state: Option<HoldState>) {
     if let Some(s) = state {
-        s.store(DONE, Ordering::Release);
+        s.state.store(DONE, Ordering::Release);
     }
+}
+
+/// The worker that held `actor` died (the hold's owner died with it): if the hold is still in
+/// force, takes it over and lets the actor run again. True if it did (the caller queues an
+/// exit for the actor first).
+pub(crate) fn take_over(sys: &Shared, actor: ActorRef, state: &HoldState) -> bool {
+    if state
+        .state
+        .compare_exchange(ACTIVE, DONE, Ordering::AcqRel, Ordering::Acquire)
+        .is_err()
+    {
+        return false;
+    }
+    resume(sys, actor);
+    true
 }

@@ -55,6 +55,9 @@ pub(crate) struct WorkerSlot {
     pub replaced: AtomicU64,
     /// Index in `Scheduler::stealers` of this worker's current deque.
     pub stealer: AtomicUsize,
+    /// Actors held (`Context::hold`) by handlers that ran here: the reaper ends them if this
+    /// worker dies before releasing them.
+    pub holds: Mutex<Vec<(super::ActorRef, super::hold::HoldState)>>,
 }
 
 pub(crate) struct Scheduler {
@@ -90,6 +93,7 @@ impl Scheduler {
                     dead: AtomicBool::new(false),
                     replaced: AtomicU64::new(0),
                     stealer: AtomicUsize::new(i),
+                    holds: Mutex::new(Vec::new()),
                 })
                 .collect(),
             sleepers: AtomicUsize::new(0),

@@ -611,12 +611,14 @@ impl Shared {
 
     pub fn watchdog_scan(&self, now: u64) {
         for i in 0..self.sched.workers.len() {
-            self.watchdog_check(i, now);
+            self.watchdog_check(i, now, false);
         }
     }
 
     /// Reports worker `i`'s current turn if it overran the watchdog limit (once per turn).
-    pub fn watchdog_check(&self, i: usize, now: u64) {
+    /// `ending`: the turn is over (its handler returned), so it is only reported: marking the
+    /// actor for `watchdog_stop` now would stop it in a later, innocent turn.
+    pub fn watchdog_check(&self, i: usize, now: u64, ending: bool) {
         let Some(limit) = self.config.watchdog_limit else {
             return;
         };
@@ -639,7 +641,9 @@ impl Shared {
             .is_ok()
         {
             if let Some(cell) = self.cell(slot) {
-                cell.overrun.store(true, Ordering::Release);
+                if !ending {
+                    cell.overrun.store(true, Ordering::Release);
+                }
                 cell.errors.fetch_add(1, Ordering::Relaxed);
             }
             self.watchdog_reports.fetch_add(1, Ordering::Relaxed);
@@ -695,7 +699,37 @@ impl Shared {
         let mut out = Reaped {
             actor: None,
             reason: reason.clone(),
+            held: Vec::new(),
         };
+        // Actors held by handlers of this worker (async JS handlers whose promises died with
+        // it): they exit, and the call each was handling fails with that reason.
+        let holds = w
+            .holds
+            .try_lock()
+            .map(|mut h| std::mem::take(&mut *h))
+            .unwrap_or_default();
+        for (actor, state) in holds {
+            let why = ExitReason::error(format!(
+                "its worker died while its handler awaited ({message})"
+            ));
+            // Queued before the hold is taken over, so it is the first thing the actor does.
+            if self.stop_actor(actor, why.clone(), None).is_err() {
+                continue;
+            }
+            if super::hold::take_over(self, actor, &state) {
+                if let Some(reply) = &state.reply {
+                    reply.complete(
+                        self,
+                        None,
+                        Err(ActorError::ActorExited {
+                            actor: actor.id(),
+                            reason: why,
+                        }),
+                    );
+                }
+                out.held.push(actor);
+            }
+        }
         if current == 0 {
             return Some(out);
         }
@@ -777,6 +811,9 @@ pub struct Reaped {
     pub actor: Option<ActorRef>,
     /// Its exit reason: `error` with the panic's message (and stack if one was captured).
     pub reason: ExitReason,
+    /// Actors that handlers on the dead worker held ([`Context::hold`](super::Context::hold)):
+    /// they exit with `error{"its worker died while its handler awaited (…)"}`.
+    pub held: Vec<ActorRef>,
 }
 
 /// A handle on an actor system; cheap to clone, usable from any thread.

@@ -3,7 +3,7 @@
 //! No lock is held while a handler runs: the actor's private state is moved out of its cell for
 //! the turn, and exclusivity comes from the cell's run state (only one worker can be RUNNING it).
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use crossbeam_deque::Worker;
@@ -46,7 +46,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     let mut handled = 0u64;
     let mut more = false;
     let mut freed = false;
-    let mut held: Option<Arc<AtomicU8>> = None;
+    let mut held: Option<HoldState> = None;
     let core = if generation & 1 == 1 {
         cell.take_core()
     } else {
@@ -97,7 +97,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     let elapsed = now.saturating_sub(start);
     // A turn that overran the watchdog limit is reported even if no scan ran meanwhile (`st`:
     // the worker's only thread was inside the handler).
-    sys.watchdog_check(worker, now);
+    sys.watchdog_check(worker, now, true);
     w.current.store(0, Ordering::Release);
     w.busy_ns.fetch_add(elapsed, Ordering::Relaxed);
     w.turns.fetch_add(1, Ordering::Relaxed);
@@ -107,6 +107,10 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
         // it until the hold is released (which re-queues it). Committed only now that the
         // core and the consumer are back, so a release can never meet a half-ended turn.
         if hold::commit(&h) {
+            if let Ok(mut holds) = w.holds.lock() {
+                holds.retain(|(_, s)| hold::is_active(s));
+                holds.push((me, h));
+            }
             return handled;
         }
     }

@@ -135,8 +135,9 @@ impl Behaviour for JsBehaviour {
         .map_err(exit_from_js)?;
         let out = Array::from(&out);
         if out.get(1).as_f64() == Some(HELD_MARK) {
-            let token = ctx.defer_reply();
+            // Hold first: it keeps a copy of the call's reply target for a reaper.
             let hold = ctx.hold();
+            let token = ctx.defer_reply();
             let held = Held {
                 hold,
                 token,
