@@ -360,6 +360,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
           case 'trapped': nodeTrapped(index, data.message); break;
           case 'events': for (const e of data.events) { if (events.length >= 1024) events.shift(); if (e.ref) e.ref = Object.freeze(e.ref); events.push(e); } break;
           case 'ctxCall': ctxCall(w, data); break;
+          case 'ctxCast': try { api.cast(data.ref, decode(data.kind, data.payload)); } catch { castErrors++; } break;
         }
       };
       w.onerror = (e) => {

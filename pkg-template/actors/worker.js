@@ -284,7 +284,14 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
       mod.actorsStop(slot, generation, String(reason));
     } else mod.actorsStop(ref.slot, ref.generation, String(reason));
   };
-  if (!single) {
+  if (single) {
+    // Through the page, like ctx.call (in order with this worker's calls); noproc and
+    // mailbox_full are counted by the page (stats().castErrors), not thrown here.
+    ctx.cast = (ref, msg) => {
+      const [k, p] = encode(msg);
+      postMessage({ t: 'ctxCast', ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind: k, payload: p }, k === 3 ? [p.buffer] : []);
+    };
+  } else {
     ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
     // Spawns a Rust behaviour by name (threads build).
     ctx.spawn = (name, opts = {}) => {

@@ -37,8 +37,13 @@ export interface ActorContext {
   readonly isCall: boolean;
   /** Answers the current call with `value`. */
   reply(value: unknown): void;
-  /** Sends without waiting (threads build only). */
-  cast?(ref: ActorRef, msg: unknown): void;
+  /**
+   * Sends without waiting (`mt`: throws `noproc`/`mailbox_full`; `st`: through the page, in
+   * order with this actor's `ctx.call`s, failures counted in `stats().castErrors`).
+   * @example
+   * ctx.cast(state.log, { line: 'handled' });
+   */
+  cast(ref: ActorRef, msg: unknown): void;
   /**
    * Calls another actor (Rust or JS) from a handler: a Promise of its reply; rejects with
    * `timeout` (default 5000 ms), `noproc`, `mailbox_full` or {@link ActorExited}. Await it in

@@ -24,7 +24,18 @@ use crate::actor::{
 struct Held {
     hold: Hold,
     token: Option<ReplyToken>,
-    state: Arc<Mutex<Option<Vec<u8>>>>,
+    resumed: Arc<Mutex<Resumed>>,
+}
+
+/// What a settled `async handle` leaves its behaviour.
+#[derive(Default)]
+struct Resumed {
+    /// The new state, taken by the next `handle`.
+    state: Option<Vec<u8>>,
+    /// A rejected handle's call: owned by the behaviour until the actor exits, so it is
+    /// answered by the exit (`actor_exited` with the reason) after the actor is gone — a
+    /// caller that then calls again gets `noproc`, as after a synchronous throw.
+    token: Option<ReplyToken>,
 }
 
 thread_local! {
@@ -63,8 +74,8 @@ pub struct JsBehaviour {
     behaviour: u32,
     args: Option<Message>,
     state: Vec<u8>,
-    /// The state an `async handle` settled with, set by [`actors_resume`].
-    resumed: Arc<Mutex<Option<Vec<u8>>>>,
+    /// What an `async handle` settled with, set by [`actors_resume`] / [`actors_resume_error`].
+    resumed: Arc<Mutex<Resumed>>,
 }
 
 impl JsBehaviour {
@@ -74,7 +85,7 @@ impl JsBehaviour {
             behaviour,
             args: Some(args),
             state: Vec::new(),
-            resumed: Arc::new(Mutex::new(None)),
+            resumed: Arc::new(Mutex::new(Resumed::default())),
         }
     }
 }
@@ -110,7 +121,7 @@ impl Behaviour for JsBehaviour {
     }
 
     fn handle(&mut self, msg: Message, ctx: &mut Context<'_>) -> Result<Message, ExitReason> {
-        if let Some(s) = self.resumed.lock().ok().and_then(|mut r| r.take()) {
+        if let Some(s) = self.resumed.lock().ok().and_then(|mut r| r.state.take()) {
             self.state = s;
         }
         let (slot, generation) = parts(ctx);
@@ -141,7 +152,7 @@ impl Behaviour for JsBehaviour {
             let held = Held {
                 hold,
                 token,
-                state: self.resumed.clone(),
+                resumed: self.resumed.clone(),
             };
             HELD.with(|h| h.borrow_mut().insert(hold_id, held));
             return Ok(Message::Empty);
@@ -164,8 +175,8 @@ pub fn actors_resume(hold_id: u32, state: &JsValue, kind: u32, payload: &JsValue
         return;
     };
     if let Some(s) = state.dyn_ref::<Uint8Array>() {
-        if let Ok(mut r) = held.state.lock() {
-            *r = Some(s.to_vec());
+        if let Ok(mut r) = held.resumed.lock() {
+            r.state = Some(s.to_vec());
         }
     }
     if let Some(token) = held.token {
@@ -189,15 +200,21 @@ pub fn actors_resume_error(hold_id: u32, error: JsValue) {
     };
     let reason = exit_from_js(error);
     let me: ActorRef = held.hold.actor();
-    if let Some(sys) = super::actor::system_ref() {
-        // Queued before the release, so it is the first thing the actor does after it.
-        let _ = sys.stop(me, reason.clone());
-    }
-    if let Some(token) = held.token {
-        token.reply_err(ActorError::ActorExited {
+    let stopped =
+        super::actor::system_ref().is_some_and(|sys| sys.stop(me, reason.clone()).is_ok());
+    match (held.token, stopped) {
+        // Queued before the release, so the exit is the first thing the actor does after it;
+        // the behaviour keeps the call's token, which its exit answers.
+        (Some(token), true) => {
+            if let Ok(mut r) = held.resumed.lock() {
+                r.token = Some(token);
+            }
+        }
+        (Some(token), false) => token.reply_err(ActorError::ActorExited {
             actor: me.id(),
             reason,
-        });
+        }),
+        (None, _) => {}
     }
     held.hold.release();
 }

@@ -412,6 +412,7 @@ export const caller = {
       case 'echo': { const v = await ctx.call(state.echo, msg.v); ctx.reply({ v }); return state; }
       case 'other': { const v = await ctx.call(state.other, msg.v); ctx.reply(v); return { ...state, n: state.n + 1 }; }
       case 'count': ctx.reply(state.n); return state;
+      case 'bump': { ctx.cast(state.counter, 5); ctx.cast(state.counter, 6); ctx.reply(await ctx.call(state.counter, 0)); return state; }
       case 'chain': { let x = msg.v; for (let i = 0; i < 5; i++) x = await ctx.call(state.other, x); ctx.reply(x); return state; }
       case 'timeout': {
         const t0 = performance.now();
@@ -438,11 +439,13 @@ for (const { isolated, mode } of MODES) {
       const echo = a.spawn('echo');
       const sink = a.spawn('sink');
       const other = await a.spawn({ module: url, export: 'doubler' });
-      const c = await a.spawn({ module: url, export: 'caller', args: { echo, other, sink } });
+      const counter = a.spawn('counter', { args: 100 });
+      const c = await a.spawn({ module: url, export: 'caller', args: { echo, other, sink, counter } });
       const rust = await a.call(c, { op: 'echo', v: 'hi' });
       // Sent back to back: 'count' waits until the awaiting 'other' handle settled.
       const [js, count] = await Promise.all([a.call(c, { op: 'other', v: 21 }), a.call(c, { op: 'count' })]);
       const chain = await a.call(c, { op: 'chain', v: 1 });
+      const bump = await a.call(c, { op: 'bump' });
       const timeout = await a.call(c, { op: 'timeout' });
       const gone = a.spawn('echo');
       await a.call(gone, 0);
@@ -451,7 +454,7 @@ for (const { isolated, mode } of MODES) {
       const dead = await a.call(c, { op: 'dead', ref: gone });
       const fail = await eval(capture)(() => a.call(c, { op: 'fail' }));
       const after = await eval(capture)(() => a.call(c, { op: 'count' }));
-      return { rust, js, count, chain, timeout, dead, fail, after, echo: await a.call(echo, 3) };
+      return { rust, js, count, chain, timeout, dead, fail, after, bump, echo: await a.call(echo, 3) };
     }, { capture, src: CALLER_MODULE });
     assert.deepEqual(problems, []);
     assert.deepEqual(value.rust, { v: 'hi' });
@@ -464,6 +467,7 @@ for (const { isolated, mode } of MODES) {
     assert.equal(value.fail.code, 'actor_exited');
     assert.match(value.fail.reason.message, /async kaboom/);
     assert.equal(value.after.code, 'noproc');
+    assert.equal(value.bump, 111, 'ctx.cast then ctx.call from one handler arrive in order');
     assert.equal(value.echo, 3);
   });
 
