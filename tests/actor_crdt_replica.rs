@@ -1,7 +1,13 @@
 //! The `'crdt-replica'` built-in: replica actors exchanging deltas converge to what the CRDT
-//! module computes directly (the reference here is `crate::crdt` used without actors).
-#![cfg(not(target_arch = "wasm32"))]
+//! module computes directly (the reference here is `crate::crdt` used without actors). One
+//! hand-driven worker, so it runs in browsers too.
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
+use std::cell::RefCell;
+use std::sync::Arc;
 use std::time::Duration;
 
 use katalyst::actor::*;
@@ -28,7 +34,47 @@ fn n(v: f64) -> JsData {
     JsData::Num(v)
 }
 
-fn spawn(sys: &System, ty: &str, replica: f64) -> ActorRef {
+/// A one-worker system driven by hand (as a browser worker drives it), with a fixed clock.
+struct Rig {
+    sys: System,
+    w: RefCell<WorkerHandle>,
+}
+
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now(&self) -> Duration {
+        Duration::from_millis(1_700_000_000_000)
+    }
+}
+
+impl Rig {
+    fn spawn_named(
+        &self,
+        name: &str,
+        args: Message,
+        opts: SpawnOptions,
+    ) -> Result<ActorRef, ActorError> {
+        self.sys.spawn_named(name, args, opts)
+    }
+}
+
+fn rig() -> Rig {
+    let sys = System::new(
+        Config {
+            workers: 1,
+            watchdog_limit: None,
+            ..Config::default()
+        },
+        Arc::new(FixedClock),
+    )
+    .unwrap();
+    register_builtins(&sys);
+    let w = RefCell::new(sys.worker(0).unwrap());
+    Rig { sys, w }
+}
+
+fn spawn(sys: &Rig, ty: &str, replica: f64) -> ActorRef {
     sys.spawn_named(
         "crdt-replica",
         obj(&[("type", s(ty)), ("replica", n(replica))]),
@@ -37,31 +83,27 @@ fn spawn(sys: &System, ty: &str, replica: f64) -> ActorRef {
     .unwrap()
 }
 
-fn call(sys: &System, a: ActorRef, m: Message) -> Result<Message, ActorError> {
-    sys.call(a, m, T).unwrap().wait()
+fn call(rig: &Rig, a: ActorRef, m: Message) -> Result<Message, ActorError> {
+    let h = rig.sys.call(a, m, T).unwrap();
+    while rig.w.borrow_mut().run_slice(64) == Slice::Busy {}
+    h.try_take().expect("answered once the worker is idle")
 }
 
 fn data(m: Message) -> JsData {
     JsData::from_message(m).unwrap()
 }
 
-fn delta(sys: &System, a: ActorRef, m: Message) -> Vec<u8> {
+fn delta(sys: &Rig, a: ActorRef, m: Message) -> Vec<u8> {
     match data(call(sys, a, m).unwrap()) {
         JsData::Bytes(b) => b,
         other => panic!("expected delta bytes, got {other:?}"),
     }
 }
 
-fn start() -> NativeExecutor {
-    let ex = NativeExecutor::start(Config::default()).unwrap();
-    register_builtins(ex.system());
-    ex
-}
-
 #[test]
 fn two_orset_replicas_converge_on_the_direct_merge_result() {
-    let ex = start();
-    let sys = ex.system();
+    let rig = rig();
+    let sys = &rig;
     let (a, b) = (spawn(sys, "ORSet", 1.0), spawn(sys, "ORSet", 2.0));
     // Reference: the same operations on plain ORSets.
     let (mut ra, mut rb) = (ORSet::<Value>::default(), ORSet::<Value>::default());
@@ -148,8 +190,8 @@ fn two_orset_replicas_converge_on_the_direct_merge_result() {
 
 #[test]
 fn counters_registers_and_maps_match_the_crdt_module() {
-    let ex = start();
-    let sys = ex.system();
+    let rig = rig();
+    let sys = &rig;
     // PNCounter
     let (a, b) = (spawn(sys, "PNCounter", 1.0), spawn(sys, "PNCounter", 2.0));
     let da = delta(sys, a, obj(&[("op", s("increment")), ("n", n(10.0))]));
@@ -266,8 +308,8 @@ fn counters_registers_and_maps_match_the_crdt_module() {
 
 #[test]
 fn bad_requests_fail_the_call_and_the_replica_keeps_running() {
-    let ex = start();
-    let sys = ex.system();
+    let rig = rig();
+    let sys = &rig;
     let bad_type = sys.spawn_named(
         "crdt-replica",
         obj(&[("type", s("Nope")), ("replica", n(1.0))]),
