@@ -343,3 +343,41 @@ fn bad_requests_fail_the_call_and_the_replica_keeps_running() {
         s("GSet")
     );
 }
+
+#[test]
+fn the_payload_reader_refuses_every_truncation_and_survives_corruption() {
+    let v = JsData::Obj(vec![
+        ("op".into(), s("set")),
+        (
+            "value".into(),
+            JsData::Arr(vec![
+                n(1.5),
+                JsData::Null,
+                JsData::Bool(true),
+                JsData::Bytes(vec![1, 2]),
+            ]),
+        ),
+        ("key".into(), s("ключ")),
+    ]);
+    let bytes = v.encode();
+    assert_eq!(JsData::decode(&bytes), Ok(v));
+    for cut in 0..bytes.len() {
+        assert!(
+            JsData::decode(&bytes[..cut]).is_err(),
+            "prefix of {cut} bytes accepted"
+        );
+    }
+    let mut extra = bytes.clone();
+    extra.push(0);
+    assert!(JsData::decode(&extra).is_err(), "trailing bytes accepted");
+    // Every single-byte corruption either decodes to something or fails cleanly.
+    for i in 0..bytes.len() {
+        for x in [0x00u8, 0x01, 0x7f, 0x80, 0xff] {
+            let mut b = bytes.clone();
+            b[i] ^= x;
+            let _ = JsData::decode(&b);
+        }
+    }
+    // Counts larger than the input are refused before allocating.
+    assert!(JsData::decode(&[6, 0xff, 0xff, 0xff, 0xff]).is_err());
+}
