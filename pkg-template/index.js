@@ -133,7 +133,7 @@ export const INTERNAL_EXPORTS = [
   'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
   'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
   'actorsCancelTimer', 'actorsIsAlive', 'actorsStats', 'actorsTakeEvents',
-  'actorsWakeWorker', 'actorsPeersAwake',
+  'actorsWakeWorker', 'actorsPeersAwake', 'actorsReapWorker', 'actorsWorkerReplace', 'actorsResume', 'actorsResumeError',
   'otpOp', // the OTP layer (actors/otp.js)
   // main-thread loops shared with the compute worker (parallel::assist); `parallelStats()`
   'assistServe', 'assistRun', 'assistHelped',
@@ -342,7 +342,7 @@ async function start({ mode, threads, wasmUrl, actors: actorOpts }) {
   }
   await st.default(wasmUrl.single === undefined ? undefined : { module_or_path: wasmUrl.single });
   const startActors = typeof Worker === 'function'
-    ? () => startStActors({ module: st.default.__wbindgen_wasm_module, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox })
+    ? () => startStActors({ module: st.default.__wbindgen_wasm_module, workers: actorOpts?.workers ?? defaultThreads(), mailbox: actorOpts?.mailbox, watchdogMs: actorOpts?.watchdogMs })
     : null;
   state = { mod: st, handle: makeHandle(st, 'single', null, 1, startActors, 'this engine has no Worker') };
   return state.handle;

@@ -9,7 +9,7 @@ import { KatalystError } from '../errors.js';
 import { encode, decode } from './codec.js';
 import { otpApi } from './otp.js'; // OTP layer (issue 7)
 
-const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute'";
+const BUILTINS_HINT = "'echo', 'counter', 'crypto', 'compute', 'crdt-replica'";
 
 function typeError(message) {
   return Object.assign(new TypeError(message), { code: 'invalid_type' });
@@ -79,12 +79,16 @@ class ModuleLoader {
   constructor(post) {
     this.post = post;
     this.ids = new Map(); // key → id
+    this.specs = new Map(); // id → spec (to load them into a replacement worker)
     this.waiting = new Map(); // `${worker}:${id}` → { promise, resolve, reject }
   }
 
   id(spec) {
     let id = this.ids.get(spec.key);
-    if (id === undefined) this.ids.set(spec.key, (id = this.ids.size + 1));
+    if (id === undefined) {
+      this.ids.set(spec.key, (id = this.ids.size + 1));
+      this.specs.set(id, spec);
+    }
     return id;
   }
 
@@ -104,6 +108,12 @@ class ModuleLoader {
   /** Worker `index` was replaced: its modules must be loaded again. */
   forget(index) {
     for (const key of [...this.waiting.keys()]) if (key.startsWith(`${index}:`)) this.waiting.delete(key);
+  }
+
+  /** `mt`: a replacement for worker `index` loads every module the dead one had (before it runs actors). */
+  reload(index) {
+    this.forget(index);
+    for (const spec of this.specs.values()) this.load(index, spec).catch(() => {});
   }
 
   loaded(index, d) {
@@ -127,6 +137,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   const module = mt.sharedModule();
   const memory = mt.sharedMemory();
   const { notifyAddr } = mt.actorsStart({ workers, mailbox, watchdogMs });
+  let closed = false;
   // The watchdog scan runs here too, so a stuck handler is reported even when every worker is
   // stuck in one. Events wait in `events` for takeEvents().
   const events = [];
@@ -142,27 +153,47 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   const mail = new Int32Array(new SharedArrayBuffer(4 * workers));
   const readyAt = [];
   const trapped = [];
+  const alive = new Set(); // worker indexes running now
+  let replaced = 0;
   const startedAt = performance.now();
-  const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
+  const startWorker = (index, replace, resolve = () => {}, reject = () => {}) => {
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
     w.onmessage = ({ data }) => {
       if (data.t === 'loaded') loader.loaded(index, data);
-      else if (data.t === 'trapped') {
-        // A Rust panic (panic=abort) killed this worker's instance. The actor it ran stays
-        // stuck (its calls time out); actors queued on it are stolen by the other workers.
-        trapped.push(index);
-        events.push({ type: 'workerTrapped', worker: index, message: data.message });
-        console.error(`katalyst: actor worker ${index} trapped (${data.message}); the actor it ran is lost, the other workers carry on`);
+      else if (data.t === 'trapped') workerTrapped(index, data);
+      else if (data.t === 'ready') {
+        alive.add(index);
+        if (!replace) readyAt[index] = performance.now();
+        resolve();
       }
-      else if (data.t === 'ready') { readyAt[index] = performance.now(); resolve(); }
       else if (data.t === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
     };
     w.onerror = (e) => {
       e.preventDefault?.();
       reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
     };
-    w.postMessage({ t: 'start', build: 'threads', module, memory, mail, index });
-    pool.push(w);
+    pool[index] = w;
+    if (replace) loader.reload(index); // queued before 'start': the worker loads them first
+    w.postMessage({ t: 'start', build: 'threads', module, memory, mail, index, replace });
+    return w;
+  };
+  // A Rust panic (panic=abort) trapped worker `index`'s instance. Reap it (the actor it was
+  // running exits with the panic's message: its in-flight and queued calls reject with
+  // ActorExited, later ones with noproc; actors queued on that worker are stolen by the
+  // others), then a fresh worker instance takes over the same index.
+  function workerTrapped(index, data) {
+    if (closed) return;
+    trapped.push(index);
+    alive.delete(index);
+    const r = mt.actorsReapWorker(index, data.stack);
+    events.push({ type: 'workerTrapped', worker: index, message: data.message, ref: r?.ref && Object.freeze(r.ref), reason: r?.reason });
+    console.error(`katalyst: actor worker ${index} trapped (${data.message}); its actor exited, a fresh worker replaces it`);
+    pool[index].terminate();
+    replaced++;
+    startWorker(index, true);
+  }
+  const ready = Promise.all(Array.from({ length: workers }, (_, index) => new Promise((resolve, reject) => {
+    startWorker(index, false, resolve, reject);
   })));
   ready.catch(() => {}); // surfaced through `ready` and stats, not as an unhandled rejection
   // A parked worker blocks in Atomics.wait: after posting to it, flag its mail and wake it.
@@ -174,7 +205,6 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
 
   // Completions: drain, then await the next bump of the notify word.
   const notify = new Int32Array(memory.buffer, notifyAddr, 1);
-  let closed = false;
   const drain = () => {
     for (let c = mt.actorsTakeCompletion(); c !== undefined; c = mt.actorsTakeCompletion()) {
       const p = pending.get(c[0]);
@@ -281,6 +311,8 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
       const s = mt.actorsStats();
       s.pendingCalls = pending.size;
       s.workersTrapped = trapped.length;
+      s.workersReplaced = replaced;
+      s.workersAlive = alive.size;
       s.workersReady = readyAt.filter((t) => t !== undefined).length;
       s.poolReadyMs = s.workersReady === workers ? Math.max(...readyAt) - startedAt : undefined;
       s.memoryBytes = memory.buffer.byteLength; // the one shared wasm memory
@@ -288,7 +320,8 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
     },
     /**
      * Events since the last call: `{ type: 'exited', ref, reason }` (abnormal exits),
-     * `{ type: 'longHandler' | 'workerHung', ref, worker, runningMs }` (watchdog reports).
+     * `{ type: 'longHandler' | 'workerHung', ref, worker, runningMs }` (watchdog reports),
+     * `{ type: 'workerTrapped', worker, message, ref, reason }` (a Rust panic; reaped, replaced).
      */
     takeEvents() {
       return events.splice(0);
@@ -308,7 +341,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();
-const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink', 'panic'];
+const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'crdt-replica', 'sink', 'panic'];
 
 /**
  * Starts the `st` executor (no SharedArrayBuffer): `workers` workers, each running its own
@@ -321,7 +354,7 @@ const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'sink', 'panic'];
  * later), and `cast` throws `noproc` only once the page learnt that the actor is gone (it
  * stopped it, or a call reported `noproc`/`actor_exited`).
  */
-export function startStActors({ module, workers, mailbox }) {
+export function startStActors({ module, workers, mailbox, watchdogMs }) {
   const pending = new Map(); // call id → { resolve, reject }
   const dead = new Set(); // vids known gone
   const live = new Map(); // vid → { ref, behaviour }
@@ -343,6 +376,9 @@ export function startStActors({ module, workers, mailbox }) {
           case 'failed': failed(data); break;
           case 'stats': workerStats[index] = data.stats; break;
           case 'trapped': nodeTrapped(index, data.message); break;
+          case 'events': for (const e of data.events) { if (events.length >= 1024) events.shift(); if (e.ref) e.ref = Object.freeze(e.ref); events.push(e); } break;
+          case 'ctxCall': ctxCall(w, data); break;
+          case 'ctxCast': try { api.cast(data.ref, decode(data.kind, data.payload)); } catch { castErrors++; } break;
         }
       };
       w.onerror = (e) => {
@@ -350,9 +386,25 @@ export function startStActors({ module, workers, mailbox }) {
         reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
       };
     });
-    w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox });
+    w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox, watchdogMs });
     return w;
   };
+  const events = []; // forwarded by the workers (each runs its own watchdog), for takeEvents()
+  // `ctx.call` from a JS behaviour: the page routes it like its own calls and posts the
+  // result back to the calling worker.
+  function ctxCall(w, d) {
+    const back = (m, transfer = []) => { try { w.postMessage(m, transfer); } catch { /* worker gone */ } };
+    let p;
+    try {
+      p = api.call(d.ref, decode(d.kind, d.payload), { timeout: d.timeout });
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then((v) => {
+      const { kind, payload, transfer } = send(null, v);
+      back({ t: 'ctxReply', id: d.id, kind, payload }, transfer);
+    }, (e) => back({ t: 'ctxReply', id: d.id, error: { name: e?.name, code: e?.code, message: e?.message ?? String(e), reason: e?.reason } }));
+  }
   const pool = Array.from({ length: workers }, (_, index) => startWorker(index));
   // Requests made in one task go to a worker as one message (sent at the end of the task, so
   // no latency is added): 100 concurrent calls cost 1 postMessage, not 100.
@@ -553,9 +605,12 @@ export function startStActors({ module, workers, mailbox }) {
         poolReadyMs: readyAt.filter((t) => t !== undefined).length === workers ? Math.max(...readyAt) - startedAt : undefined,
       };
     },
-    /** `st`: the watchdog runs inside each worker; its events are not forwarded yet. */
+    /**
+     * Events since the last call, as in `mt`; `st` workers run their own watchdog and forward
+     * `longHandler` / `workerHung` / `exited` events after each slice (refs are page refs).
+     */
     takeEvents() {
-      return [];
+      return events.splice(0);
     },
     close() {
       for (const w of pool) w.terminate();

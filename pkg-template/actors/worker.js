@@ -10,7 +10,7 @@
 // - `single` (st executor, no SharedArrayBuffer): runs its own single-thread instance with its
 //   own one-worker system (its node number in refs); the page talks to it by postMessage, and it
 //   sleeps on a timer (the next actor timer) or until a message arrives.
-import { serializeError } from '../errors.js';
+import { serializeError, deserializeError } from '../errors.js';
 import { encode, decode, encodeState, decodeState } from './codec.js';
 import { otpWorker } from './otp.js'; // OTP layer (issue 7)
 
@@ -38,20 +38,39 @@ let sleepTimer = 0;
 const tick = new MessageChannel();
 tick.port1.onmessage = () => loop();
 
+// A trap (a Rust panic under panic=abort) leaves this instance unusable: from now on nothing
+// here calls into it again (every entry point checks `trapped`), and the page reaps the actor
+// it was running (`mt`) or the whole node (`st`) and starts a fresh worker.
+function onTrap(e) {
+  if (trapped) return;
+  trapped = true;
+  postMessage({ t: 'trapped', message: e?.message ?? String(e), stack: e?.stack });
+}
+
+/** Runs `f` (a call into the instance) unless it trapped; a trap is reported. */
+function guard(f) {
+  if (trapped) return undefined;
+  try {
+    return f();
+  } catch (e) {
+    onTrap(e);
+    return undefined;
+  }
+}
+
 function loop() {
+  if (trapped) return;
   const entered = performance.now();
   for (;;) {
     let r;
     try {
       r = mod.actorsRunSlice(SLICE_TURNS, SLICE_MS);
     } catch (e) {
-      // Only a trap gets here (JS handler errors are caught inside the turn): a Rust panic
-      // under panic=abort. This instance is unusable from now on; tell the page.
-      trapped = true;
-      postMessage({ t: 'trapped', message: e?.message ?? String(e) });
+      // Only a trap gets here (JS handler errors are caught inside the turn).
+      onTrap(e);
       return;
     }
-    if (single) flushReplies();
+    if (single) { flushEvents(); flushReplies(); }
     if (r === 2) return; // halted
     if (r === 1) { tick.port2.postMessage(0); return; } // busy: yield to the event loop first
     if (!single && SPIN_MS > 0 && mod.actorsPeersAwake()) {
@@ -71,13 +90,21 @@ function loop() {
       if (t >= 0) sleepTimer = setTimeout(unpark, Math.max(0, t));
       return;
     }
-    Atomics.wait(wake, 0, SLEEPING, t < 0 ? MAX_BLOCK_MS : Math.min(MAX_BLOCK_MS, Math.max(0, t)));
+    if (myCalls.size > 0 || held > 0) {
+      // A JS handler awaits something (ctx.call, an async handle): its promise settles in this
+      // worker's event loop, so wait without blocking it.
+      const w = Atomics.waitAsync(wake, 0, SLEEPING, t < 0 ? Infinity : Math.max(0, t));
+      if (w.async) {
+        w.value.then(() => { if (guard(() => (mod.actorsEndPark(), true))) loop(); });
+        return;
+      }
+    } else Atomics.wait(wake, 0, SLEEPING, t < 0 ? MAX_BLOCK_MS : Math.min(MAX_BLOCK_MS, Math.max(0, t)));
     mod.actorsEndPark();
   }
 }
 
 function unpark() {
-  if (!parked) return;
+  if (!parked || trapped) return;
   parked = false;
   clearTimeout(sleepTimer);
   mod.actorsEndPark();
@@ -117,7 +144,16 @@ function flushReplies() {
   else if (list.length > 1) postMessage({ t: 'replies', list }, transfer);
 }
 
+// st: watchdog and exit events of this worker's system, forwarded to the page with page refs.
+function flushEvents() {
+  const events = mod.actorsTakeEvents();
+  if (events.length === 0) return;
+  for (const e of events) if (e.ref) e.ref = selfRef(e.ref.slot, e.ref.generation) ?? e.ref;
+  postMessage({ t: 'events', events });
+}
+
 function handle(d) {
+  if (d.t === 'ctxReply') return ctxReply(d);
   const ref = actors.get(d.vid) ?? [0xffffffff, 0];
   try {
     switch (d.t) {
@@ -198,7 +234,72 @@ globalThis.__katalystActorInit = (id, kind, payload) => {
   return encodeState(state);
 };
 
-globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generation, isCall) => {
+// ---- ctx.call: mt through this worker's own completion queue; st through the page ----
+const myCalls = new Map(); // call id → { resolve, reject }
+let callWord = null; // mt: Int32Array over this worker's completion notify word
+let nextCtxCall = 1;
+let held = 0; // async handles not settled yet (their actors are held)
+
+function drainCalls() {
+  for (let c = guard(() => mod.actorsTakeCompletion()); c !== undefined; c = guard(() => mod.actorsTakeCompletion())) {
+    const p = myCalls.get(c[0]);
+    if (!p) continue;
+    myCalls.delete(c[0]);
+    if (c[1] === -1) p.reject(c[2]);
+    else p.resolve(decode(c[1], c[2]));
+  }
+}
+
+function listenCalls() {
+  while (!trapped) {
+    const seen = Atomics.load(callWord, 0);
+    drainCalls();
+    const w = Atomics.waitAsync(callWord, 0, seen);
+    if (w.async) { w.value.then(listenCalls); return; }
+  }
+}
+
+function ctxReply(d) {
+  const p = myCalls.get(d.id);
+  if (!p) return;
+  myCalls.delete(d.id);
+  if (d.error) {
+    const e = deserializeError(d.error);
+    if (d.error.reason !== undefined) e.reason = d.error.reason;
+    p.reject(e);
+  } else p.resolve(decode(d.kind, d.payload));
+}
+
+function callTimeout(opts) {
+  const t = opts?.timeout ?? 5000;
+  if (typeof t !== 'number' || !(t >= 0) || t > 2 ** 31) {
+    throw Object.assign(new RangeError(`ctx.call: 'opts.timeout' must be a number of milliseconds from 0 to 2^31, got ${t}`), { code: 'out_of_range' });
+  }
+  return t;
+}
+
+function ctxCall(ref, msg, opts) {
+  try {
+    if (ref === null || typeof ref !== 'object' || !Number.isInteger(ref.slot) || !Number.isInteger(ref.generation)) {
+      throw Object.assign(new TypeError(`ctx.call: argument 'ref' must be an ActorRef, got ${ref === null ? 'null' : typeof ref}`), { code: 'invalid_type' });
+    }
+    const timeout = callTimeout(opts);
+    const [kind, payload] = encode(msg);
+    if (single) {
+      const id = nextCtxCall++;
+      postMessage({ t: 'ctxCall', id, ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind, payload, timeout }, kind === 3 ? [payload.buffer] : []);
+      return new Promise((resolve, reject) => myCalls.set(id, { resolve, reject }));
+    }
+    const id = mod.actorsCall(ref.slot, ref.generation, kind, payload, timeout);
+    const p = new Promise((resolve, reject) => myCalls.set(id, { resolve, reject }));
+    drainCalls(); // it may have finished at once
+    return p;
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generation, isCall, holdId) => {
   const b = behaviour(id);
   let replied = false, reply;
   const ctx = {
@@ -207,13 +308,24 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
     reply(v) { replied = true; reply = v; },
   };
   // Asks this actor (or, threads build, any actor) to exit after the current message.
+  // Calls another actor: a Promise of its reply (`timeout` 5000 ms by default; `noproc`,
+  // `actor_exited`, `timeout` reject). Await it in an async handle: the actor is held (handles
+  // nothing else) until the handle settles, while the worker runs other actors.
+  ctx.call = (ref, msg, opts) => ctxCall(ref, msg, opts);
   ctx.stop = (ref = ctx.self, reason = 'normal') => {
     if (single) {
       if (ref !== ctx.self) throw new TypeError('ctx.stop: in the single-thread build a behaviour can only stop itself');
       mod.actorsStop(slot, generation, String(reason));
     } else mod.actorsStop(ref.slot, ref.generation, String(reason));
   };
-  if (!single) {
+  if (single) {
+    // Through the page, like ctx.call (in order with this worker's calls); noproc and
+    // mailbox_full are counted by the page (stats().castErrors), not thrown here.
+    ctx.cast = (ref, msg) => {
+      const [k, p] = encode(msg);
+      postMessage({ t: 'ctxCast', ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind: k, payload: p }, k === 3 ? [p.buffer] : []);
+    };
+  } else {
     ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
     // Spawns a Rust behaviour by name (threads build).
     ctx.spawn = (name, opts = {}) => {
@@ -225,7 +337,30 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
   otpWorker.extendCtx(ctx, mod, single ? actors : null, slot, generation); // OTP hook: ctx.link, monitor, …
   const msg = single ? otpWorker.incoming(actors, decode(kind, payload)) : decode(kind, payload); // OTP hook
   const next = b.handle(decodeState(stateBytes), msg, ctx);
-  if (next instanceof Promise) throw new TypeError('handle: must return the new state, not a Promise (handlers are synchronous)');
+  if (next !== null && typeof next === 'object' && typeof next.then === 'function') {
+    // An async handle: Rust holds the actor until this settles (HELD mark -2).
+    held++;
+    Promise.resolve(next).then((state) => {
+      held--;
+      if (trapped) return;
+      let out;
+      try {
+        const [rk, rp] = replied ? encode(reply, 'reply') : [0, undefined];
+        out = [state === undefined ? undefined : encodeState(state), rk, rp];
+      } catch (e) {
+        guard(() => mod.actorsResumeError(holdId, e));
+        unpark();
+        return;
+      }
+      guard(() => mod.actorsResume(holdId, out[0], out[1], out[2]));
+      unpark();
+    }, (e) => {
+      held--;
+      guard(() => mod.actorsResumeError(holdId, e instanceof Error ? e : new Error(String(e))));
+      unpark();
+    });
+    return [undefined, -2, undefined];
+  }
   const [rk, rp] = replied ? encode(reply, 'reply') : [0, undefined];
   return [next === undefined ? undefined : encodeState(next), rk, rp];
 };
@@ -237,16 +372,21 @@ async function start(data) {
     mod = await import('../mt/katalyst.js');
     await mod.default({ module_or_path: data.module, memory: data.memory });
     const { wakeAddrs } = mod.actorsStart({});
-    mod.actorsWorkerAttach(data.index);
+    // A replacement (the previous worker of this index trapped) loads the JS behaviours
+    // first, so it never meets an actor whose module it lacks.
+    await Promise.allSettled(loads);
+    const callAddr = data.replace ? mod.actorsWorkerReplace(data.index) : mod.actorsWorkerAttach(data.index);
     wake = new Int32Array(data.memory.buffer, wakeAddrs[data.index], 1);
     mail = data.mail;
     myIndex = data.index;
+    callWord = new Int32Array(data.memory.buffer, callAddr, 1);
+    listenCalls();
   } else {
     single = true;
     myNode = data.node;
     mod = await import('../st/katalyst.js');
     ({ memory } = await mod.default({ module_or_path: data.module }));
-    mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox });
+    mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox, watchdogMs: data.watchdogMs });
     mod.actorsWorkerAttach(0);
   }
   started = true;
@@ -255,12 +395,15 @@ async function start(data) {
 }
 
 const early = []; // st requests that arrive while the instance or a JS module loads
+const loads = []; // module loads in flight or done (a replacement awaits them before attaching)
 let loading = 0;
 self.onmessage = async ({ data }) => {
   if (data.t === 'load') {
     loading++;
     try {
-      await loadBehaviour(data);
+      const p = loadBehaviour(data);
+      loads.push(p.catch(() => {}));
+      await p;
       postMessage({ t: 'loaded', id: data.id });
     } catch (e) {
       postMessage({ t: 'loaded', id: data.id, error: errorData(e) });

@@ -37,8 +37,26 @@ export interface ActorContext {
   readonly isCall: boolean;
   /** Answers the current call with `value`. */
   reply(value: unknown): void;
-  /** Sends without waiting (threads build only). */
-  cast?(ref: ActorRef, msg: unknown): void;
+  /**
+   * Sends without waiting (`mt`: throws `noproc`/`mailbox_full`; `st`: through the page, in
+   * order with this actor's `ctx.call`s, failures counted in `stats().castErrors`).
+   * @example
+   * ctx.cast(state.log, { line: 'handled' });
+   */
+  cast(ref: ActorRef, msg: unknown): void;
+  /**
+   * Calls another actor (Rust or JS) from a handler: a Promise of its reply; rejects with
+   * `timeout` (default 5000 ms), `noproc`, `mailbox_full` or {@link ActorExited}. Await it in
+   * an `async handle`: the actor is held — it handles nothing else, so per-actor order holds —
+   * until the handle settles, while its worker runs other actors. `mt`: the call goes through
+   * the worker's own completion queue; `st`: through the page.
+   * @example
+   * export const proxy = {
+   *   init(args) { return args; }, // { db: ActorRef }
+   *   async handle(state, msg, ctx) { ctx.reply(await ctx.call(state.db, msg, { timeout: 1000 })); return state; },
+   * };
+   */
+  call<R = unknown>(ref: ActorRef, msg: unknown, opts?: { timeout?: number }): Promise<R>;
   /** Spawns a Rust behaviour by name (threads build only). */
   spawn?(name: RustBehaviourName, opts?: SpawnOptions): ActorRef;
   /** Asks `ref` (default: this actor; single-thread build: only itself) to exit after this message. */
@@ -57,8 +75,10 @@ export interface ActorContext {
 }
 
 /**
- * A JS module behaviour: `init(args)` returns the first state; `handle` returns the next
- * (`undefined` keeps it). Handlers are synchronous.
+ * A JS module behaviour: `init(args)` returns the first state (synchronously); `handle`
+ * returns the next (`undefined` keeps it), or a Promise of it (an `async handle`, e.g. one
+ * awaiting `ctx.call`): the actor then handles nothing else until it settles; a rejection ends
+ * the actor like a throw.
  * @example
  * // counter.js
  * export const counter = {
@@ -68,7 +88,7 @@ export interface ActorContext {
  */
 export interface JsBehaviour<S = unknown, M = unknown> {
   init?(args: unknown): S;
-  handle(state: S, msg: M | OtpMessage, ctx: ActorContext): S | undefined;
+  handle(state: S, msg: M | OtpMessage, ctx: ActorContext): S | undefined | Promise<S | undefined>;
   /** Hot upgrade: builds this version's state from the previous version's (`upgrade`). */
   migrate?(oldState: unknown, extra: unknown): S;
   /** Runs when the actor exits (not after `kill`, as in OTP). */
@@ -79,7 +99,8 @@ export interface JsBehaviour<S = unknown, M = unknown> {
 export type ActorEvent =
   | { type: 'exited'; ref: ActorRef; reason: ExitReason }
   | { type: 'longHandler' | 'workerHung'; ref: ActorRef; worker: number; runningMs: number }
-  | { type: 'workerTrapped'; worker: number; message: string };
+  /** `mt`: a Rust panic trapped a worker; `ref` (the actor it ran) exited with `reason`; a fresh worker replaced it. */
+  | { type: 'workerTrapped'; worker: number; message: string; ref?: ActorRef; reason?: ExitReason };
 
 /**
  * `init({ actors })` options.
@@ -91,12 +112,47 @@ export interface ActorsOptions {
   workers?: number;
   /** Default mailbox bound (default 1024). */
   mailbox?: number;
-  /** Watchdog limit in ms (threads build; default 1000). */
+  /** Watchdog limit in ms (default 1000; `takeEvents()` reports handlers running longer). */
   watchdogMs?: number;
 }
 
 /** Built-in Rust behaviours (`'ping'`: threads mode, times calls to the actor whose slot and generation it gets). */
-export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'sink' | 'panic' | 'ping';
+export type RustBehaviourName = 'echo' | 'counter' | 'crypto' | 'compute' | 'crdt-replica' | 'sink' | 'panic' | 'ping';
+
+/** CRDT types a `'crdt-replica'` actor can hold (the `k.<Type>` classes). */
+export type CrdtReplicaType = 'GCounter' | 'PNCounter' | 'GSet' | 'ORSet' | 'LWWRegister' | 'MVRegister' | 'LWWMap';
+
+/**
+ * Spawn args of `'crdt-replica'`: the type, this replica's id, optionally an encoded state
+ * to start from.
+ * @example
+ * const r = k.actors.spawn('crdt-replica', { args: { type: 'ORSet', replica: 1 } });
+ */
+export interface CrdtReplicaArgs {
+  type: CrdtReplicaType;
+  replica: number;
+  state?: Uint8Array;
+}
+
+/**
+ * Messages a `'crdt-replica'` actor understands (call them). Operations reply with the delta
+ * (`Uint8Array`, mergeable by any replica or `k.<Type>#merge`); `value` replies as
+ * `k.<Type>#value()`; `encode` with the full state; a bare `Uint8Array` or `merge` merges a
+ * delta or state. A bad request rejects that call with `bad_args`; the replica keeps running.
+ * `now` (ms) defaults to the actor's clock (wall time).
+ * @example
+ * const delta = await k.actors.call(r1, { op: 'add', value: 'x' });
+ * await k.actors.call(r2, delta);
+ * console.log(await k.actors.call(r2, { op: 'value' })); // ['x']
+ */
+export type CrdtReplicaMessage =
+  | Uint8Array
+  | { op: 'value' | 'encode' | 'type' }
+  | { op: 'merge'; bytes: Uint8Array }
+  | { op: 'increment' | 'decrement'; n?: number }
+  | { op: 'add' | 'remove' | 'has'; value: unknown }
+  | { op: 'set'; value: unknown; key?: string; now?: number }
+  | { op: 'delete' | 'get'; key: string; now?: number };
 
 export interface SpawnOptions {
   /** Arguments for a Rust behaviour (`'counter'`: its start value). */
@@ -118,11 +174,15 @@ export interface SpawnOptions {
 export interface ActorStats {
   live: number;
   actors: { ref: ActorRef; mailboxLen: number; processed: number; errors: number; meanServiceMs: number }[];
-  workers: { load?: number; turns?: number; messages?: number; steals?: number }[];
+  workers: { load?: number; turns?: number; messages?: number; steals?: number; replaced?: number }[];
   pendingCalls: number;
   workersReady: number;
   /** Workers whose instance trapped (a Rust panic under panic=abort). */
   workersTrapped?: number;
+  /** `mt`: trapped workers replaced by a fresh instance so far. */
+  workersReplaced?: number;
+  /** `mt`: workers running now (back to `workers` once replacements started). */
+  workersAlive?: number;
   /** Watchdog reports so far (threads build). */
   watchdogReports?: number;
   /** Milliseconds from executor start to every worker running. */
@@ -210,8 +270,9 @@ export interface Actors extends ActorsOtp {
    */
   sendAfter(ref: ActorRef, msg: unknown, ms: number): { cancel(): void };
   /**
-   * Events since the last call (threads build; `st` returns `[]`): abnormal exits and watchdog
-   * reports of handlers running past `init({ actors: { watchdogMs } })` (default 1000).
+   * Events since the last call (both executors; `st` workers forward theirs): abnormal exits,
+   * watchdog reports of handlers running past `init({ actors: { watchdogMs } })` (default
+   * 1000), trapped workers (`mt`).
    * @example
    * for (const e of k.actors.takeEvents()) if (e.type === 'longHandler') console.warn(e.ref, e.runningMs);
    */

@@ -16,6 +16,8 @@ use super::{from_fn, Behaviour, Context, ExitReason, Message, System};
 ///   it exits): what timeout and abort tests need.
 /// - `'panic'`: panics in its handler, to exercise fault isolation (natively the actor exits
 ///   with the panic message; in the browser `mt` build, `panic=abort` kills its worker).
+/// - `'crdt-replica'`: one replica of a CRDT (`crate::crdt`): args `{ type, replica, state? }`,
+///   messages `{ op, ... }` (see `CrdtReplica` and the protocol in `src/actor/README.md`).
 /// - `'compute'`: replies to bytes `[m, k, n as u32 LE][a: m·k f32 LE][b: k·n f32 LE]` with the
 ///   bytes of `a·b` (`m·n` f32 LE), computed by `crate::compute::sgemm`.
 /// - `'ping'`: answers a call with bytes `[slot, generation, n as u32 LE]` by calling that
@@ -74,6 +76,12 @@ pub fn register_builtins(sys: &System) {
             Ok(Box::new(from_fn(|_m, _| -> Result<Message, ExitReason> {
                 panic!("the 'panic' behaviour panicked on request")
             })) as Box<dyn Behaviour>)
+        }),
+    );
+    sys.register_behaviour(
+        "crdt-replica",
+        Arc::new(|args: Message| {
+            Ok(Box::new(super::crdt_replica::CrdtReplica::from_args(args)?) as Box<dyn Behaviour>)
         }),
     );
     sys.register_behaviour(

@@ -139,6 +139,15 @@ impl Cell {
         self.core_lock().take()
     }
 
+    /// The core if it is in the cell and its lock is free (the reaper, which must not wait).
+    pub fn try_take_core(&self) -> Option<Box<ActorCore>> {
+        match self.core.try_lock() {
+            Ok(mut c) => c.take(),
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner().take(),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
+
     pub fn put_core(&self, core: Box<ActorCore>) {
         *self.core_lock() = Some(core);
     }

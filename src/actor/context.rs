@@ -50,6 +50,7 @@ pub struct Context<'a> {
     /// Capabilities the current message carries (sent through the capability authority).
     pub(crate) caps: Option<super::capability::CapSet>,
     pub(crate) stop: Option<ExitReason>,
+    pub(crate) hold: Option<super::hold::HoldState>,
 }
 
 impl Context<'_> {
@@ -217,6 +218,47 @@ impl Context<'_> {
             Arc::downgrade(self.sys),
             self.me.id(),
         ))
+    }
+
+    /// Holds this actor once the handler returns: its turn ends, its worker goes on with other
+    /// actors, and the actor handles nothing else (messages, exit requests) until the returned
+    /// [`Hold`] is released or dropped, from any thread. How an asynchronous handler keeps
+    /// per-actor order without blocking a worker (JS behaviours awaiting `ctx.call`). Take the
+    /// reply first with [`Context::defer_reply`] if the current message is a call. Exiting in
+    /// the same handler voids the hold. One hold per handler. If the holding worker dies
+    /// (browser `mt`: a trap) while the hold is in force, the reaper ends the actor with an
+    /// `error` reason and answers the call it was handling (taken before `defer_reply`).
+    ///
+    /// ```
+    /// use katalyst::actor::*;
+    /// use std::sync::{mpsc, Mutex};
+    /// let (tx, rx) = mpsc::channel::<(Hold, Option<ReplyToken>)>();
+    /// let tx = Mutex::new(tx);
+    /// let a = from_fn(move |m, ctx| {
+    ///     if m.as_int() == Some(0) {
+    ///         let token = ctx.defer_reply();
+    ///         let _ = tx.lock().unwrap().send((ctx.hold(), token));
+    ///     }
+    ///     Ok(m)
+    /// });
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let sys = ex.system();
+    /// let a = sys.spawn(a, SpawnOptions::default()).unwrap();
+    /// let first = sys.call(a, Message::Int(0), std::time::Duration::from_secs(5)).unwrap();
+    /// let second = sys.call(a, Message::Int(2), std::time::Duration::from_secs(5)).unwrap();
+    /// let (hold, token) = rx.recv().unwrap();
+    /// assert_eq!(hold.actor(), a);
+    /// std::thread::sleep(std::time::Duration::from_millis(20));
+    /// assert!(second.try_take().is_none()); // held: the second call waits
+    /// token.unwrap().reply(Message::Int(1));
+    /// hold.release();
+    /// assert_eq!(first.wait().unwrap().as_int(), Some(1));
+    /// assert_eq!(second.wait().unwrap().as_int(), Some(2));
+    /// ```
+    pub fn hold(&mut self) -> super::Hold {
+        let (hold, state) = super::Hold::new(Arc::downgrade(self.sys), self.me, self.reply.clone());
+        self.hold = Some(state);
+        hold
     }
 
     /// Stops this actor after the current message (its reply, if any, is still sent).

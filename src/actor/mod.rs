@@ -35,8 +35,10 @@ mod call;
 mod cell;
 mod clock;
 mod context;
+mod crdt_replica;
 mod error;
 mod exit;
+mod hold;
 mod id;
 mod mailbox;
 mod message;
@@ -44,6 +46,7 @@ pub mod mpsc;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod panic;
+mod payload;
 mod registry;
 mod scheduler;
 mod stats;
@@ -60,16 +63,19 @@ pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::InstantClock;
 pub use context::Context;
+pub use crdt_replica::{CrdtReplica, CRDT_TYPES};
 pub use error::ActorError;
 pub use exit::ExitReason;
+pub use hold::Hold;
 pub use id::{ActorId, ActorRef, ParseActorIdError, RequestId};
 pub use message::{JsHandle, Message};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{block_on, NativeExecutor};
 pub use panic::install_panic_capture;
+pub use payload::{JsData, JsPayload};
 pub use scheduler::{Park, Slice, Unpark, WorkerHandle, AWAKE, SLEEPING};
 pub use stats::{ActorStats, SystemEvent, SystemStats, WorkerStats};
-pub use system::{CastWait, Config, SpawnOptions, System};
+pub use system::{CastWait, Config, Reaped, SpawnOptions, System};
 pub use timer::TimerRef;
 
 // The OTP layer (issue 7): links and monitors, supervisors, pools, capabilities, hot upgrade,

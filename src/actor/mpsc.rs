@@ -107,6 +107,30 @@ impl<T> MpscQueue<T> {
     }
 }
 
+impl<T> MpscQueue<T> {
+    /// Takes the consumer side even if a dead thread still holds it (the actor reaper).
+    ///
+    /// # Safety
+    /// Whoever held the consumer must never use it again (its thread ended, or its wasm
+    /// instance trapped and is never entered again). Its last `pop` either completed or never
+    /// started: a pop writes `tail` once and only frees the old stub after, so the queue is
+    /// consistent at every instruction boundary a trap can stop at.
+    ///
+    /// ```
+    /// let q = katalyst::actor::mpsc::MpscQueue::new();
+    /// q.push(1u8);
+    /// let held = q.consumer().unwrap();
+    /// std::mem::forget(held); // its owner "died"
+    /// // SAFETY: the forgotten consumer is never used again.
+    /// let mut c = unsafe { q.reclaim_consumer() };
+    /// assert_eq!(c.pop(), Some(1));
+    /// ```
+    pub unsafe fn reclaim_consumer(&self) -> Consumer<'_, T> {
+        self.busy.store(true, Ordering::Release);
+        Consumer { queue: self }
+    }
+}
+
 /// What one pop attempt found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Pop<T> {

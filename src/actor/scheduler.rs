@@ -1,13 +1,17 @@
 //! Run queues, work stealing and the park/wake protocol. Executors drive this through
 //! [`WorkerHandle`]: run a bounded slice, and when idle park on the worker's wake word.
 
-use std::sync::atomic::{fence, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{
+    fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering,
+};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 use crossbeam_queue::SegQueue;
 
+use super::cell::ActorCore;
+use super::panic::{self as panic_note, DeathNote};
 use super::system::Shared;
 use super::turn;
 
@@ -41,13 +45,29 @@ pub(crate) struct WorkerSlot {
     pub turns: AtomicU64,
     pub messages: AtomicU64,
     pub steals: AtomicU64,
+    /// The core of the actor being run (owned by the turn; read only by the reaper once this
+    /// worker is known dead, see `System::reap_worker`).
+    pub core: AtomicPtr<ActorCore>,
+    /// What the panic hook recorded on this worker's thread before it died (`panic=abort`).
+    pub death: Mutex<Option<DeathNote>>,
+    /// Reaped and not yet replaced.
+    pub dead: AtomicBool,
+    /// Replacements so far.
+    pub replaced: AtomicU64,
+    /// Index in `Scheduler::stealers` of this worker's current deque.
+    pub stealer: AtomicUsize,
+    /// Actors held (`Context::hold`) by handlers that ran here: the reaper ends them if this
+    /// worker dies before releasing them.
+    pub holds: Mutex<Vec<(super::ActorRef, super::hold::HoldState)>>,
 }
 
 pub(crate) struct Scheduler {
     pub injector: Injector<u32>,
     /// Per worker: actors pinned to it (never stolen).
     pinned: Vec<SegQueue<u32>>,
-    pub stealers: Vec<Stealer<u32>>,
+    /// Append-only: a replaced worker's deque stays here (the others drain it) and its
+    /// replacement's is appended.
+    pub stealers: boxcar::Vec<Stealer<u32>>,
     locals: Mutex<Vec<Option<Worker<u32>>>>,
     pub workers: Vec<WorkerSlot>,
     sleepers: AtomicUsize,
@@ -63,7 +83,7 @@ impl Scheduler {
             stealers: locals.iter().map(|w| w.stealer()).collect(),
             locals: Mutex::new(locals.into_iter().map(Some).collect()),
             workers: (0..n)
-                .map(|_| WorkerSlot {
+                .map(|i| WorkerSlot {
                     word: AtomicU32::new(AWAKE),
                     current: AtomicU64::new(0),
                     since: AtomicU64::new(0),
@@ -72,6 +92,12 @@ impl Scheduler {
                     turns: AtomicU64::new(0),
                     messages: AtomicU64::new(0),
                     steals: AtomicU64::new(0),
+                    core: AtomicPtr::new(std::ptr::null_mut()),
+                    death: Mutex::new(None),
+                    dead: AtomicBool::new(false),
+                    replaced: AtomicU64::new(0),
+                    stealer: AtomicUsize::new(i),
+                    holds: Mutex::new(Vec::new()),
                 })
                 .collect(),
             sleepers: AtomicUsize::new(0),
@@ -115,7 +141,30 @@ impl Scheduler {
     }
 
     pub fn has_work(&self) -> bool {
-        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+        !self.injector.is_empty() || self.stealers.iter().any(|(_, s)| !s.is_empty())
+    }
+
+    /// Forgets one sleeper (a reaped worker that was counted as parked).
+    pub fn unsleep(&self) {
+        self.sleepers.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// A fresh deque for worker `index` (its previous owner died): its stealer is appended.
+    pub fn new_local(&self, index: usize) -> Worker<u32> {
+        let local = Worker::new_fifo();
+        let at = self.stealers.push(local.stealer());
+        if let Some(w) = self.workers.get(index) {
+            w.stealer.store(at, Ordering::Release);
+        }
+        local
+    }
+
+    /// The current run-queue length of worker `index`.
+    pub fn queue_len(&self, index: usize) -> usize {
+        self.workers
+            .get(index)
+            .and_then(|w| self.stealers.get(w.stealer.load(Ordering::Acquire)))
+            .map_or(0, |s| s.len())
     }
 
     /// Wakes one parked worker, if any is parked.
@@ -199,15 +248,23 @@ pub struct WorkerHandle {
     pub(crate) sys: Arc<Shared>,
     pub(crate) index: usize,
     pub(crate) local: Worker<u32>,
+    /// This worker's own entry in `Scheduler::stealers` (skipped when stealing).
+    own: usize,
     tick: u64,
 }
 
 impl WorkerHandle {
     pub(crate) fn new(sys: Arc<Shared>, index: usize, local: Worker<u32>) -> Self {
+        let own = sys
+            .sched
+            .workers
+            .get(index)
+            .map_or(usize::MAX, |w| w.stealer.load(Ordering::Acquire));
         WorkerHandle {
             sys,
             index,
             local,
+            own,
             tick: 0,
         }
     }
@@ -266,6 +323,8 @@ impl WorkerHandle {
     pub fn run_slice_for(&mut self, max_turns: usize, max_time: Duration) -> Slice {
         let now = self.sys.now_ns();
         let until = now.saturating_add(u64::try_from(max_time.as_nanos()).unwrap_or(u64::MAX));
+        // So the panic hook knows which worker slot to leave its note in.
+        panic_note::set_worker(&self.sys, self.index);
         self.sys.fire_timers(now, Some(&self.local));
         self.sys.maybe_watchdog(now);
         for turn in 0..max_turns.max(1) {
@@ -308,14 +367,17 @@ impl WorkerHandle {
         if let Some(t) = steal(|| sched.injector.steal_batch_and_pop(&self.local)) {
             return Some((t, false));
         }
-        let n = sched.stealers.len();
+        let n = sched.stealers.count();
         let start = (self.tick as usize) % n.max(1);
         for k in 0..n {
             let i = (start + k) % n;
-            if i == self.index {
+            if i == self.own {
                 continue;
             }
-            if let Some(t) = steal(|| sched.stealers[i].steal_batch_and_pop(&self.local)) {
+            let Some(victim) = sched.stealers.get(i) else {
+                continue;
+            };
+            if let Some(t) = steal(|| victim.steal_batch_and_pop(&self.local)) {
                 return Some((t, true));
             }
         }

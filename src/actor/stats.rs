@@ -56,6 +56,8 @@ pub struct WorkerStats {
     pub run_queue_len: usize,
     /// The actor it runs now, if any.
     pub running: Option<ActorRef>,
+    /// Times this worker died and was replaced (`System::replace_worker`).
+    pub replaced: u64,
 }
 
 /// A snapshot of the whole system.

@@ -631,49 +631,210 @@ impl Shared {
     }
 
     pub fn watchdog_scan(&self, now: u64) {
+        for i in 0..self.sched.workers.len() {
+            self.watchdog_check(i, now, false);
+        }
+    }
+
+    /// Reports worker `i`'s current turn if it overran the watchdog limit (once per turn).
+    /// `ending`: the turn is over (its handler returned), so it is only reported: marking the
+    /// actor for `watchdog_stop` now would stop it in a later, innocent turn.
+    pub fn watchdog_check(&self, i: usize, now: u64, ending: bool) {
         let Some(limit) = self.config.watchdog_limit else {
             return;
         };
+        let Some(w) = self.sched.workers.get(i) else {
+            return;
+        };
         let limit = nanos(limit);
-        for (i, w) in self.sched.workers.iter().enumerate() {
-            let current = w.current.load(Ordering::Acquire);
-            if current == 0 {
-                continue;
+        let current = w.current.load(Ordering::Acquire);
+        if current == 0 {
+            return;
+        }
+        let since = w.since.load(Ordering::Acquire);
+        let ran = now.saturating_sub(since);
+        if ran <= limit {
+            return;
+        }
+        let (slot, generation) = unpack(current);
+        if w.reported
+            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            if let Some(cell) = self.cell(slot) {
+                if !ending {
+                    cell.overrun.store(true, Ordering::Release);
+                }
+                cell.errors.fetch_add(1, Ordering::Relaxed);
             }
-            let since = w.since.load(Ordering::Acquire);
-            let ran = now.saturating_sub(since);
-            let (slot, generation) = unpack(current);
-            if ran > limit
+            self.watchdog_reports.fetch_add(1, Ordering::Relaxed);
+            self.events.force_push(SystemEvent::LongHandler {
+                actor: self.actor_ref(slot, generation),
+                worker: i,
+                running_for: Duration::from_nanos(ran),
+            });
+        }
+        if let Some(hung) = self.config.watchdog_hung_after {
+            if ran > nanos(hung)
                 && w.reported
-                    .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                    .compare_exchange(1, 2, Ordering::AcqRel, Ordering::Acquire)
                     .is_ok()
             {
-                if let Some(cell) = self.cell(slot) {
-                    cell.overrun.store(true, Ordering::Release);
-                    cell.errors.fetch_add(1, Ordering::Relaxed);
-                }
-                self.watchdog_reports.fetch_add(1, Ordering::Relaxed);
-                self.events.force_push(SystemEvent::LongHandler {
+                self.events.force_push(SystemEvent::WorkerHung {
                     actor: self.actor_ref(slot, generation),
                     worker: i,
                     running_for: Duration::from_nanos(ran),
                 });
             }
-            if let Some(hung) = self.config.watchdog_hung_after {
-                if ran > nanos(hung)
-                    && w.reported
-                        .compare_exchange(1, 2, Ordering::AcqRel, Ordering::Acquire)
-                        .is_ok()
-                {
-                    self.events.force_push(SystemEvent::WorkerHung {
-                        actor: self.actor_ref(slot, generation),
-                        worker: i,
-                        running_for: Duration::from_nanos(ran),
-                    });
-                }
-            }
         }
     }
+
+    /// See [`System::reap_worker`].
+    ///
+    /// # Safety
+    /// As [`System::reap_worker`].
+    unsafe fn reap(&self, index: usize, stack: Option<String>) -> Option<Reaped> {
+        let w = self.sched.workers.get(index)?;
+        if w.dead.swap(true, Ordering::AcqRel) {
+            return None; // reaped already
+        }
+        let note = w.death.try_lock().ok().and_then(|mut n| n.take());
+        let (message, note_stack, in_flight) = match note {
+            Some(n) => (n.message, n.stack, n.in_flight),
+            None => (
+                "the worker died outside a handler (no panic message was recorded)".to_owned(),
+                None,
+                None,
+            ),
+        };
+        let reason = ExitReason::Error {
+            message: format!("panic: {message}"),
+            backtrace: note_stack.or(stack),
+        };
+        // A dead worker is not asleep: make sure it is not counted as a sleeper.
+        if w.word.swap(super::scheduler::AWAKE, Ordering::SeqCst) == super::scheduler::SLEEPING {
+            self.sched.unsleep();
+        }
+        let current = w.current.swap(0, Ordering::AcqRel);
+        let core_ptr = w.core.swap(std::ptr::null_mut(), Ordering::AcqRel);
+        let mut out = Reaped {
+            actor: None,
+            reason: reason.clone(),
+            held: Vec::new(),
+        };
+        // Actors held by handlers of this worker (async JS handlers whose promises died with
+        // it): they exit, and the call each was handling fails with that reason.
+        let holds = w
+            .holds
+            .try_lock()
+            .map(|mut h| std::mem::take(&mut *h))
+            .unwrap_or_default();
+        for (actor, state) in holds {
+            let why = ExitReason::error(format!(
+                "its worker died while its handler awaited ({message})"
+            ));
+            // Queued before the hold is taken over, so it is the first thing the actor does.
+            if self.stop_actor(actor, why.clone(), None).is_err() {
+                continue;
+            }
+            if super::hold::take_over(self, actor, &state) {
+                if let Some(reply) = &state.reply {
+                    reply.complete(
+                        self,
+                        None,
+                        Err(ActorError::ActorExited {
+                            actor: actor.id(),
+                            reason: why,
+                        }),
+                    );
+                }
+                out.held.push(actor);
+            }
+        }
+        if current == 0 {
+            return Some(out);
+        }
+        let (slot, generation) = unpack(current);
+        let cell = self.cell(slot)?;
+        let me = self.actor_ref(slot, generation);
+        // SAFETY: the caller guarantees the dead worker never runs again, and it held this
+        // consumer (a turn takes it before publishing `current` and drops it before clearing).
+        let mut consumer = unsafe { cell.mailbox.queue.reclaim_consumer() };
+        let alive = generation & 1 == 1 && cell.generation.load(Ordering::Acquire) == generation;
+        if alive {
+            // The core is either on the dead worker's stack (`core_ptr`) or still in the cell.
+            let mut in_cell = if core_ptr.is_null() {
+                cell.try_take_core()
+            } else {
+                None
+            };
+            let core: Option<&mut ActorCore> = if core_ptr.is_null() {
+                in_cell.as_deref_mut()
+            } else {
+                // SAFETY: `core_ptr` points into the `Box<ActorCore>` the dead worker's turn
+                // owned; that worker never runs again (caller's guarantee), so nothing else
+                // reads or writes it, and nothing frees it (the box is leaked with the stack).
+                Some(unsafe { &mut *core_ptr })
+            };
+            let mut signals = Signals::default();
+            let mut pending = HashMap::new();
+            if let Some(core) = core {
+                signals = std::mem::take(&mut core.signals);
+                pending = std::mem::take(&mut core.pending);
+            }
+            let dead = super::turn::Dead {
+                sys: self,
+                cell,
+                me,
+                reason: &reason,
+                local: None,
+            };
+            dead.release(in_flight, &mut signals, &mut pending, &mut consumer);
+            // The behaviour's state died mid-handler: it is leaked, never dropped (`terminate`
+            // does not run either).
+            std::mem::forget(in_cell);
+            cell.errors.fetch_add(1, Ordering::Relaxed);
+            if cell.named.swap(false, Ordering::AcqRel) {
+                self.names.remove_actor(me);
+            }
+            self.on_exit(me, reason);
+            out.actor = Some(me);
+        } else {
+            // Dead already (exited earlier in this turn, or the turn drained a dead slot).
+            while let Some(env) = consumer.pop() {
+                cell.mailbox.popped();
+                super::turn::stale(self, slot, env, None);
+            }
+            if cell.named.swap(false, Ordering::AcqRel) {
+                self.names.remove_actor(me);
+            }
+            if !core_ptr.is_null() {
+                // It died while dropping the exited actor's state: finish the exit's books.
+                self.on_exit(me, reason);
+            }
+        }
+        drop(consumer);
+        if cell.end(false) {
+            self.sched.push(slot, None);
+        }
+        if generation & 1 == 1 {
+            // The slot's incarnation ended in this turn: free it, as the turn would have.
+            self.free.push(slot);
+        }
+        Some(out)
+    }
+}
+
+/// What [`System::reap_worker`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reaped {
+    /// The actor the dead worker was running, now exited (`None`: it ran none).
+    pub actor: Option<ActorRef>,
+    /// Its exit reason: `error` with the panic's message (and stack if one was captured).
+    pub reason: ExitReason,
+    /// Actors that handlers on the dead worker held ([`Context::hold`](super::Context::hold)):
+    /// they exit with `error{"its worker died while its handler awaited (…)"}`.
+    pub held: Vec<ActorRef>,
 }
 
 /// A handle on an actor system; cheap to clone, usable from any thread.
@@ -807,6 +968,73 @@ impl System {
     /// ```
     pub fn worker(&self, index: usize) -> Option<WorkerHandle> {
         let local = self.inner.sched.take_local(index)?;
+        Some(WorkerHandle::new(self.inner.clone(), index, local))
+    }
+
+    /// Reaps worker `index` after its thread died inside a turn (browser `mt`: a Rust panic
+    /// under `panic=abort` trapped its wasm instance). The actor it was running exits with
+    /// `error{"panic: <message> (at file:line)", stack}` (recorded by the panic hook before the
+    /// trap; `stack` is used when the hook captured none) through the normal exit path: links
+    /// and monitors are told, the call it was handling and its queued calls fail with
+    /// `actor_exited`, later calls get `noproc`, its consumer and run state are released and
+    /// the slot is freed. `terminate` does not run and its state is leaked (it died
+    /// mid-handler). Actors queued on the dead worker's deque are stolen by the others. Then
+    /// [`System::replace_worker`] gives a fresh handle for the same index. `None` if `index`
+    /// is out of range or was reaped already.
+    ///
+    /// # Safety
+    /// The worker's thread must never run again: no code of that `WorkerHandle` (nor any
+    /// handler it was in) may execute after this call. A browser executor guarantees it by
+    /// calling this only after the worker's instance trapped and its JS stopped calling into
+    /// wasm (and terminating the worker).
+    ///
+    /// ```
+    /// use katalyst::actor::*;
+    /// use std::time::Duration;
+    /// let sys = System::new(Config { workers: 2, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
+    /// install_panic_capture();
+    /// let (w0, w1) = (sys.worker(0).unwrap(), sys.worker(1).unwrap());
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let tx = std::sync::Mutex::new(tx);
+    /// let a = sys.spawn(from_fn(move |_m, _ctx| -> Result<Message, ExitReason> {
+    ///     let _ = std::panic::catch_unwind(|| panic!("boom")); // the hook notes it
+    ///     let _ = tx.lock().map(|t| t.send(()));
+    ///     loop { std::thread::park(); } // ... and the thread never comes back
+    /// }), SpawnOptions::default()).unwrap();
+    /// let call = sys.call(a, Message::Empty, Duration::from_secs(60)).unwrap();
+    /// std::thread::spawn(move || { let mut w0 = w0; loop { w0.run_slice(1); } });
+    /// rx.recv().unwrap();
+    /// std::thread::sleep(Duration::from_millis(20)); // until it parks
+    /// // SAFETY: worker 0's thread is parked forever inside the handler.
+    /// let r = unsafe { sys.reap_worker(0, None) }.unwrap();
+    /// assert_eq!(r.actor, Some(a));
+    /// assert!(call.wait().unwrap_err().to_string().contains("boom"));
+    /// assert!(!sys.is_alive(a));
+    /// let mut fresh = sys.replace_worker(0).unwrap();
+    /// let b = sys.spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let c = sys.call(b, Message::Int(1), Duration::from_secs(5)).unwrap();
+    /// while fresh.run_slice(8) == Slice::Busy {}
+    /// assert_eq!(c.try_take().unwrap().unwrap().as_int(), Some(1));
+    /// # drop(w1);
+    /// ```
+    pub unsafe fn reap_worker(&self, index: usize, stack: Option<String>) -> Option<Reaped> {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.inner.reap(index, stack) }
+    }
+
+    /// A fresh handle for worker `index` after [`System::reap_worker`] (a new deque; the dead
+    /// one's stays stealable by the others until drained). `None` unless `index` was reaped
+    /// and not replaced yet.
+    ///
+    /// See [`System::reap_worker`] for an example.
+    pub fn replace_worker(&self, index: usize) -> Option<WorkerHandle> {
+        let w = self.inner.sched.workers.get(index)?;
+        w.dead
+            .compare_exchange(true, false, Ordering::AcqRel, Ordering::Acquire)
+            .ok()?;
+        w.replaced.fetch_add(1, Ordering::Relaxed);
+        w.reported.store(0, Ordering::Release);
+        let local = self.inner.sched.new_local(index);
         Some(WorkerHandle::new(self.inner.clone(), index, local))
     }
 
@@ -1049,11 +1277,12 @@ impl System {
                     turns: w.turns.load(Ordering::Relaxed),
                     messages: w.messages.load(Ordering::Relaxed),
                     steals: w.steals.load(Ordering::Relaxed),
-                    run_queue_len: s.sched.stealers.get(index).map_or(0, |st| st.len()),
+                    run_queue_len: s.sched.queue_len(index),
                     running: (current != 0).then(|| {
                         let (slot, generation) = unpack(current);
                         s.actor_ref(slot, generation)
                     }),
+                    replaced: w.replaced.load(Ordering::Relaxed),
                 }
             })
             .collect();

@@ -10,13 +10,14 @@ use crossbeam_deque::Worker;
 
 use super::call::{ReplyTo, EXITING};
 use super::cell::{ActorCore, Cell};
+use super::hold::{self, HoldState};
 use super::link::{
     on_exit_signal, propagated, Down, ExitAction, ExitSignal, InitAck, Signal, Signals,
 };
 use super::mailbox::{Envelope, EnvelopeKind};
 use super::mpsc::Consumer;
-use super::panic::guarded;
-use super::scheduler::pack;
+use super::panic::{guarded, set_in_flight};
+use super::scheduler::{pack, WorkerSlot};
 use super::system::Shared;
 use super::{ActorError, ActorRef, Behaviour, Context, ExitReason, Message};
 
@@ -45,6 +46,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     let mut handled = 0u64;
     let mut more = false;
     let mut freed = false;
+    let mut held: Option<HoldState> = None;
     let core = if generation & 1 == 1 {
         cell.take_core()
     } else {
@@ -54,10 +56,12 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
         None => {
             while let Some(env) = consumer.pop() {
                 cell.mailbox.popped();
-                stale(sys, me.id().slot, env, local);
+                stale(sys, me.id().slot, env, Some(local));
             }
         }
         Some(mut core) => {
+            // Only the reaper reads this, and only once this worker is dead.
+            w.core.store(&mut *core, Ordering::Release);
             let exit = run_messages(
                 sys,
                 cell,
@@ -65,25 +69,51 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
                 me,
                 local,
                 &mut consumer,
-                (&mut handled, &mut more),
+                (&mut handled, &mut more, &mut held),
                 start,
             );
             match exit {
                 Some((reason, in_flight)) => {
-                    exit_actor(sys, cell, core, me, reason, in_flight, &mut consumer, local);
+                    let ctx = ExitCtx {
+                        sys,
+                        cell,
+                        me,
+                        local,
+                        w,
+                    };
+                    exit_actor(&ctx, core, reason, in_flight, &mut consumer);
                     freed = true;
                 }
-                None => cell.put_core(core),
+                None => {
+                    w.core.store(std::ptr::null_mut(), Ordering::Release);
+                    cell.put_core(core);
+                }
             }
         }
     }
     drop(consumer);
 
-    let elapsed = sys.now_ns().saturating_sub(start);
+    let now = sys.now_ns();
+    let elapsed = now.saturating_sub(start);
+    // A turn that overran the watchdog limit is reported even if no scan ran meanwhile (`st`:
+    // the worker's only thread was inside the handler).
+    sys.watchdog_check(worker, now, true);
     w.current.store(0, Ordering::Release);
     w.busy_ns.fetch_add(elapsed, Ordering::Relaxed);
     w.turns.fetch_add(1, Ordering::Relaxed);
     w.messages.fetch_add(handled, Ordering::Relaxed);
+    if let Some(h) = held {
+        // Held by its handler (`Context::hold`): the run state stays RUNNING, so nobody runs
+        // it until the hold is released (which re-queues it). Committed only now that the
+        // core and the consumer are back, so a release can never meet a half-ended turn.
+        if hold::commit(&h) {
+            if let Ok(mut holds) = w.holds.lock() {
+                holds.retain(|(_, s)| hold::is_active(s));
+                holds.push((me, h));
+            }
+            return handled;
+        }
+    }
     if cell.end(more) {
         // An actor that used up its budget goes behind everything queued (the shared queue);
         // one woken during its turn stays local.
@@ -105,7 +135,7 @@ fn run_messages(
     me: ActorRef,
     local: &Worker<u32>,
     consumer: &mut Consumer<'_, Envelope>,
-    (handled, more): (&mut u64, &mut bool),
+    (handled, more, held): (&mut u64, &mut bool, &mut Option<HoldState>),
     start: u64,
 ) -> Exit {
     let budget = sys.config.message_budget as u64;
@@ -115,10 +145,11 @@ fn run_messages(
         // `init` first, so signals meet the actor as `init` set it up (e.g. trapping exits).
         if core.needs_init {
             core.needs_init = false;
-            let (r, stop, _) = invoke(sys, local, me, None, None, core, |b, ctx| {
+            let (r, stop, _, hold) = invoke(sys, local, me, None, None, core, |b, ctx| {
                 b.init(ctx).map(|_| Message::Empty)
             });
             last = sys.now_ns();
+            hold::void(hold);
             match (r, stop) {
                 (Err(reason), _) | (Ok(_), Some(reason)) => return Some((reason, None)),
                 _ => {
@@ -151,14 +182,14 @@ fn run_messages(
                 let env = consumer.pop()?;
                 cell.mailbox.popped();
                 if env.generation != generation {
-                    stale(sys, me.id().slot, env, local);
+                    stale(sys, me.id().slot, env, Some(local));
                     continue;
                 }
                 core.caps = env.caps;
                 (env.from, env.kind)
             }
         };
-        let (r, stop, reply) = match kind {
+        let (r, stop, reply, hold) = match kind {
             EnvelopeKind::Cast(msg) => invoke(sys, local, me, from, None, core, |b, ctx| {
                 b.handle(msg, ctx)
             }),
@@ -207,10 +238,19 @@ fn run_messages(
                     reply.complete(sys, Some(local), Ok(msg));
                 }
                 if let Some(reason) = stop {
+                    hold::void(hold);
                     return Some((reason, None));
                 }
             }
-            Err(reason) => return Some((reason, reply)),
+            Err(reason) => {
+                hold::void(hold);
+                return Some((reason, reply));
+            }
+        }
+        if let Some(h) = hold {
+            // The handler holds the actor: no more messages until it is released.
+            *held = Some(h);
+            return None;
         }
         if cell.overrun.swap(false, Ordering::AcqRel) && sys.config.watchdog_stop {
             let limit = sys.config.watchdog_limit.unwrap_or_default();
@@ -239,7 +279,14 @@ fn invoke(
     Result<Message, ExitReason>,
     Option<ExitReason>,
     Option<ReplyTo>,
+    Option<HoldState>,
 ) {
+    // A copy of the reply target for the panic hook: if a panic kills this thread
+    // (`panic=abort`), the reaper answers the call with it.
+    let calling = reply.is_some();
+    if calling {
+        set_in_flight(reply.clone());
+    }
     let ActorCore {
         behaviour,
         pending,
@@ -257,25 +304,25 @@ fn invoke(
         signals,
         caps: caps.take(),
         stop: None,
+        hold: None,
     };
     let r = guarded(sys.config.capture_backtraces, || {
         f(behaviour.as_mut(), &mut ctx)
     })
     .and_then(|r| r);
-    (r, ctx.stop, ctx.reply)
+    if calling {
+        set_in_flight(None);
+    }
+    (r, ctx.stop, ctx.reply, ctx.hold)
 }
 
 /// An envelope for an earlier incarnation: calls answer `noproc`, links and monitors get
 /// `noproc` exit / DOWN signals, the rest is dropped.
-fn stale(sys: &Shared, slot: u32, env: Envelope, local: &Worker<u32>) {
+pub(crate) fn stale(sys: &Shared, slot: u32, env: Envelope, local: Option<&Worker<u32>>) {
     let actor = sys.actor_ref(slot, env.generation);
     match env.kind {
         EnvelopeKind::Call(_, reply) => {
-            reply.complete(
-                sys,
-                Some(local),
-                Err(ActorError::NoProc { actor: actor.id() }),
-            );
+            reply.complete(sys, local, Err(ActorError::NoProc { actor: actor.id() }));
         }
         EnvelopeKind::Signal(signal) => answer_dead(sys, actor, signal, &ExitReason::NoProc, local),
         _ => {}
@@ -284,12 +331,12 @@ fn stale(sys: &Shared, slot: u32, env: Envelope, local: &Worker<u32>) {
 
 /// A link or monitor request reached an actor that is exiting or gone: answer as if it had
 /// been in place when the actor exited with `reason`.
-fn answer_dead(
+pub(crate) fn answer_dead(
     sys: &Shared,
     actor: ActorRef,
     signal: Signal,
     reason: &ExitReason,
-    local: &Worker<u32>,
+    local: Option<&Worker<u32>>,
 ) {
     match signal {
         Signal::Link(from) => {
@@ -298,7 +345,7 @@ fn answer_dead(
                 from: Some(actor),
                 link: true,
             };
-            let _ = sys.send_exit(from, sig, Some(local));
+            let _ = sys.send_exit(from, sig, local);
         }
         Signal::Monitor(monitor, watcher) => {
             let down = Down {
@@ -306,7 +353,7 @@ fn answer_dead(
                 actor,
                 reason: reason.clone(),
             };
-            let _ = sys.send_signal(watcher, Some(actor), Signal::Down(down), Some(local));
+            let _ = sys.send_signal(watcher, Some(actor), Signal::Down(down), local);
         }
         _ => {}
     }
@@ -350,62 +397,115 @@ fn on_signal(signal: Signal, me: ActorRef, signals: &mut Signals) -> SignalOutco
     SignalOutcome::Done
 }
 
-#[allow(clippy::too_many_arguments)]
-fn exit_actor(
-    sys: &Arc<Shared>,
-    cell: &Cell,
-    mut core: Box<ActorCore>,
+/// Who is exiting, and where (the running worker's deque and slot).
+struct ExitCtx<'a> {
+    sys: &'a Arc<Shared>,
+    cell: &'a Cell,
     me: ActorRef,
+    local: &'a Worker<u32>,
+    w: &'a WorkerSlot,
+}
+
+fn exit_actor(
+    x: &ExitCtx<'_>,
+    mut core: Box<ActorCore>,
     reason: ExitReason,
     in_flight: Option<ReplyTo>,
     consumer: &mut Consumer<'_, Envelope>,
-    local: &Worker<u32>,
 ) {
+    let ExitCtx {
+        sys,
+        cell,
+        me,
+        local,
+        w,
+    } = *x;
     let bt = sys.config.capture_backtraces;
     if reason != ExitReason::Kill {
         let _ = guarded(bt, || core.behaviour.terminate(&reason));
     }
-    // From here on, sends to this incarnation answer `noproc`.
-    cell.generation.fetch_add(1, Ordering::AcqRel);
-    cell.trap_exit.store(false, Ordering::Release);
-    let why = propagated(&reason);
-    for linked in core.signals.links.drain() {
-        answer_dead(sys, me, Signal::Link(linked), &why, local);
-    }
-    for (monitor, watcher) in core.signals.watchers.drain() {
-        answer_dead(sys, me, Signal::Monitor(monitor, watcher), &why, local);
-    }
-    let exited = || ActorError::ActorExited {
-        actor: me.id(),
-        reason: reason.clone(),
+    let ActorCore {
+        signals, pending, ..
+    } = &mut *core;
+    let dead = Dead {
+        sys,
+        cell,
+        me,
+        reason: &reason,
+        local: Some(local),
     };
-    if let Some(r) = in_flight {
-        r.complete(sys, Some(local), Err(exited()));
-    }
-    for (_, outgoing) in core.pending.drain() {
-        outgoing.finish();
-    }
-    while let Some(env) = consumer.pop() {
-        cell.mailbox.popped();
-        if env.generation == me.id().generation {
-            match env.kind {
-                EnvelopeKind::Call(_, reply) => {
-                    reply.complete(sys, Some(local), Err(exited()));
-                }
-                EnvelopeKind::Signal(signal) => answer_dead(sys, me, signal, &why, local),
-                _ => {}
-            }
-        } else {
-            stale(sys, me.id().slot, env, local);
-        }
-    }
-    cell.clear_exits();
+    dead.release(in_flight, signals, pending, consumer);
     // Reply tokens still held by the behaviour answer `actor_exited` as it is dropped.
     EXITING.with(|e| *e.borrow_mut() = Some((me.id(), reason.clone())));
     let _ = guarded(bt, move || drop(core));
     EXITING.with(|e| *e.borrow_mut() = None);
+    w.core.store(std::ptr::null_mut(), Ordering::Release);
     if cell.named.swap(false, Ordering::AcqRel) {
         sys.names.remove_actor(me);
     }
     sys.on_exit(me, reason);
+}
+
+/// An actor that is exiting with `reason` (from its turn, or reaped after its worker died).
+pub(crate) struct Dead<'a> {
+    pub sys: &'a Shared,
+    pub cell: &'a Cell,
+    pub me: ActorRef,
+    pub reason: &'a ExitReason,
+    pub local: Option<&'a Worker<u32>>,
+}
+
+impl Dead<'_> {
+    /// Moves the generation on (later sends answer `noproc`), tells links and monitors,
+    /// answers the call being handled and every queued call with `actor_exited`, and
+    /// abandons the calls the actor made.
+    pub fn release(
+        &self,
+        in_flight: Option<ReplyTo>,
+        signals: &mut Signals,
+        pending: &mut std::collections::HashMap<super::RequestId, Arc<super::call::CallShared>>,
+        consumer: &mut Consumer<'_, Envelope>,
+    ) {
+        let Dead {
+            sys,
+            cell,
+            me,
+            reason,
+            local,
+        } = *self;
+        cell.generation.fetch_add(1, Ordering::AcqRel);
+        cell.trap_exit.store(false, Ordering::Release);
+        let why = propagated(reason);
+        for linked in signals.links.drain() {
+            answer_dead(sys, me, Signal::Link(linked), &why, local);
+        }
+        for (monitor, watcher) in signals.watchers.drain() {
+            answer_dead(sys, me, Signal::Monitor(monitor, watcher), &why, local);
+        }
+        let exited = || ActorError::ActorExited {
+            actor: me.id(),
+            reason: reason.clone(),
+        };
+        if let Some(r) = in_flight {
+            r.complete(sys, local, Err(exited()));
+        }
+        for (_, outgoing) in pending.drain() {
+            outgoing.finish();
+        }
+        while let Some(env) = consumer.pop() {
+            cell.mailbox.popped();
+            if env.generation == me.id().generation {
+                match env.kind {
+                    EnvelopeKind::Call(_, reply) => {
+                        reply.complete(sys, local, Err(exited()));
+                    }
+                    EnvelopeKind::Signal(signal) => answer_dead(sys, me, signal, &why, local),
+                    _ => {}
+                }
+            } else {
+                stale(sys, me.id().slot, env, local);
+            }
+        }
+        cell.clear_exits();
+    }
 }

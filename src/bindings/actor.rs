@@ -27,18 +27,20 @@ use crate::actor::{
 };
 use crate::error::ErrorKind;
 
-/// A structured JS value encoded by the package's codec; Rust actors pass it on untouched.
-///
-/// ```ignore
-/// let p = katalyst::bindings::actor::JsPayload(vec![0]);
-/// ```
-pub struct JsPayload(pub Vec<u8>);
+/// A structured JS value encoded by the package's codec (defined in the core, so built-in
+/// Rust behaviours can read it).
+pub use crate::actor::JsPayload;
 
 static SYSTEM: OnceLock<System> = OnceLock::new();
 static COMPLETIONS: Completions = Completions::new();
+/// One completion queue per actor worker: calls a JS behaviour makes (`ctx.call`) finish
+/// there, and the worker awaits its notify word as the main thread awaits `COMPLETIONS`.
+static WORKER_COMPLETIONS: OnceLock<Vec<Completions>> = OnceLock::new();
 
 thread_local! {
     static WORKER: RefCell<Option<WorkerHandle>> = const { RefCell::new(None) };
+    /// This thread's completion queue when it is an actor worker (else `COMPLETIONS`).
+    static MY_COMPLETIONS: Cell<Option<&'static Completions>> = const { Cell::new(None) };
     static CALLS: RefCell<HashMap<u32, Pending>> = RefCell::new(HashMap::new());
     static TIMERS: RefCell<HashMap<u32, TimerRef>> = RefCell::new(HashMap::new());
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
@@ -92,11 +94,21 @@ impl Pending {
     }
 }
 
+/// The completion queue of this thread: its worker's, or the main thread's.
+fn completions() -> &'static Completions {
+    MY_COMPLETIONS.with(Cell::get).unwrap_or(&COMPLETIONS)
+}
+
 fn completion_waker(id: u32) -> Waker {
     Waker::from(Arc::new(CompletionWaker {
         id,
-        to: &COMPLETIONS,
+        to: completions(),
     }))
+}
+
+/// The system, for the JS behaviour plumbing.
+pub(crate) fn system_ref() -> Option<&'static System> {
+    SYSTEM.get()
 }
 
 fn next_id() -> u32 {
@@ -229,7 +241,9 @@ pub fn actors_start(config: &JsValue) -> Result<JsValue, JsValue> {
             if let Some(n) = get_num(config, "node") {
                 cfg.node = n.clamp(0.0, 65535.0) as u16;
             }
+            let n = cfg.workers;
             let sys = System::new(cfg, Arc::new(PerfClock)).map_err(|e| actor_err("actors", e))?;
+            let _ = WORKER_COMPLETIONS.set((0..n).map(|_| Completions::new()).collect());
             register_builtins(&sys);
             crate::actor::install_panic_capture();
             sys.set_unpark(WasmUnpark::new(sys.clone()));
@@ -253,9 +267,10 @@ pub fn actors_start(config: &JsValue) -> Result<JsValue, JsValue> {
     Ok(out.into())
 }
 
-/// Takes worker `index`'s scheduler handle for this thread (an actor worker, once).
+/// Takes worker `index`'s scheduler handle for this thread (an actor worker, once); returns
+/// the address of this worker's completion notify word (for `ctx.call`).
 #[wasm_bindgen(js_name = actorsWorkerAttach)]
-pub fn actors_worker_attach(index: u32) -> Result<(), JsValue> {
+pub fn actors_worker_attach(index: u32) -> Result<f64, JsValue> {
     let sys = system("actorsWorkerAttach")?;
     let h = sys.worker(index as usize).ok_or_else(|| {
         js_error(
@@ -264,8 +279,56 @@ pub fn actors_worker_attach(index: u32) -> Result<(), JsValue> {
             &format!("actorsWorkerAttach: worker {index} is taken or out of range"),
         )
     })?;
+    Ok(install_worker(h))
+}
+
+fn install_worker(h: WorkerHandle) -> f64 {
+    let mine = WORKER_COMPLETIONS.get().and_then(|c| c.get(h.index()));
+    MY_COMPLETIONS.with(|c| c.set(mine));
     WORKER.with(|w| *w.borrow_mut() = Some(h));
-    Ok(())
+    mine.map_or(0.0, |c| c.word().as_ptr() as usize as f64)
+}
+
+/// `mt`: the worker `index`'s instance trapped (a Rust panic under `panic=abort`). Reaps it
+/// (the actor it ran exits with the panic's message, its calls fail with `actor_exited`; see
+/// `System::reap_worker`) and returns `{ ref, reason }` (`ref` undefined if it ran no actor),
+/// or `undefined` if it was reaped already. `stack`: the JS stack of the trap.
+#[wasm_bindgen(js_name = actorsReapWorker)]
+pub fn actors_reap_worker(index: u32, stack: &JsValue) -> Result<JsValue, JsValue> {
+    let sys = system("actorsReapWorker")?;
+    // SAFETY: the page calls this only on the worker's `trapped` message: that worker's JS
+    // caught the trap out of its instance and never calls into it again (worker.js sets
+    // `trapped` before posting and every entry point checks it), and the page terminates it.
+    let reaped = unsafe { sys.reap_worker(index as usize, stack.as_string()) };
+    let Some(r) = reaped else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    let out = Object::new();
+    if let Some(a) = r.actor {
+        let [node, slot, generation] = a.to_parts();
+        let o = Object::new();
+        let _ = Reflect::set(&o, &"node".into(), &node.into());
+        let _ = Reflect::set(&o, &"slot".into(), &slot.into());
+        let _ = Reflect::set(&o, &"generation".into(), &generation.into());
+        let _ = Reflect::set(&out, &"ref".into(), &o);
+    }
+    let _ = Reflect::set(&out, &"reason".into(), &reason_to_js(&r.reason));
+    Ok(out.into())
+}
+
+/// `mt`: a fresh worker instance takes over worker `index` after [`actors_reap_worker`];
+/// returns its completion notify word address, like [`actors_worker_attach`].
+#[wasm_bindgen(js_name = actorsWorkerReplace)]
+pub fn actors_worker_replace(index: u32) -> Result<f64, JsValue> {
+    let sys = system("actorsWorkerReplace")?;
+    let h = sys.replace_worker(index as usize).ok_or_else(|| {
+        js_error(
+            ErrorKind::Domain,
+            "executor_failed",
+            &format!("actorsWorkerReplace: worker {index} was not reaped"),
+        )
+    })?;
+    Ok(install_worker(h))
 }
 
 /// Runs a slice on this thread's worker: 1 busy (run again after yielding), 0 idle (park),
@@ -413,7 +476,7 @@ pub fn actors_call(
             Ok(m) => {
                 // Keep the order simple: hand it back as a completion.
                 READY.with(|q| q.borrow_mut().insert(id, Ok(m)));
-                COMPLETIONS.push(id);
+                completions().push(id);
                 Ok(id)
             }
             Err(e) => Err(actor_err("call", e)),
@@ -440,7 +503,7 @@ pub fn actors_cast_wait(
     match Pin::new(&mut c).poll(&mut TaskContext::from_waker(&waker)) {
         Poll::Ready(Ok(())) => {
             READY.with(|q| q.borrow_mut().insert(id, Ok(Message::Empty)));
-            COMPLETIONS.push(id);
+            completions().push(id);
             Ok(id)
         }
         Poll::Ready(Err(e)) => Err(actor_err("cast", e)),
@@ -468,7 +531,7 @@ pub fn actors_cancel(id: u32) -> bool {
 /// `undefined` when none is left.
 #[wasm_bindgen(js_name = actorsTakeCompletion)]
 pub fn actors_take_completion() -> JsValue {
-    while let Some(id) = COMPLETIONS.pop() {
+    while let Some(id) = completions().pop() {
         let ready = READY.with(|q| q.borrow_mut().remove(&id));
         let result = match ready {
             Some(r) => Some(r),
@@ -667,6 +730,7 @@ pub fn actors_stats() -> Result<JsValue, JsValue> {
         set(&o, "turns", JsValue::from_f64(w.turns as f64));
         set(&o, "messages", JsValue::from_f64(w.messages as f64));
         set(&o, "steals", JsValue::from_f64(w.steals as f64));
+        set(&o, "replaced", JsValue::from_f64(w.replaced as f64));
         workers.push(&o);
     }
     set(&out, "workers", workers.into());

@@ -3,11 +3,48 @@
 //! and whose `init`/`handle` call the worker's `globalThis.__katalystActorInit` /
 //! `__katalystActorHandle` (defined by `pkg-template/actors/worker.js`). A thrown error ends
 //! the actor with an `error` reason carrying the message and the JS stack.
+//!
+//! An `async handle` (or one returning a promise) holds its actor ([`Context::hold`]) until the
+//! promise settles: the worker runs other actors meanwhile, this actor handles nothing else, so
+//! per-actor order holds; the continuation then calls [`actors_resume`] (or
+//! [`actors_resume_error`]) on the same worker with the new state and the reply.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::actor::{Behaviour, Context, ExitReason, Message};
+use crate::actor::{
+    ActorError, ActorRef, Behaviour, Context, ExitReason, Hold, Message, ReplyToken,
+};
+
+/// An actor held by a pending `async handle` on this thread.
+struct Held {
+    hold: Hold,
+    token: Option<ReplyToken>,
+    resumed: Arc<Mutex<Resumed>>,
+}
+
+/// What a settled `async handle` leaves its behaviour.
+#[derive(Default)]
+struct Resumed {
+    /// The new state, taken by the next `handle`.
+    state: Option<Vec<u8>>,
+    /// A rejected handle's call: owned by the behaviour until the actor exits, so it is
+    /// answered by the exit (`actor_exited` with the reason) after the actor is gone — a
+    /// caller that then calls again gets `noproc`, as after a synchronous throw.
+    token: Option<ReplyToken>,
+}
+
+thread_local! {
+    static HELD: RefCell<HashMap<u32, Held>> = RefCell::new(HashMap::new());
+    static NEXT_HOLD: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Marks a `handle` result as "returned a promise" (in the reply-kind position).
+const HELD_MARK: f64 = -2.0;
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,6 +65,7 @@ extern "C" {
         slot: u32,
         generation: u32,
         is_call: bool,
+        hold_id: u32,
     ) -> Result<JsValue, JsValue>;
 }
 
@@ -38,6 +76,8 @@ pub struct JsBehaviour {
     state: Vec<u8>,
     // OTP hook (`actor_otp.rs`): set when built by a hot upgrade, so `init` does not run again.
     migrated: bool,
+    /// What an `async handle` settled with, set by [`actors_resume`] / [`actors_resume_error`].
+    resumed: Arc<Mutex<Resumed>>,
 }
 
 impl JsBehaviour {
@@ -48,6 +88,7 @@ impl JsBehaviour {
             args: Some(args),
             state: Vec::new(),
             migrated: false,
+            resumed: Arc::new(Mutex::new(Resumed::default())),
         }
     }
 
@@ -65,6 +106,7 @@ impl JsBehaviour {
             args: None,
             state,
             migrated: true,
+            resumed: Arc::new(Mutex::new(Resumed::default())),
         }
     }
 }
@@ -103,7 +145,15 @@ impl Behaviour for JsBehaviour {
     }
 
     fn handle(&mut self, msg: Message, ctx: &mut Context<'_>) -> Result<Message, ExitReason> {
+        if let Some(s) = self.resumed.lock().ok().and_then(|mut r| r.state.take()) {
+            self.state = s;
+        }
         let (slot, generation) = parts(ctx);
+        let hold_id = NEXT_HOLD.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
+        });
         let kp = Array::from(&super::actor::message_to_js(msg));
         let kind = kp.get(0).as_f64().unwrap_or(0.0) as u32;
         let state: JsValue = Uint8Array::from(self.state.as_slice()).into();
@@ -115,9 +165,22 @@ impl Behaviour for JsBehaviour {
             slot,
             generation,
             ctx.is_call(),
+            hold_id,
         )
         .map_err(exit_from_js)?;
         let out = Array::from(&out);
+        if out.get(1).as_f64() == Some(HELD_MARK) {
+            // Hold first: it keeps a copy of the call's reply target for a reaper.
+            let hold = ctx.hold();
+            let token = ctx.defer_reply();
+            let held = Held {
+                hold,
+                token,
+                resumed: self.resumed.clone(),
+            };
+            HELD.with(|h| h.borrow_mut().insert(hold_id, held));
+            return Ok(Message::Empty);
+        }
         if let Some(s) = out.get(0).dyn_ref::<Uint8Array>() {
             self.state = s.to_vec();
         }
@@ -130,4 +193,56 @@ impl Behaviour for JsBehaviour {
     fn terminate(&mut self, reason: &ExitReason) {
         super::actor_otp::js_terminate(self.behaviour, &self.state, reason); // OTP hook
     }
+}
+
+/// An `async handle` settled: stores its new state (`undefined`: unchanged), answers the call
+/// it was handling with `[kind, payload]` (nothing: `undefined`) and lets the actor run again.
+#[wasm_bindgen(js_name = actorsResume)]
+pub fn actors_resume(hold_id: u32, state: &JsValue, kind: u32, payload: &JsValue) {
+    let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
+        return;
+    };
+    if let Some(s) = state.dyn_ref::<Uint8Array>() {
+        if let Ok(mut r) = held.resumed.lock() {
+            r.state = Some(s.to_vec());
+        }
+    }
+    if let Some(token) = held.token {
+        match super::actor::message("handle", kind, payload) {
+            Ok(m) => token.reply(m),
+            Err(_) => token.reply_err(ActorError::BadArgs {
+                name: "handle".into(),
+                message: "a JS handler returned a reply that could not be encoded".into(),
+            }),
+        }
+    }
+    held.hold.release();
+}
+
+/// An `async handle` rejected: the actor exits with `error{message, stack}` (its pending call
+/// gets `actor_exited`), as a synchronous throw does.
+#[wasm_bindgen(js_name = actorsResumeError)]
+pub fn actors_resume_error(hold_id: u32, error: JsValue) {
+    let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
+        return;
+    };
+    let reason = exit_from_js(error);
+    let me: ActorRef = held.hold.actor();
+    let stopped =
+        super::actor::system_ref().is_some_and(|sys| sys.stop(me, reason.clone()).is_ok());
+    match (held.token, stopped) {
+        // Queued before the release, so the exit is the first thing the actor does after it;
+        // the behaviour keeps the call's token, which its exit answers.
+        (Some(token), true) => {
+            if let Ok(mut r) = held.resumed.lock() {
+                r.token = Some(token);
+            }
+        }
+        (Some(token), false) => token.reply_err(ActorError::ActorExited {
+            actor: me.id(),
+            reason,
+        }),
+        (None, _) => {}
+    }
+    held.hold.release();
 }

@@ -337,25 +337,210 @@ test('threads: the watchdog reports a long JS handler while it runs; other actor
 
 for (const { isolated, mode } of MODES) {
   test(`${mode}: a Rust panic (panic=abort) loses only what its worker held; the rest keeps running`, async () => {
-    const { value, problems } = await inPage(isolated, async (capture) => {
+    const { value, problems } = await inPage(isolated, async ({ capture, src }) => {
       const k = await katalyst.init();
       const a = k.actors;
       await a.ready;
+      const echo = a.spawn('echo');
+      const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+      const js = await a.spawn({ module: url, export: 'counter', args: { start: 1 } });
       const p = a.spawn('panic');
-      const err = await eval(capture)(() => a.call(p, 1, { timeout: 300 }));
-      await new Promise((r) => setTimeout(r, 100));
-      // New actors and calls still work (mt: on the surviving worker; st: a fresh worker).
+      // The in-flight call and calls queued behind it, all sent before the trap is reaped.
+      const calls = [1, 2, 3].map((i) => eval(capture)(() => a.call(p, i, { timeout: 2000 })));
+      const [err, ...queued] = await Promise.all(calls);
+      const later = await eval(capture)(() => a.call(p, 4, { timeout: 500 }));
+      // st: a trap loses its whole node, which may hold `echo`; mt: only the running actor.
+      const other = await a.call(a.mode === 'threads' ? echo : a.spawn('echo'), 7);
+      // New actors and calls still work (mt: a fresh worker replaced the dead one; st: the node's worker).
       const fresh = [];
       for (let i = 0; i < 4; i++) fresh.push(await a.call(a.spawn('echo'), i));
+      // Panic more times than there are workers: the pool still works, at full size.
+      const more = [];
+      for (let i = 0; i < a.workers + 1; i++) {
+        const e = await eval(capture)(() => a.call(a.spawn('panic'), i, { timeout: 2000 }));
+        more.push(e.code);
+        more.push(await a.call(a.mode === 'threads' ? echo : a.spawn('echo'), i) === i ? 'echo' : 'lost');
+      }
+      const until = performance.now() + 3000;
+      while (a.stats().workersAlive !== undefined && a.stats().workersAlive < a.workers && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+      // The JS behaviour's module was loaded into the replacement workers too (mt).
+      const jsAfter = a.mode === 'threads' ? await a.call(js, { add: 1 }) : undefined;
+      const burst = await Promise.all(Array.from({ length: 32 }, (_, i) => a.call(a.spawn('echo'), i)));
       const s = a.stats();
-      return { err, fresh, trapped: s.workersTrapped, events: a.takeEvents().map((e) => e.type) };
-    }, capture);
-    // mt: the actor stays stuck on the dead worker (timeout); st: its node is reaped (actor_exited).
-    assert.ok(['timeout', 'actor_exited'].includes(value.err.code), JSON.stringify(value.err));
-    if (mode === 'single') assert.equal(value.err.code, 'actor_exited');
+      return {
+        err, queued, later, other, fresh, more, jsAfter, burst,
+        trapped: s.workersTrapped, replaced: s.workersReplaced, alive: s.workersAlive, workers: a.workers,
+        perWorkerReplaced: s.workers.map((w) => w.replaced ?? 0),
+        events: a.takeEvents().filter((e) => e.type === 'workerTrapped'),
+      };
+    }, { capture, src: COUNTER_MODULE });
+    assert.equal(value.err.code, 'actor_exited', JSON.stringify(value.err));
+    assert.equal(value.err.isActorExited, true);
     assert.deepEqual(value.fresh, [0, 1, 2, 3]);
-    assert.equal(value.trapped, 1);
-    if (mode === 'threads') assert.deepEqual(value.events, ['workerTrapped']);
-    assert.ok(problems.every((p) => /trapped|unreachable|panicked/.test(p)), problems.join('\n'));
+    assert.equal(value.other, 7);
+    assert.deepEqual(value.burst, Array.from({ length: 32 }, (_, i) => i));
+    assert.deepEqual(value.more, Array.from({ length: value.workers + 1 }, () => ['actor_exited', 'echo']).flat());
+    assert.equal(value.trapped, value.workers + 2);
+    if (mode === 'threads') {
+      // The reaped actor's reason carries the panic message and where it happened.
+      assert.equal(value.err.reason.kind, 'error');
+      assert.match(value.err.reason.message, /^panic: the 'panic' behaviour panicked on request \(at .*builtin\.rs:\d+\)/);
+      for (const q of value.queued) {
+        assert.equal(q.code, 'actor_exited', JSON.stringify(q));
+        assert.equal(q.reason.message, value.err.reason.message);
+      }
+      assert.equal(value.later.code, 'noproc');
+      assert.equal(value.replaced, value.workers + 2);
+      assert.equal(value.alive, value.workers, 'the pool is back to its size');
+      assert.equal(value.perWorkerReplaced.reduce((x, y) => x + y, 0), value.workers + 2);
+      assert.equal(value.jsAfter, 2, JSON.stringify(value.jsAfter));
+      assert.equal(value.events.length, value.workers + 2);
+      assert.ok(value.events.every((e) => e.ref && /panicked on request/.test(e.reason.message)), JSON.stringify(value.events[0]));
+    } else {
+      for (const q of value.queued) assert.equal(q.code, 'actor_exited');
+      assert.equal(value.later.code, 'noproc');
+    }
+    assert.ok(problems.every((p) => /trapped|unreachable|panicked|RuntimeError/.test(p)), problems.join('\n'));
+  });
+}
+
+const CALLER_MODULE = `
+export const caller = {
+  init(args) { return { ...args, n: 0 }; },
+  async handle(state, msg, ctx) {
+    switch (msg.op) {
+      case 'echo': { const v = await ctx.call(state.echo, msg.v); ctx.reply({ v }); return state; }
+      case 'other': { const v = await ctx.call(state.other, msg.v); ctx.reply(v); return { ...state, n: state.n + 1 }; }
+      case 'count': ctx.reply(state.n); return state;
+      case 'bump': { ctx.cast(state.counter, 5); ctx.cast(state.counter, 6); ctx.reply(await ctx.call(state.counter, 0)); return state; }
+      case 'chain': { let x = msg.v; for (let i = 0; i < 5; i++) x = await ctx.call(state.other, x); ctx.reply(x); return state; }
+      case 'timeout': {
+        const t0 = performance.now();
+        try { await ctx.call(state.sink, 1, { timeout: 60 }); ctx.reply('answered?'); }
+        catch (e) { ctx.reply({ code: e.code, ms: performance.now() - t0 }); }
+        return state;
+      }
+      case 'dead': { try { await ctx.call(msg.ref, 1); ctx.reply('answered?'); } catch (e) { ctx.reply(e.code); } return state; }
+      case 'fail': await ctx.call(state.echo, 1); throw new Error('async kaboom');
+      default: ctx.reply('?'); return state;
+    }
+  },
+};
+export const doubler = { handle(s, msg, ctx) { ctx.reply(msg * 2); } };
+`;
+
+for (const { isolated, mode } of MODES) {
+  test(`${mode}: ctx.call from JS behaviours: Rust and JS targets, per-actor order, timeouts, noproc`, async () => {
+    const { value, problems } = await inPage(isolated, async ({ capture, src }) => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+      const echo = a.spawn('echo');
+      const sink = a.spawn('sink');
+      const other = await a.spawn({ module: url, export: 'doubler' });
+      const counter = a.spawn('counter', { args: 100 });
+      const c = await a.spawn({ module: url, export: 'caller', args: { echo, other, sink, counter } });
+      const rust = await a.call(c, { op: 'echo', v: 'hi' });
+      // Sent back to back: 'count' waits until the awaiting 'other' handle settled.
+      const [js, count] = await Promise.all([a.call(c, { op: 'other', v: 21 }), a.call(c, { op: 'count' })]);
+      const chain = await a.call(c, { op: 'chain', v: 1 });
+      const bump = await a.call(c, { op: 'bump' });
+      const timeout = await a.call(c, { op: 'timeout' });
+      const gone = a.spawn('echo');
+      await a.call(gone, 0);
+      a.stop(gone);
+      await new Promise((r) => setTimeout(r, 30));
+      const dead = await a.call(c, { op: 'dead', ref: gone });
+      const fail = await eval(capture)(() => a.call(c, { op: 'fail' }));
+      const after = await eval(capture)(() => a.call(c, { op: 'count' }));
+      return { rust, js, count, chain, timeout, dead, fail, after, bump, echo: await a.call(echo, 3) };
+    }, { capture, src: CALLER_MODULE });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(value.rust, { v: 'hi' });
+    assert.equal(value.js, 42);
+    assert.equal(value.count, 1);
+    assert.equal(value.chain, 32);
+    assert.equal(value.timeout.code, 'timeout');
+    assert.ok(value.timeout.ms >= 50 && value.timeout.ms < 1000, `timeout after ${value.timeout.ms} ms`);
+    assert.equal(value.dead, 'noproc');
+    assert.equal(value.fail.code, 'actor_exited');
+    assert.match(value.fail.reason.message, /async kaboom/);
+    assert.equal(value.after.code, 'noproc');
+    assert.equal(value.bump, 111, 'ctx.cast then ctx.call from one handler arrive in order');
+    assert.equal(value.echo, 3);
+  });
+
+  test(`${mode}: two 'crdt-replica' actors converge after exchanging deltas, as a main-thread CRDT`, async () => {
+    const { value, problems } = await inPage(isolated, async () => {
+      const k = await katalyst.init();
+      const a = k.actors;
+      const r1 = a.spawn('crdt-replica', { args: { type: 'ORSet', replica: 1 } });
+      const r2 = a.spawn('crdt-replica', { args: { type: 'ORSet', replica: 2 } });
+      const d1 = [await a.call(r1, { op: 'add', value: 'x' }), await a.call(r1, { op: 'add', value: 'y' })];
+      const d2 = [await a.call(r2, { op: 'add', value: 'z' }), await a.call(r2, { op: 'remove', value: 'z' }), await a.call(r2, { op: 'add', value: { k: [1, 2] } }), await a.call(r2, { op: 'add', value: 'x' })];
+      for (const d of d2) await a.call(r1, d); // a bare Uint8Array merges
+      for (const d of d1) await a.call(r2, { op: 'merge', bytes: d });
+      const v1 = await a.call(r1, { op: 'value' });
+      const v2 = await a.call(r2, { op: 'value' });
+      // The same operations on main-thread replicas.
+      const s1 = new k.ORSet(1), s2 = new k.ORSet(2);
+      s1.add('x'); s1.add('y');
+      s2.add('z'); s2.remove('z'); s2.add({ k: [1, 2] }); s2.add('x');
+      s1.merge(s2.encode()); s2.merge(s1.encode());
+      // A counter too, and a bad request that fails its call only.
+      const c1 = a.spawn('crdt-replica', { args: { type: 'PNCounter', replica: 1 } });
+      const c2 = a.spawn('crdt-replica', { args: { type: 'PNCounter', replica: 2 } });
+      await a.call(c2, await a.call(c1, { op: 'increment', n: 5 }));
+      await a.call(c1, await a.call(c2, { op: 'decrement', n: 2 }));
+      const p = new k.PNCounter(9); p.increment(5); p.decrement(2);
+      let bad;
+      try { await a.call(c1, { op: 'add', value: 1 }); } catch (e) { bad = e.code; }
+      const state = await a.call(r1, { op: 'encode' });
+      const fromState = new k.ORSet(3); fromState.merge(state);
+      return {
+        v1, v2, ref1: s1.value(), ref2: s2.value(), fromState: fromState.value(), deltaIs: d1[0].constructor.name,
+        counters: [await a.call(c1, { op: 'value' }), await a.call(c2, { op: 'value' })], pValue: p.value(), bad,
+      };
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(value.deltaIs, 'Uint8Array');
+    assert.deepEqual(value.ref1, value.ref2);
+    assert.deepEqual(value.v1, value.ref1);
+    assert.deepEqual(value.v2, value.ref1);
+    assert.deepEqual(value.fromState, value.ref1);
+    assert.equal(value.ref1.length, 3);
+    assert.deepEqual(value.counters, [value.pValue, value.pValue]);
+    assert.equal(value.pValue, 3);
+    assert.equal(value.bad, 'bad_args');
+  });
+
+  test(`${mode}: the watchdog reports a JS handler that overruns watchdogMs (takeEvents)`, async () => {
+    const src = `export function handle(s, ms, ctx) { const end = performance.now() + ms; while (performance.now() < end); ctx.reply(ms); }`;
+    // st takes watchdogMs from init() once pkg-template/index.js passes it to startStActors;
+    // until then its workers use the 1 s default, so the st handler runs past that.
+    const busy = mode === 'single' ? 1200 : 300;
+    const { value } = await inPage(isolated, async ({ src, busy }) => {
+      const k = await katalyst.init({ actors: { watchdogMs: 100 } });
+      const a = k.actors;
+      await a.ready;
+      const slow = await a.spawn({ module: URL.createObjectURL(new Blob([src], { type: 'text/javascript' })) });
+      const echo = a.spawn('echo');
+      await a.call(echo, 1);
+      a.takeEvents();
+      await a.call(slow, busy, { timeout: 10000 });
+      let events = [];
+      const until = performance.now() + 2000;
+      while (!events.some((e) => e.type === 'longHandler') && performance.now() < until) {
+        events = events.concat(a.takeEvents());
+        if (!events.some((e) => e.type === 'longHandler')) await new Promise((r) => setTimeout(r, 20));
+      }
+      return { events, slow, other: await a.call(echo, 5) };
+    }, { src, busy });
+    const long = value.events.filter((e) => e.type === 'longHandler');
+    assert.equal(long.length, 1, JSON.stringify(value.events));
+    assert.deepEqual(long[0].ref, value.slow);
+    assert.ok(long[0].runningMs >= 100, JSON.stringify(long[0]));
+    assert.equal(value.other, 5);
   });
 }
