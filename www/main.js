@@ -3,7 +3,7 @@
 // `window.katalystDemo` for the end-to-end tests.
 import {
   init, sha256, sgemm, fft, rfft, irfft, kmeans, hmac, SigningKey, verify, exportPublicKey,
-  issueCsrfToken, checkCsrfToken, randomBytes,
+  issueCsrfToken, checkCsrfToken, randomBytes, ORSet, PNCounter,
 } from 'katalyst';
 
 const $ = (id) => document.getElementById(id);
@@ -188,6 +188,83 @@ async function runSignatures() {
   row('sig', ['CSRF token: accepted for its session, refused for another', token.slice(0, 12) + '…'], check('csrf', ok));
 }
 
+function runCrdts() {
+  // Two replicas edit concurrently, exchange only their deltas, and must converge to what the
+  // add-wins rules say: an add concurrent with a remove of the same element survives.
+  const a = new ORSet(1), b = new ORSet(2);
+  const fromA = [a.add('apple'), a.add('pear')];
+  for (const d of fromA) b.merge(d);
+  const fromB = [b.remove('pear'), b.add('fig')];
+  const concurrent = a.add('pear'); // A re-adds pear while B removes the pear it saw
+  for (const d of fromB) a.merge(d);
+  b.merge(concurrent);
+  const want = JSON.stringify(['apple', 'fig', 'pear']);
+  const same = JSON.stringify(a.values()) === JSON.stringify(b.values());
+  row('crdt', ['ORSet, 2 replicas, deltas only', a.values().join(', ')], check('orsetConverges', same && JSON.stringify(a.values()) === want));
+  const c1 = new PNCounter(1), c2 = new PNCounter(2);
+  const deltas = [c1.increment(5), c1.decrement(2)];
+  c2.merge(c2.increment(10));
+  for (const d of deltas) c2.merge(d);
+  c1.merge(c2.encode());
+  row('crdt', ['PNCounter, 2 replicas', String(c1.value())], check('pnCounter', c1.value() === 13 && c2.value() === 13));
+}
+
+/** Renders `tree()` as an indented outline. */
+function outline(nodes, depth = 0) {
+  return nodes.map((n) => {
+    const ref = n.ref ? `<${n.ref.node}.${n.ref.slot}.${n.ref.generation}>` : '';
+    const line = `${'  '.repeat(depth)}${n.type === 'supervisor' ? '▾' : '•'} ${n.id} ${ref}  ${n.state}, restarts ${n.restarts}, mailbox ${n.mailboxLen}`;
+    return [line, outline(n.children ?? [], depth + 1)].filter(Boolean).join('\n');
+  }).join('\n');
+}
+
+async function runActors(k) {
+  const a = k.actors;
+  $('actorMode').textContent = `${a.workers} ${a.mode === 'threads' ? 'shared-memory' : 'postMessage'}`;
+  const events = [];
+  a.onEvent((e) => {
+    events.push(e);
+    const li = document.createElement('li');
+    li.textContent = `${new Date(e.at).toLocaleTimeString()} ${e.type}${e.child ? ` ${e.child}` : ''}${e.reason?.message ? `: ${e.reason.message}` : ''}`;
+    $('events').prepend(li);
+  });
+  const sup = await a.supervise({
+    strategy: 'one_for_one', maxRestarts: 5, maxSeconds: 10,
+    children: [
+      { id: 'counter', start: { behaviour: 'counter', args: 100 } },
+      { id: 'replica', start: { behaviour: 'crdt-replica', args: { type: 'PNCounter', replica: 1 } } },
+      { id: 'echo', start: 'echo' },
+    ],
+  });
+  const refresh = async () => { $('tree').textContent = outline([await a.tree(sup)]); };
+  await refresh();
+  setInterval(refresh, 500);
+  const children = async () => Object.fromEntries((await a.whichChildren(sup)).map((c) => [c.id, c]));
+  let kids = await children();
+  const before = await a.call(kids.counter.ref, 1);
+  row('actors', ['supervised counter answers', String(before)], check('actorsCall', before === 101));
+
+  // Crash the counter: its supervisor restarts it with fresh state (OTP: a restarted child
+  // starts from its start spec), and a restart event names it.
+  const restarted = new Promise((resolve) => a.onEvent((e) => { if (e.type === 'restart' && e.child === 'counter') resolve(e); }));
+  await a.exit(kids.counter.ref, 'crash');
+  const e = await restarted;
+  kids = await children();
+  const after = await a.call(kids.counter.ref, 1);
+  const tree = await a.tree(sup);
+  const node = tree.children.find((c) => c.id === 'counter');
+  row('actors', ['crashed child restarted with fresh state', `restarts ${node.restarts}, value ${after}`],
+    check('actorsRestart', e.child === 'counter' && after === 101 && node.restarts >= 1 && node.state === 'running'));
+
+  $('crash').disabled = false;
+  $('crash').onclick = async () => {
+    const list = Object.values(await children()).filter((c) => c.ref);
+    const victim = list[Math.floor(Math.random() * list.length)];
+    await a.exit(victim.ref, 'crash (button)');
+    await refresh();
+  };
+}
+
 async function main() {
   $('coi').textContent = String(globalThis.crossOriginIsolated === true);
   const k = await init();
@@ -200,6 +277,8 @@ async function main() {
   await runGemm(k);
   await runFft(k);
   await runKmeans(k);
+  runCrdts();
+  await runActors(k);
   results.done = true;
 }
 

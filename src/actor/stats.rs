@@ -95,7 +95,15 @@ pub struct SystemStats {
 /// # let ex = NativeExecutor::start(Config::default()).unwrap();
 /// let a = ex.system().spawn(from_fn(|_m, _| Err(ExitReason::error("no"))), SpawnOptions::default()).unwrap();
 /// let _ = ex.system().call(a, Message::Empty, std::time::Duration::from_secs(5)).unwrap().wait();
-/// let events = ex.system().take_events();
+/// // The caller may hear of the exit a moment before the event is recorded.
+/// let mut events = Vec::new();
+/// for _ in 0..500 {
+///     events.extend(ex.system().take_events());
+///     if events.iter().any(|e| matches!(e, SystemEvent::Exited { actor, .. } if *actor == a)) {
+///         break;
+///     }
+///     std::thread::sleep(std::time::Duration::from_millis(10));
+/// }
 /// assert!(events.iter().any(|e| matches!(e, SystemEvent::Exited { actor, .. } if *actor == a)));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
