@@ -45,9 +45,16 @@ fn call_as_names_the_sender_and_denies_at_the_sender() {
     let read: CapSet = Arc::new([auth.issue(Capability::new("vault.read"))]);
     let other: CapSet = Arc::new([auth.issue(Capability::new("other"))]);
 
-    let r = auth.call_as(&read, Some(me), vault, Message::Int(3), T).unwrap().wait();
+    let r = auth
+        .call_as(&read, Some(me), vault, Message::Int(3), T)
+        .unwrap()
+        .wait();
     assert_eq!(r.unwrap().as_int(), Some(3));
-    assert_eq!(rx.recv_timeout(T).unwrap(), Some(me), "the receiver sees the sender");
+    assert_eq!(
+        rx.recv_timeout(T).unwrap(),
+        Some(me),
+        "the receiver sees the sender"
+    );
 
     let e = auth
         .call_as(&other, Some(me), vault, Message::Int(4), T)
@@ -86,8 +93,11 @@ fn cast_as_delivers_with_capabilities_or_refuses() {
         .unwrap();
     let write: CapSet = Arc::new([auth.issue(Capability::new("vault.write"))]);
     let none: CapSet = Arc::new([]);
-    auth.cast_as(&write, Some(me), store, Message::Int(1)).unwrap();
-    let e = auth.cast_as(&none, Some(me), store, Message::Int(2)).unwrap_err();
+    auth.cast_as(&write, Some(me), store, Message::Int(1))
+        .unwrap();
+    let e = auth
+        .cast_as(&none, Some(me), store, Message::Int(2))
+        .unwrap_err();
     assert_eq!(e.code(), "forbidden");
     auth.cast_as(&write, None, store, Message::Int(3)).unwrap();
     assert_eq!(rx.recv_timeout(T).unwrap(), Some(1));
@@ -99,7 +109,11 @@ fn cast_as_delivers_with_capabilities_or_refuses() {
 fn capabilities_sent_with_call_as_propagate_along_the_chain() {
     let (ex, auth) = setup();
     let vault = auth
-        .spawn_guarded(from_fn(|m, _| Ok(m)), need("vault.read"), SpawnOptions::default())
+        .spawn_guarded(
+            from_fn(|m, _| Ok(m)),
+            need("vault.read"),
+            SpawnOptions::default(),
+        )
         .unwrap();
     // A forwarder (not guarded) that passes on what its message carried.
     let (tx, rx) = channel();
@@ -123,5 +137,9 @@ fn capabilities_sent_with_call_as_propagate_along_the_chain() {
     auth.cast_as(&read, Some(me), fwd, Message::Int(1)).unwrap();
     assert!(rx.recv_timeout(T).unwrap().is_ok(), "carried on");
     auth.cast_as(&none, Some(me), fwd, Message::Int(2)).unwrap();
-    assert_eq!(rx.recv_timeout(T).unwrap(), Err("forbidden"), "deny by default");
+    assert_eq!(
+        rx.recv_timeout(T).unwrap(),
+        Err("forbidden"),
+        "deny by default"
+    );
 }

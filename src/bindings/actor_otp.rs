@@ -1447,7 +1447,13 @@ pub fn actors_ctx_send(
     let m = super::actor::message(func, kind, payload)?;
     let auth = authority(sys)?;
     if call {
-        let t = number(func, "opts.timeout", &get(opts, "timeout"), 0.0, 2f64.powi(31))?;
+        let t = number(
+            func,
+            "opts.timeout",
+            &get(opts, "timeout"),
+            0.0,
+            2f64.powi(31),
+        )?;
         let h = auth
             .call_as(&caps, Some(from), to, m, Duration::from_secs_f64(t / 1e3))
             .map_err(|e| otp_error(func, e))?;
