@@ -56,10 +56,9 @@ fn call_as_names_the_sender_and_denies_at_the_sender() {
         "the receiver sees the sender"
     );
 
-    let e = auth
-        .call_as(&other, Some(me), vault, Message::Int(4), T)
-        .err()
-        .expect("denied at the sender");
+    let Err(e) = auth.call_as(&other, Some(me), vault, Message::Int(4), T) else {
+        panic!("denied at the sender");
+    };
     assert_eq!(e.code(), "forbidden");
     assert!(e.to_string().contains("vault.read"));
     assert!(
