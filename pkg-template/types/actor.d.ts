@@ -76,8 +76,8 @@ export interface ActorContext {
    * it settles; a `ctx` kept past its message carries none. `opts.caps` adds tokens the
    * handler holds (received in a message as `cap.toJSON()`): delegation — a forged, altered
    * or widened token never verifies. A guarded target the carried set does not satisfy
-   * rejects with `forbidden` (`e.capability` names what was missing; audited). `st`: the
-   * tokens verify only on the node that issued them (spawn chains with `{ near }`).
+   * rejects with `forbidden` (`e.capability` names what was missing; audited). `st`: a token
+   * verifies only at guarded actors of the node that issued it (`issue(c, { near })`).
    * @example
    * export const gateway = {
    *   init(args) { return args; }, // { files: ActorRef } guarded by { read: 'file.read:${path}' }

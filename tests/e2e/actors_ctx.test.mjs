@@ -84,6 +84,12 @@ for (const { isolated, mode } of MODES) {
       // The capabilities belong to the message: a ctx kept past it carries none.
       out.stash = await a.call(relay, { op: 'stash' }, { caps: [read] });
       out.stashed = await a.call(relay, { op: 'callStashed', to: vault, msg: 's' }, { caps: [read] });
+      // A relay on another worker (st: another node; the token, issued by node 1, is carried
+      // through node 2 untouched and verified where it is checked, at node 1's guarded actor)
+      const far = await a.spawn(mod('relay', { id: 'far' }), { worker: a.workers > 1 ? 1 : 0 });
+      out.farNode = far.node;
+      out.far = await a.call(far, { op: 'call', to: vault, msg: 'far' }, { caps: [read] });
+      out.farWithout = await a.call(far, { op: 'call', to: vault, msg: 'far' });
       // inherit: false drops what the message carried
       out.noInherit = await a.call(relay, { op: 'call', to: vault, msg: 'n', inherit: false }, { caps: [read] });
       const audit = (await a.audit()).slice(before);
@@ -113,10 +119,13 @@ for (const { isolated, mode } of MODES) {
     assert.deepEqual(v.stash, { ok: 'stashed' });
     assert.deepEqual(shape(v.stashed), forbidden('vault.read'), 'a ctx kept past its message carries none');
     assert.deepEqual(shape(v.noInherit), forbidden('vault.read'));
+    if (mode === 'single') assert.equal(v.farNode, 2);
+    assert.deepEqual(v.far, { ok: 'far' });
+    assert.deepEqual(shape(v.farWithout), forbidden('vault.read'));
     // every denial is audited: without, wrongCap, chainWithout, cast2, cast3, meanwhile,
-    // stashed, noInherit — each naming the missing capability and the guarded actor
+    // stashed, farWithout, noInherit — each naming the missing capability and the guarded actor
     const missing = v.audit.map((d) => d.missing).sort();
-    assert.deepEqual(missing, ['vault.read', 'vault.read', 'vault.read', 'vault.read', 'vault.read', 'vault.read', 'vault.write', 'vault.write']);
+    assert.deepEqual(missing, [...Array(7).fill('vault.read'), 'vault.write', 'vault.write']);
     assert.ok(v.audit.every((d) => (d.missing === 'vault.read' ? d.toVault : d.toStore) && d.atIsNumber));
     if (mode === 'threads') assert.ok(v.auditFromRelay, 'denials at the sender name the relay (mt)');
     assert.deepEqual(v.alive, [true, true, true]);
