@@ -128,6 +128,29 @@ class ModuleLoader {
   }
 }
 
+function ctxError(e) {
+  return { name: e?.name, code: e?.code, message: e?.message ?? String(e), reason: e?.reason, capability: e?.capability };
+}
+
+// The page's `k.actors` object of this executor (set once started), for `ctx.spawn` of JS
+// module behaviours, which only the page can load into workers.
+let ctxApi = null;
+
+/** `ctx.spawn({ module, export, args }, opts)` from a worker: spawned by the page, the ref posted back. */
+function ctxSpawn(d, back) {
+  let p;
+  try {
+    if (!ctxApi) throw new KatalystError('not_started', 'ctx.spawn: the actor system is not started');
+    p = Promise.resolve(ctxApi.spawn({ module: d.module, export: d.export, args: decode(d.kind, d.payload) }, d.opts));
+  } catch (e) {
+    p = Promise.reject(e);
+  }
+  p.then((ref) => {
+    const [kind, payload] = encode({ node: ref.node, slot: ref.slot, generation: ref.generation });
+    back({ t: 'ctxReply', id: d.id, kind, payload }, [payload.buffer]);
+  }, (e) => back({ t: 'ctxReply', id: d.id, error: ctxError(e) }, []));
+}
+
 /**
  * Starts the `mt` executor: `workers` actor workers over the shared memory of the threads build
  * `mt` (its `sharedModule()` and `sharedMemory()`). Returns the `k.actors` object; it works at
@@ -167,6 +190,11 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
         resolve();
       }
       else if (data.t === 'error') reject(new KatalystError('worker_failed', `actor worker ${index}: ${data.message}`));
+      else if (data.t === 'ctxSpawn') ctxSpawn(data, (m, transfer) => {
+        pool[index].postMessage(m, transfer);
+        Atomics.store(mail, index, 1);
+        mt.actorsWakeWorker(index);
+      });
     };
     w.onerror = (e) => {
       e.preventDefault?.();
@@ -337,6 +365,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
     executor: 'mt', otpOp: mt.otpOp, pending,
     loadModule: (b) => Promise.all(pool.map((_, i) => loader.load(i, moduleSpec(b)))).then(([id]) => id),
   }, { ...api }));
+  ctxApi = api;
   return Object.freeze(api);
 }
 
@@ -378,7 +407,9 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
           case 'trapped': nodeTrapped(index, data.message); break;
           case 'events': for (const e of data.events) { if (events.length >= 1024) events.shift(); if (e.ref) e.ref = Object.freeze(e.ref); events.push(e); } break;
           case 'ctxCall': ctxCall(w, data); break;
-          case 'ctxCast': try { api.cast(data.ref, decode(data.kind, data.payload)); } catch { castErrors++; } break;
+          case 'ctxCast': ctxCast(data); break;
+          case 'ctxSpawn': ctxSpawn(data, (m, transfer) => { try { w.postMessage(m, transfer); } catch { /* worker gone */ } }); break;
+          case 'spawned': spawned(data); break;
         }
       };
       w.onerror = (e) => {
@@ -396,14 +427,34 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
     const back = (m, transfer = []) => { try { w.postMessage(m, transfer); } catch { /* worker gone */ } };
     let p;
     try {
-      p = api.call(d.ref, decode(d.kind, d.payload), { timeout: d.timeout });
+      // With the tokens the handler carries (its message's and delegated ones: they verify
+      // only on the node that issued them, capabilities being per node here).
+      p = api.call(d.ref, decode(d.kind, d.payload), d.caps ? { timeout: d.timeout, caps: d.caps } : { timeout: d.timeout });
     } catch (e) {
       p = Promise.reject(e);
     }
     p.then((v) => {
       const { kind, payload, transfer } = send(null, v);
       back({ t: 'ctxReply', id: d.id, kind, payload }, transfer);
-    }, (e) => back({ t: 'ctxReply', id: d.id, error: { name: e?.name, code: e?.code, message: e?.message ?? String(e), reason: e?.reason } }));
+    }, (e) => back({ t: 'ctxReply', id: d.id, error: ctxError(e) }));
+  }
+  function ctxCast(d) {
+    try {
+      const r = api.cast(d.ref, decode(d.kind, d.payload), d.caps ? { caps: d.caps } : undefined);
+      if (r instanceof Promise) r.catch(() => { castErrors++; });
+    } catch {
+      castErrors++;
+    }
+  }
+  // `ctx.spawn` of a Rust behaviour in a worker: the page learns of the actor (numbered from
+  // 2^30 up by that worker) before anything the handler sends next.
+  function spawned(d) {
+    const ref = Object.freeze({ node: d.ref.node, slot: d.ref.slot, generation: d.ref.generation });
+    dead.delete(ref.slot);
+    live.set(ref.slot, { ref, behaviour: d.behaviour });
+    if (d.name === undefined) return;
+    if (names.has(d.name)) console.warn(`katalyst: ctx.spawn: name ${JSON.stringify(d.name)} is already held; the actor was not registered`);
+    else names.set(d.name, ref);
   }
   const pool = Array.from({ length: workers }, (_, index) => startWorker(index));
   // Requests made in one task go to a worker as one message (sent at the end of the task, so
@@ -622,5 +673,6 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
     post: (node, msg, transfer) => post(pool[node - 1], msg, transfer), // in order with the other requests
     loadModule: (b, node) => loader.load(node - 1, moduleSpec(b)),
   }, { ...api }));
+  ctxApi = api;
   return Object.freeze(api);
 }

@@ -27,7 +27,7 @@ function mapRefs(v, f) {
 const freezeRefs = (v) => mapRefs(v, (r) => Object.freeze({ node: r.node, slot: r.slot, generation: r.generation }));
 
 /** `forbidden` errors name the missing capability in `capability`. */
-function withCapability(e) {
+export function withCapability(e) {
   if (e?.code === 'forbidden' && e.capability === undefined) {
     const m = /requires capability "(.*)"/.exec(e.message ?? '');
     if (m) try { e.capability = m[1]; } catch { /* frozen */ }
@@ -522,7 +522,8 @@ export const otpWorker = {
       if (r.value !== undefined) answer(d.id, decode(3, r.value));
       if (r.call !== undefined) {
         calls.set(r.call, r.value !== undefined ? d.doneId : d.id);
-        this.calls.add(r.call);
+        // OTP results name this instance's refs; a callCaps reply is the actor's own message.
+        if (d.op !== 'callCaps') this.calls.add(r.call);
       }
     } catch (e) {
       postMessage({ t: 'reply', id: d.id, error: { name: e?.name, code: e?.code, message: e?.message ?? String(e), reason: e?.reason } });

@@ -12,7 +12,7 @@
 //   sleeps on a timer (the next actor timer) or until a message arrives.
 import { serializeError, deserializeError } from '../errors.js';
 import { encode, decode, encodeState, decodeState } from './codec.js';
-import { otpWorker } from './otp.js'; // OTP layer (issue 7)
+import { otpWorker, withCapability } from './otp.js'; // OTP layer (issue 7)
 
 const SLICE_TURNS = 1024;
 const SLICE_MS = 4;
@@ -245,7 +245,7 @@ function drainCalls() {
     const p = myCalls.get(c[0]);
     if (!p) continue;
     myCalls.delete(c[0]);
-    if (c[1] === -1) p.reject(c[2]);
+    if (c[1] === -1) p.reject(withCapability(c[2]));
     else p.resolve(decode(c[1], c[2]));
   }
 }
@@ -266,7 +266,8 @@ function ctxReply(d) {
   if (d.error) {
     const e = deserializeError(d.error);
     if (d.error.reason !== undefined) e.reason = d.error.reason;
-    p.reject(e);
+    if (d.error.capability !== undefined) e.capability = d.error.capability;
+    p.reject(withCapability(e));
   } else p.resolve(decode(d.kind, d.payload));
 }
 
@@ -278,22 +279,80 @@ function callTimeout(opts) {
   return t;
 }
 
-function ctxCall(ref, msg, opts) {
-  try {
-    if (ref === null || typeof ref !== 'object' || !Number.isInteger(ref.slot) || !Number.isInteger(ref.generation)) {
-      throw Object.assign(new TypeError(`ctx.call: argument 'ref' must be an ActorRef, got ${ref === null ? 'null' : typeof ref}`), { code: 'invalid_type' });
+function checkCtxRef(func, ref) {
+  if (ref === null || typeof ref !== 'object' || !Number.isInteger(ref.slot) || !Number.isInteger(ref.generation)) {
+    throw Object.assign(new TypeError(`${func}: argument 'ref' must be an ActorRef, got ${ref === null ? 'null' : typeof ref}`), { code: 'invalid_type' });
+  }
+}
+
+// Capabilities (issue 7 §4): while a handler handles a message that carried capabilities
+// (handle `hold`, also after an await in an async handle), its ctx.call / ctx.cast carry
+// them, plus the tokens it passes in `opts.caps` (delegation); `opts.inherit: false` drops
+// the inherited ones. Without either, a send carries none (deny by default).
+function ctxOpts(func, opts) {
+  if (opts === undefined) return undefined;
+  if (opts === null || typeof opts !== 'object') throw Object.assign(new TypeError(`${func}: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`), { code: 'invalid_type' });
+  if (opts.caps === undefined) return undefined;
+  if (!Array.isArray(opts.caps)) throw Object.assign(new TypeError(`${func}: 'opts.caps' must be an array of capability tokens, got ${typeof opts.caps}`), { code: 'invalid_type' });
+  // A Capability from the page, or its wire form { capability, tag } received in a message.
+  return opts.caps.map((t, i) => {
+    const w = typeof t?.toJSON === 'function' ? t.toJSON() : t;
+    if (w === null || typeof w !== 'object' || typeof w.capability !== 'string' || typeof w.tag !== 'string') {
+      throw Object.assign(new TypeError(`${func}: 'opts.caps[${i}]' must be a capability token ({ capability, tag }), got ${w === null ? 'null' : typeof w}`), { code: 'invalid_type' });
     }
+    return { capability: w.capability, tag: w.tag };
+  });
+}
+
+function withCaps(hold, opts, caps) {
+  return caps !== undefined || (opts?.inherit !== false && hold !== 0 && guard(() => mod.actorsCtxHasCaps(hold)) === true);
+}
+
+/** `st`: the tokens to carry through the page (`undefined`: none). */
+function stCaps(hold, opts, caps) {
+  if (!withCaps(hold, opts, caps)) return undefined;
+  const r = mod.actorsCtxCaps(hold, { caps, inherit: opts?.inherit });
+  return decode(3, r.value);
+}
+
+function ctxCall(ref, msg, opts, hold = 0, self = undefined) {
+  try {
+    checkCtxRef('ctx.call', ref);
     const timeout = callTimeout(opts);
+    const caps = ctxOpts('ctx.call', opts);
     const [kind, payload] = encode(msg);
     if (single) {
       const id = nextCtxCall++;
-      postMessage({ t: 'ctxCall', id, ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind, payload, timeout }, kind === 3 ? [payload.buffer] : []);
+      const carried = stCaps(hold, opts, caps);
+      postMessage({ t: 'ctxCall', id, ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind, payload, timeout, caps: carried }, kind === 3 ? [payload.buffer] : []);
       return new Promise((resolve, reject) => myCalls.set(id, { resolve, reject }));
     }
-    const id = mod.actorsCall(ref.slot, ref.generation, kind, payload, timeout);
+    const id = withCaps(hold, opts, caps)
+      ? mod.actorsCtxSend(hold, self, ref, kind, payload, { call: true, timeout, caps, inherit: opts?.inherit })
+      : mod.actorsCall(ref.slot, ref.generation, kind, payload, timeout);
     const p = new Promise((resolve, reject) => myCalls.set(id, { resolve, reject }));
     drainCalls(); // it may have finished at once
     return p;
+  } catch (e) {
+    return Promise.reject(withCapability(e));
+  }
+}
+
+/**
+ * `ctx.spawn({ module, export, args }, opts)` (both builds): the page loads the module where
+ * it runs and spawns it (`st`: on this node unless `opts.worker` says otherwise); a Promise
+ * of its ref, through the same reply path as `ctx.call`.
+ */
+function ctxSpawnJs(behaviour, opts) {
+  try {
+    const url = behaviour.module instanceof URL ? behaviour.module.href : behaviour.module;
+    if (typeof url !== 'string') throw Object.assign(new TypeError(`ctx.spawn: 'behaviour.module' must be a URL or a string, got ${typeof behaviour.module}`), { code: 'invalid_type' });
+    if (opts === null || typeof opts !== 'object') throw Object.assign(new TypeError(`ctx.spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`), { code: 'invalid_type' });
+    const [kind, payload] = encode(behaviour.args, 'behaviour.args');
+    const id = -(nextCtxCall++); // apart from mt's call ids (positive, from Rust)
+    const o = { mailbox: opts.mailbox, name: opts.name, worker: opts.worker ?? (single ? myNode - 1 : undefined) };
+    postMessage({ t: 'ctxSpawn', id, module: new URL(url, globalThis.location?.href).href, export: behaviour.export, kind, payload, opts: o }, kind === 3 ? [payload.buffer] : []);
+    return new Promise((resolve, reject) => myCalls.set(id, { resolve: (r) => resolve(Object.freeze(r)), reject }));
   } catch (e) {
     return Promise.reject(e);
   }
@@ -311,7 +370,8 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
   // Calls another actor: a Promise of its reply (`timeout` 5000 ms by default; `noproc`,
   // `actor_exited`, `timeout` reject). Await it in an async handle: the actor is held (handles
   // nothing else) until the handle settles, while the worker runs other actors.
-  ctx.call = (ref, msg, opts) => ctxCall(ref, msg, opts);
+  const me = { slot, generation };
+  ctx.call = (ref, msg, opts) => ctxCall(ref, msg, opts, holdId, me);
   ctx.stop = (ref = ctx.self, reason = 'normal') => {
     if (single) {
       if (ref !== ctx.self) throw new TypeError('ctx.stop: in the single-thread build a behaviour can only stop itself');
@@ -319,21 +379,47 @@ globalThis.__katalystActorHandle = (id, stateBytes, kind, payload, slot, generat
     } else mod.actorsStop(ref.slot, ref.generation, String(reason));
   };
   if (single) {
-    // Through the page, like ctx.call (in order with this worker's calls); noproc and
-    // mailbox_full are counted by the page (stats().castErrors), not thrown here.
-    ctx.cast = (ref, msg) => {
+    // Through the page, like ctx.call (in order with this worker's calls); noproc,
+    // mailbox_full and forbidden are counted by the page (stats().castErrors), not thrown here.
+    ctx.cast = (ref, msg, opts) => {
+      checkCtxRef('ctx.cast', ref);
+      const caps = stCaps(holdId, opts, ctxOpts('ctx.cast', opts));
       const [k, p] = encode(msg);
-      postMessage({ t: 'ctxCast', ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind: k, payload: p }, k === 3 ? [p.buffer] : []);
+      postMessage({ t: 'ctxCast', ref: { node: ref.node, slot: ref.slot, generation: ref.generation }, kind: k, payload: p, caps }, k === 3 ? [p.buffer] : []);
     };
   } else {
-    ctx.cast = (ref, msg) => { const [k, p] = encode(msg); mod.actorsCast(ref.slot, ref.generation, k, p); };
-    // Spawns a Rust behaviour by name (threads build).
-    ctx.spawn = (name, opts = {}) => {
-      const [k, p] = encode(opts.args, 'opts.args');
-      const [node, s, g] = mod.actorsSpawn(name, k, p, opts.mailbox, opts.name);
-      return Object.freeze({ node, slot: s, generation: g });
+    ctx.cast = (ref, msg, opts) => {
+      checkCtxRef('ctx.cast', ref);
+      const caps = ctxOpts('ctx.cast', opts);
+      const [k, p] = encode(msg);
+      if (withCaps(holdId, opts, caps)) {
+        try {
+          mod.actorsCtxSend(holdId, me, ref, k, p, { call: false, caps, inherit: opts?.inherit });
+        } catch (e) {
+          throw withCapability(e);
+        }
+      } else mod.actorsCast(ref.slot, ref.generation, k, p);
     };
   }
+  // Spawns a Rust behaviour by name (a ref at once; `st`: on this node, and the page learns of
+  // it before any message this handler sends next), or a JS module behaviour (a Promise).
+  ctx.spawn = (name, opts = {}) => {
+    if (name !== null && typeof name === 'object') return ctxSpawnJs(name, opts ?? {});
+    if (typeof name !== 'string') throw Object.assign(new TypeError(`ctx.spawn: argument 'behaviour' must be a Rust behaviour name or { module, export, args }, got ${name === null ? 'null' : typeof name}`), { code: 'invalid_type' });
+    if (opts === null || typeof opts !== 'object') throw Object.assign(new TypeError(`ctx.spawn: argument 'opts' must be an object, got ${opts === null ? 'null' : typeof opts}`), { code: 'invalid_type' });
+    const [k, p] = encode(opts.args, 'opts.args');
+    if (!single) {
+      const [node, s, g] = mod.actorsSpawn(name, k, p, opts.mailbox, opts.name);
+      return Object.freeze({ node, slot: s, generation: g });
+    }
+    // st: spawned in this worker's system; the ref gets a page number (as refs made by
+    // supervisors and pools do) and the page is told (names are the page's).
+    const [, s, g] = mod.actorsSpawn(name, k, p, opts.mailbox, undefined);
+    otpWorker.node = myNode;
+    const ref = Object.freeze(otpWorker.toPage(actors, s, g));
+    postMessage({ t: 'spawned', ref, behaviour: name, name: opts.name });
+    return ref;
+  };
   otpWorker.extendCtx(ctx, mod, single ? actors : null, slot, generation); // OTP hook: ctx.link, monitor, …
   const msg = single ? otpWorker.incoming(actors, decode(kind, payload)) : decode(kind, payload); // OTP hook
   const next = b.handle(decodeState(stateBytes), msg, ctx);
@@ -384,6 +470,10 @@ async function start(data) {
   } else {
     single = true;
     myNode = data.node;
+    // Page numbers for refs made here (supervisors, pools, ctx.spawn): a range per node, so
+    // two nodes never hand the page the same number.
+    otpWorker.node = myNode;
+    otpWorker.next = 2 ** 30 + (myNode - 1) * 2 ** 24;
     mod = await import('../st/katalyst.js');
     ({ memory } = await mod.default({ module_or_path: data.module }));
     mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox, watchdogMs: data.watchdogMs });
@@ -423,6 +513,7 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (trapped) return;
+  if (!single && data.t === 'ctxReply') { ctxReply(data); return; } // mt: a ctx.spawn answered
   const batch = data.t === 'batch' ? data.msgs : [data]; // the page sends a task's requests at once
   if (!started || loading) { early.push(...batch); return; }
   for (const d of batch) handle(d);

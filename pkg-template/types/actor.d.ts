@@ -29,6 +29,18 @@ export declare class ActorExited extends KatalystError {
   readonly reason: ExitReason;
 }
 
+/**
+ * Capability options of a handler's `ctx.call` / `ctx.cast`: `caps` are tokens to carry besides
+ * those of the message being handled (`Capability` objects or their wire form
+ * `{ capability, tag }`); `inherit: false` drops the inherited ones.
+ * @example
+ * await ctx.call(store, { type: 'put', v }, { caps: [msg.writeToken], inherit: false });
+ */
+export interface CtxCapsOptions {
+  caps?: Array<Capability | { capability: string; tag: string }>;
+  inherit?: boolean;
+}
+
 /** What a JS module behaviour's handler gets besides its state and the message. */
 export interface ActorContext {
   /** This actor. */
@@ -38,12 +50,13 @@ export interface ActorContext {
   /** Answers the current call with `value`. */
   reply(value: unknown): void;
   /**
-   * Sends without waiting (`mt`: throws `noproc`/`mailbox_full`; `st`: through the page, in
-   * order with this actor's `ctx.call`s, failures counted in `stats().castErrors`).
+   * Sends without waiting (`mt`: throws `noproc`/`mailbox_full`/`forbidden`; `st`: through the
+   * page, in order with this actor's `ctx.call`s, failures counted in `stats().castErrors`).
+   * Carries capabilities as {@link ActorContext.call} does.
    * @example
    * ctx.cast(state.log, { line: 'handled' });
    */
-  cast(ref: ActorRef, msg: unknown): void;
+  cast(ref: ActorRef, msg: unknown, opts?: CtxCapsOptions): void;
   /**
    * Calls another actor (Rust or JS) from a handler: a Promise of its reply; rejects with
    * `timeout` (default 5000 ms), `noproc`, `mailbox_full` or {@link ActorExited}. Await it in
@@ -56,9 +69,40 @@ export interface ActorContext {
    *   async handle(state, msg, ctx) { ctx.reply(await ctx.call(state.db, msg, { timeout: 1000 })); return state; },
    * };
    */
-  call<R = unknown>(ref: ActorRef, msg: unknown, opts?: { timeout?: number }): Promise<R>;
-  /** Spawns a Rust behaviour by name (threads build only). */
-  spawn?(name: RustBehaviourName, opts?: SpawnOptions): ActorRef;
+  /**
+   * Capabilities: while the handler handles a message that arrived with capabilities
+   * (`k.actors.call(ref, msg, { caps })`, or a send from another handler that carried some),
+   * its `ctx.call` / `ctx.cast` carry them — also after an `await` in an async `handle`, until
+   * it settles; a `ctx` kept past its message carries none. `opts.caps` adds tokens the
+   * handler holds (received in a message as `cap.toJSON()`): delegation — a forged, altered
+   * or widened token never verifies. A guarded target the carried set does not satisfy
+   * rejects with `forbidden` (`e.capability` names what was missing; audited). `st`: a token
+   * verifies only at guarded actors of the node that issued it (`issue(c, { near })`).
+   * @example
+   * export const gateway = {
+   *   init(args) { return args; }, // { files: ActorRef } guarded by { read: 'file.read:${path}' }
+   *   async handle(state, msg, ctx) {
+   *     // the caller's capabilities flow on, plus a token it sent in the message
+   *     ctx.reply(await ctx.call(state.files, { type: 'read', path: msg.path }, { caps: msg.token ? [msg.token] : [] }));
+   *     return state;
+   *   },
+   * };
+   * // page: await k.actors.call(gw, { path: '/docs/a' }, { caps: [await k.actors.capabilities.issue('file.read:/docs/*')] });
+   */
+  call<R = unknown>(ref: ActorRef, msg: unknown, opts?: { timeout?: number } & CtxCapsOptions): Promise<R>;
+  /**
+   * Spawns a Rust behaviour by name (a ref at once) or a JS module behaviour `{ module,
+   * export, args }` (a Promise: the page loads the module where it runs). The ref works from
+   * the page and from any actor and shows in `stats()` / `isAlive`. `st`: spawned on this
+   * actor's node (JS: unless `opts.worker` names another); a `name` is registered by the page
+   * (ignored with a warning when taken there).
+   * @example
+   * const cache = ctx.spawn('counter', { args: 0 });
+   * const child = await ctx.spawn({ module: import.meta.url, export: 'worker', args: { id: 1 } });
+   * ctx.cast(cache, 1); ctx.reply(await ctx.call(child, 'ping'));
+   */
+  spawn(name: RustBehaviourName, opts?: SpawnOptions): ActorRef;
+  spawn(behaviour: { module: URL | string; export?: string; args?: unknown }, opts?: Omit<SpawnOptions, 'args'>): Promise<ActorRef>;
   /** Asks `ref` (default: this actor; single-thread build: only itself) to exit after this message. */
   stop(ref?: ActorRef, reason?: string): void;
   // OTP requests (effective between this actor's messages; single-thread build: refs on this node).

@@ -756,7 +756,7 @@ pub(crate) fn otp_track_call(mut h: CallHandle) -> u32 {
     let waker = completion_waker(id);
     if let Poll::Ready(r) = Pin::new(&mut h).poll(&mut TaskContext::from_waker(&waker)) {
         READY.with(|q| q.borrow_mut().insert(id, r));
-        COMPLETIONS.push(id);
+        completions().push(id); // this thread's: a worker's own for a JS handler's call
         return id;
     }
     CALLS.with(|c| c.borrow_mut().insert(id, Pending::Call(h)));

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::actor::capability::CapSet;
 use crate::actor::{
     ActorError, ActorRef, Behaviour, Context, ExitReason, Hold, Message, ReplyToken,
 };
@@ -41,6 +42,27 @@ struct Resumed {
 thread_local! {
     static HELD: RefCell<HashMap<u32, Held>> = RefCell::new(HashMap::new());
     static NEXT_HOLD: Cell<u32> = const { Cell::new(1) };
+    /// The capabilities of each message a JS handler of this thread is handling, by its
+    /// handle's id (the JS `ctx` keeps that id): from the start of `handle` until it returns,
+    /// or until its async handle settles — per handled message, never "the current one", since
+    /// an awaiting handler outlives the turn it started in.
+    static CAPS: RefCell<HashMap<u32, CapSet>> = RefCell::new(HashMap::new());
+}
+
+/// The capabilities the message handled by handle `hold` carried (`None`: none, or the handle
+/// finished): what its `ctx.call` / `ctx.cast` pass on (`actor_otp.rs`).
+pub(crate) fn caps_of(hold: u32) -> Option<CapSet> {
+    CAPS.with(|c| c.borrow().get(&hold).cloned())
+}
+
+/// Whether handle `hold` is handling a message that carried capabilities.
+#[wasm_bindgen(js_name = actorsCtxHasCaps)]
+pub fn actors_ctx_has_caps(hold: u32) -> bool {
+    CAPS.with(|c| c.borrow().contains_key(&hold))
+}
+
+fn forget_caps(hold: u32) {
+    CAPS.with(|c| c.borrow_mut().remove(&hold));
 }
 
 /// Marks a `handle` result as "returned a promise" (in the reply-kind position).
@@ -157,6 +179,9 @@ impl Behaviour for JsBehaviour {
         let kp = Array::from(&super::actor::message_to_js(msg));
         let kind = kp.get(0).as_f64().unwrap_or(0.0) as u32;
         let state: JsValue = Uint8Array::from(self.state.as_slice()).into();
+        if let Some(caps) = ctx.caps.clone() {
+            CAPS.with(|c| c.borrow_mut().insert(hold_id, caps));
+        }
         let out = js_handle(
             self.behaviour,
             state,
@@ -166,10 +191,18 @@ impl Behaviour for JsBehaviour {
             generation,
             ctx.is_call(),
             hold_id,
-        )
-        .map_err(exit_from_js)?;
-        let out = Array::from(&out);
-        if out.get(1).as_f64() == Some(HELD_MARK) {
+        );
+        let out = match out {
+            Ok(o) => Array::from(&o),
+            Err(e) => {
+                forget_caps(hold_id);
+                return Err(exit_from_js(e));
+            }
+        };
+        if out.get(1).as_f64() != Some(HELD_MARK) {
+            forget_caps(hold_id);
+        } else {
+            // Held: the capabilities stay until the handle settles (`actors_resume*`).
             // Hold first: it keeps a copy of the call's reply target for a reaper.
             let hold = ctx.hold();
             let token = ctx.defer_reply();
@@ -199,6 +232,7 @@ impl Behaviour for JsBehaviour {
 /// it was handling with `[kind, payload]` (nothing: `undefined`) and lets the actor run again.
 #[wasm_bindgen(js_name = actorsResume)]
 pub fn actors_resume(hold_id: u32, state: &JsValue, kind: u32, payload: &JsValue) {
+    forget_caps(hold_id);
     let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
         return;
     };
@@ -223,6 +257,7 @@ pub fn actors_resume(hold_id: u32, state: &JsValue, kind: u32, payload: &JsValue
 /// gets `actor_exited`), as a synchronous throw does.
 #[wasm_bindgen(js_name = actorsResumeError)]
 pub fn actors_resume_error(hold_id: u32, error: JsValue) {
+    forget_caps(hold_id);
     let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
         return;
     };

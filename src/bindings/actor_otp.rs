@@ -1402,3 +1402,74 @@ fn event_v(e: &OtpEvent) -> V {
         ]),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Capabilities of JS handlers: `ctx.call` / `ctx.cast` carry the capabilities of the message
+// being handled (as a Rust handler's `Authority::call_from / cast_from` do) plus the tokens
+// the handler passes in `opts.caps` (delegation: it can only pass tokens it was given; a
+// forged or widened one never verifies).
+
+/// The set a handler's send carries: the handled message's capabilities (unless
+/// `opts.inherit === false`) followed by the tokens of `opts.caps`.
+fn ctx_caps(func: &str, hold: u32, opts: &JsValue) -> Result<CapSet, JsValue> {
+    let inherit = get(opts, "inherit").as_bool() != Some(false);
+    let mut v: Vec<CapToken> = match super::actor_js::caps_of(hold) {
+        Some(c) if inherit => c.to_vec(),
+        _ => Vec::new(),
+    };
+    let explicit = get(opts, "caps");
+    if !explicit.is_undefined() {
+        v.extend(cap_set(func, &explicit)?.iter().cloned());
+    }
+    Ok(v.into())
+}
+
+/// `mt`: `ctx.call(to, msg, opts)` (`call` true: returns the call id, completed through this
+/// worker's completion queue) or `ctx.cast(to, msg, opts)` (returns `undefined`) from the JS
+/// handler of `from` running handle `hold`, checked by the authority at the sender:
+/// `forbidden` (naming the capability, audited with `from`) if `to` requires a capability
+/// the carried set does not grant.
+#[wasm_bindgen(js_name = actorsCtxSend)]
+pub fn actors_ctx_send(
+    hold: u32,
+    from: &JsValue,
+    to: &JsValue,
+    kind: u32,
+    payload: &JsValue,
+    opts: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let call = get(opts, "call").as_bool() == Some(true);
+    let func = if call { "ctx.call" } else { "ctx.cast" };
+    let sys = otp_system(func)?;
+    let from = to_ref(sys, func, "ctx.self", from)?;
+    let to = to_ref(sys, func, "ref", to)?;
+    let caps = ctx_caps(func, hold, opts)?;
+    let m = super::actor::message(func, kind, payload)?;
+    let auth = authority(sys)?;
+    if call {
+        let t = number(
+            func,
+            "opts.timeout",
+            &get(opts, "timeout"),
+            0.0,
+            2f64.powi(31),
+        )?;
+        let h = auth
+            .call_as(&caps, Some(from), to, m, Duration::from_secs_f64(t / 1e3))
+            .map_err(|e| otp_error(func, e))?;
+        Ok(otp_track_call(h).into())
+    } else {
+        auth.cast_as(&caps, Some(from), to, m)
+            .map_err(|e| otp_error(func, e))?;
+        Ok(JsValue::UNDEFINED)
+    }
+}
+
+/// `st`: the tokens a handler's `ctx.call` / `ctx.cast` carry (see [`actors_ctx_send`]), as
+/// `{ value }` holding `[{ capability, tag }]`, for the page to route the send with them
+/// (they verify only on this node: each `st` instance has its own authority secret).
+#[wasm_bindgen(js_name = actorsCtxCaps)]
+pub fn actors_ctx_caps(hold: u32, opts: &JsValue) -> Result<JsValue, JsValue> {
+    let caps = ctx_caps("ctx.call", hold, opts)?;
+    Ok(value(V::Arr(caps.iter().map(token_v).collect())))
+}

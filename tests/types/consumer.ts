@@ -3,7 +3,7 @@
 import {
   init, initSync, KatalystError, sgemm, fft, rfft, irfft, kmeans, PackedMatrix, sha256, Hasher,
   hmac, SigningKey, verify, verifyBatch, timingSafeEqual, randomBytes, issueCsrfToken,
-  checkCsrfToken, type Katalyst, type InitOptions,
+  checkCsrfToken, type Katalyst, type InitOptions, type JsBehaviour, type ActorRef,
 } from 'katalyst';
 
 async function main(): Promise<void> {
@@ -52,6 +52,21 @@ async function actors(k: Katalyst): Promise<void> {
   void reply;
 }
 void actors;
+
+// A JS module behaviour using its context: capabilities carried on, delegated, ctx.spawn.
+export const gateway: JsBehaviour<{ files: ActorRef }, { path: string; token?: { capability: string; tag: string } }> = {
+  init(args) { return args as { files: ActorRef }; },
+  async handle(state, msg, ctx) {
+    if ('path' in msg) {
+      const r: string = await ctx.call<string>(state.files, { type: 'read', path: msg.path }, { timeout: 1000, caps: msg.token ? [msg.token] : [] });
+      ctx.cast(state.files, { type: 'seen' }, { inherit: false });
+      const cache: ActorRef = ctx.spawn('counter', { args: 0 });
+      const child: ActorRef = await ctx.spawn({ module: 'gateway.js', export: 'gateway', args: state });
+      ctx.reply([r, cache, child]);
+    }
+    return state;
+  },
+};
 
 // The OTP layer: supervisors, monitors, capabilities, upgrades, pools.
 async function otp(k: Katalyst): Promise<void> {

@@ -327,10 +327,35 @@ impl Authority {
     ///
     /// See [`Authority`] for an example.
     pub fn cast(&self, caps: &CapSet, to: ActorRef, msg: Message) -> Result<(), ActorError> {
-        self.admit(caps, None, to, &msg)?;
+        self.cast_as(caps, None, to, msg)
+    }
+
+    /// [`Authority::cast`] on behalf of actor `from` (the sender its envelope and a denial's
+    /// audit entry name): for handlers that send outside a [`Context`], such as JS module
+    /// behaviours, whose capabilities the bindings keep per handled message.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), std::sync::Arc::new(|_m: &Message| Some(Capability::new("x"))), SpawnOptions::default()).unwrap();
+    /// let me = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let none: CapSet = std::sync::Arc::new([]);
+    /// assert!(auth.cast_as(&none, Some(me), a, Message::Empty).is_err());
+    /// assert_eq!(auth.audit()[0].from, Some(me));
+    /// ```
+    pub fn cast_as(
+        &self,
+        caps: &CapSet,
+        from: Option<ActorRef>,
+        to: ActorRef,
+        msg: Message,
+    ) -> Result<(), ActorError> {
+        self.admit(caps, from, to, &msg)?;
         self.sys
             .inner
-            .try_cast_caps(to, msg, None, Some(caps.clone()), None)
+            .try_cast_caps(to, msg, from, Some(caps.clone()), None)
             .map_err(|(e, _)| e)
     }
 
@@ -353,11 +378,35 @@ impl Authority {
         msg: Message,
         timeout: Duration,
     ) -> Result<CallHandle, ActorError> {
-        self.admit(caps, None, to, &msg)?;
+        self.call_as(caps, None, to, msg, timeout)
+    }
+
+    /// [`Authority::call`] on behalf of actor `from` (see [`Authority::cast_as`]).
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), std::sync::Arc::new(|_m: &Message| Some(Capability::new("ping"))), SpawnOptions::default()).unwrap();
+    /// let me = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
+    /// let caps: CapSet = std::sync::Arc::new([auth.issue(Capability::new("ping"))]);
+    /// let r = auth.call_as(&caps, Some(me), a, Message::Int(4), std::time::Duration::from_secs(5)).unwrap().wait();
+    /// assert_eq!(r.unwrap().as_int(), Some(4));
+    /// ```
+    pub fn call_as(
+        &self,
+        caps: &CapSet,
+        from: Option<ActorRef>,
+        to: ActorRef,
+        msg: Message,
+        timeout: Duration,
+    ) -> Result<CallHandle, ActorError> {
+        self.admit(caps, from, to, &msg)?;
         let (handle, reply) = CallHandle::new(to.id());
         self.sys
             .inner
-            .call_from_caps(to, msg, reply, (None, Some(caps.clone())), timeout, None)?;
+            .call_from_caps(to, msg, reply, (from, Some(caps.clone())), timeout, None)?;
         Ok(handle)
     }
 
