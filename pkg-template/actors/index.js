@@ -180,7 +180,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   let replaced = 0;
   const startedAt = performance.now();
   const startWorker = (index, replace, resolve = () => {}, reject = () => {}) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-threads-${index}` });
     w.onmessage = ({ data }) => {
       if (data.t === 'loaded') loader.loaded(index, data);
       else if (data.t === 'trapped') workerTrapped(index, data);
@@ -393,7 +393,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
   const readyAt = [];
   const startedAt = performance.now();
   const startWorker = (index) => {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-${index}` });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `katalyst-actor-single-${index}` });
     w.ready = new Promise((resolve, reject) => {
       w.onmessage = ({ data }) => {
         switch (data.t) {
