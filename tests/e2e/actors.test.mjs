@@ -1,23 +1,15 @@
 // The actor runtime (`k.actors`) in a real page, headless Chromium. With COOP/COEP the `mt`
 // executor runs (actor workers over the shared wasm memory); the same suite runs without
 // COOP/COEP when the `st` executor is there.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startVite('tests/e2e/pages/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('tests/e2e/pages/vite.config.js');
 
 async function inPage(isolated, fn, arg) {
-  const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+  const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
   await tab.page.waitForFunction(() => window.ready === true);
   try {
     const value = await tab.page.evaluate(fn, arg);

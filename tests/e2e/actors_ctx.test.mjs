@@ -3,19 +3,11 @@
 // through JS handlers (issue 7 §4: deny by default; a send carries the capabilities of the
 // message being handled; tokens are delegated by passing them on and never widen), and
 // `ctx.spawn` (issue 6 §1). Expectations are the documented rules, written out here.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startVite('tests/e2e/pages/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('tests/e2e/pages/vite.config.js');
 
 const HELPERS = `(() => {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +19,7 @@ const HELPERS = `(() => {
 })()`;
 
 async function inPage(isolated, fn, arg) {
-  const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+  const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
   await tab.page.waitForFunction(() => window.ready === true);
   try {
     const value = await tab.page.evaluate(fn, { arg, HELPERS });

@@ -4,19 +4,11 @@
 // (supervisor / erlang:exit/2 / erlang:monitor/2 man pages, the OTP design principles), written
 // out here, not read back from our output. Supervised children are the `'probe'` built-in: it
 // logs `start:<id>` in `init` and `stop:<id>:<reason>` in `terminate` into one ordered log.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startVite('tests/e2e/pages/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('tests/e2e/pages/vite.config.js');
 
 // Helpers defined in the page (as source: page functions cannot close over test code).
 const HELPERS = `(() => {
@@ -30,7 +22,7 @@ const HELPERS = `(() => {
 })()`;
 
 async function inPage(isolated, fn, arg) {
-  const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+  const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
   await tab.page.waitForFunction(() => window.ready === true);
   try {
     const value = await tab.page.evaluate(fn, { arg, HELPERS });

@@ -3,23 +3,15 @@
 // independent reference (per-item verify, f64 GEMM computed here), the
 // worker must really take a share, and nothing may block or trap the main thread. Without
 // cross-origin isolation (single build) the same call runs sequentially.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startVite, launchChromium, openPage } from './lib/harness.mjs';
+import { serveAndBrowse, openPage } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startVite('tests/e2e/pages/vite.config.js');
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndBrowse('tests/e2e/pages/vite.config.js');
 
 for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolated: false, mode: 'single' }]) {
   test(`${mode}: main-thread verifyBatch equals verify per item`, async () => {
-    const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+    const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
     try {
       await tab.page.waitForFunction(() => window.ready === true);
       const r = await tab.page.evaluate(async () => {
@@ -57,7 +49,7 @@ for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolate
 
 for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolated: false, mode: 'single' }]) {
   test(`${mode}: main-thread sgemm equals an f64 reference, with C and transposes`, async () => {
-    const tab = await openPage(browser, server.url + (isolated ? '' : '?coi=0'));
+    const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
     try {
       await tab.page.waitForFunction(() => window.ready === true);
       const r = await tab.page.evaluate(async () => {
