@@ -143,6 +143,16 @@ fn ref_to_js(r: ActorRef) -> JsValue {
     Array::of3(&node.into(), &slot.into(), &generation.into()).into()
 }
 
+/// `{ node, slot, generation }`: the ActorRef form the page hands to users.
+fn ref_object(r: ActorRef) -> JsValue {
+    let [node, slot, generation] = r.to_parts();
+    let o = Object::new();
+    for (k, v) in [("node", node), ("slot", slot), ("generation", generation)] {
+        let _ = Reflect::set(&o, &k.into(), &v.into());
+    }
+    o.into()
+}
+
 pub(crate) fn message(func: &str, kind: u32, payload: &JsValue) -> Result<Message, JsValue> {
     let bytes = || {
         payload
@@ -305,12 +315,7 @@ pub fn actors_reap_worker(index: u32, stack: &JsValue) -> Result<JsValue, JsValu
     };
     let out = Object::new();
     if let Some(a) = r.actor {
-        let [node, slot, generation] = a.to_parts();
-        let o = Object::new();
-        let _ = Reflect::set(&o, &"node".into(), &node.into());
-        let _ = Reflect::set(&o, &"slot".into(), &slot.into());
-        let _ = Reflect::set(&o, &"generation".into(), &generation.into());
-        let _ = Reflect::set(&out, &"ref".into(), &o);
+        let _ = Reflect::set(&out, &"ref".into(), &ref_object(a));
     }
     let _ = Reflect::set(&out, &"reason".into(), &reason_to_js(&r.reason));
     Ok(out.into())
@@ -639,20 +644,12 @@ pub fn actors_take_events() -> Result<JsValue, JsValue> {
     let set = |o: &Object, k: &str, v: JsValue| {
         let _ = Reflect::set(o, &k.into(), &v);
     };
-    let ref_obj = |r: ActorRef| {
-        let [node, slot, generation] = r.to_parts();
-        let o = Object::new();
-        set(&o, "node", node.into());
-        set(&o, "slot", slot.into());
-        set(&o, "generation", generation.into());
-        JsValue::from(o)
-    };
     for e in sys.take_events() {
         let o = Object::new();
         match e {
             SystemEvent::Exited { actor, reason } => {
                 set(&o, "type", "exited".into());
-                set(&o, "ref", ref_obj(actor));
+                set(&o, "ref", ref_object(actor));
                 set(&o, "reason", reason_to_js(&reason));
             }
             SystemEvent::LongHandler {
@@ -671,7 +668,7 @@ pub fn actors_take_events() -> Result<JsValue, JsValue> {
                     "type",
                     if hung { "workerHung" } else { "longHandler" }.into(),
                 );
-                set(&o, "ref", ref_obj(actor));
+                set(&o, "ref", ref_object(actor));
                 set(&o, "worker", JsValue::from_f64(worker as f64));
                 set(
                     &o,
@@ -706,12 +703,7 @@ pub fn actors_stats() -> Result<JsValue, JsValue> {
     let actors = Array::new();
     for a in &s.actors {
         let o = Object::new();
-        let [node, slot, generation] = a.actor.to_parts();
-        let r = Object::new();
-        set(&r, "node", node.into());
-        set(&r, "slot", slot.into());
-        set(&r, "generation", generation.into());
-        set(&o, "ref", r.into());
+        set(&o, "ref", ref_object(a.actor));
         set(&o, "mailboxLen", JsValue::from_f64(a.mailbox_len as f64));
         set(&o, "processed", JsValue::from_f64(a.processed as f64));
         set(&o, "errors", JsValue::from_f64(a.errors as f64));
