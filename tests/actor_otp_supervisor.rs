@@ -454,6 +454,48 @@ fn a_child_failing_to_start_makes_the_supervisor_start_fail() {
     );
 }
 
+/// The start result is the supervisor's own answer, however fast it fails: a first child that
+/// fails at once used to make the supervisor exit before the "started?" call reached it, and
+/// the caller got `noproc` instead of the reason (seen in a browser `mt` run).
+#[test]
+fn a_start_failure_is_reported_with_its_reason_however_fast_it_fails() {
+    let ex = NativeExecutor::start(Config {
+        workers: 2,
+        ..Config::default()
+    })
+    .unwrap();
+    let sys = ex.system();
+    let log = new_log();
+    for round in 0..300 {
+        let spec =
+            SupervisorSpec::new(Strategy::OneForOne).child(worker_with("bad", &log, false, true));
+        let (sup, started) = spawn(sys, spec).unwrap();
+        match started.wait() {
+            Err(ActorError::ActorExited { actor, reason }) => {
+                assert!(
+                    reason.to_string().contains("failed_to_start_child bad"),
+                    "{reason}"
+                );
+                assert_eq!(actor, sup.id(), "round {round}");
+            }
+            other => panic!("round {round}: expected actor_exited, got {other:?}"),
+        }
+        // The supervisor's own init failing (OTP: duplicate child ids) reaches the caller too.
+        let dup = SupervisorSpec::new(Strategy::OneForOne)
+            .child(worker("x", &log))
+            .child(worker("x", &log));
+        match start(sys, dup) {
+            Err(ActorError::ActorExited { reason, .. }) => {
+                assert!(
+                    reason.to_string().contains("duplicate child id"),
+                    "{reason}"
+                )
+            }
+            other => panic!("round {round}: expected actor_exited, got {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn backoff_delays_the_restart() {
     let ex = ex();

@@ -148,6 +148,28 @@ impl CallHandle {
         )
     }
 
+    /// A call that no message carries: the returned token answers it. For a reply an actor
+    /// must be able to give from its very first turn (a supervisor's "started"), which a call
+    /// sent after `spawn` could miss if the actor exits first. Both sides learn the actor's id
+    /// later ([`CallHandle::bind`], [`ReplyToken::bind`]).
+    pub(crate) fn unsent(system: &Arc<Shared>) -> (CallHandle, ReplyToken) {
+        let nobody = ActorId {
+            node: 0,
+            slot: 0,
+            generation: 0,
+        };
+        let (handle, reply) = CallHandle::new(nobody);
+        (
+            handle,
+            ReplyToken::new(reply, Arc::downgrade(system), nobody),
+        )
+    }
+
+    /// Names the callee of an [`CallHandle::unsent`] call.
+    pub(crate) fn bind(&mut self, target: ActorId) {
+        self.target = target;
+    }
+
     /// The callee.
     ///
     /// ```
@@ -319,6 +341,12 @@ impl ReplyToken {
     /// ```
     pub fn reply_err(mut self, err: ActorError) {
         self.send(Err(err));
+    }
+
+    /// Names the actor answering an [`CallHandle::unsent`] call, so its exit reason reaches
+    /// the caller if it drops the token while exiting.
+    pub(crate) fn bind(&mut self, actor: ActorId) {
+        self.actor = actor;
     }
 
     /// Whether the caller still waits for this answer.

@@ -112,12 +112,14 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// assert!(ex.system().is_alive(sup));
 /// ```
 pub fn spawn(sys: &System, spec: SupervisorSpec) -> Result<(ActorRef, CallHandle), ActorError> {
-    let sup = sys.spawn(Supervisor::new(spec), SpawnOptions::default())?;
-    let started = sys.call(
-        sup,
-        Message::value(SupervisorCall::AwaitStarted),
-        CALL_TIMEOUT,
+    // The supervisor holds the answer from its first turn: a call sent after `spawn` would find
+    // it gone (`noproc`) when a child fails to start before the call arrives.
+    let (mut started, token) = CallHandle::unsent(&sys.inner);
+    let sup = sys.spawn(
+        Supervisor::new(spec).answer_started(token),
+        SpawnOptions::default(),
     )?;
+    started.bind(sup.id());
     Ok((sup, started))
 }
 

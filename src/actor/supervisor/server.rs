@@ -85,6 +85,8 @@ pub struct Supervisor {
     parent_pid: Option<ActorRef>,
     started: bool,
     awaiting_start: Vec<ReplyToken>,
+    /// The answer to `supervisor::spawn`'s "started", adopted in `init`.
+    start_token: Option<ReplyToken>,
     awaiting_stop: Vec<ReplyToken>,
     restarts: u64,
     next_timer: u64,
@@ -108,10 +110,17 @@ impl Supervisor {
             parent_pid: None,
             started: false,
             awaiting_start: Vec::new(),
+            start_token: None,
             awaiting_stop: Vec::new(),
             restarts: 0,
             next_timer: 1,
         }
+    }
+
+    /// Answers `token` once every child started, or with the exit reason if starting fails.
+    pub(crate) fn answer_started(mut self, token: ReplyToken) -> Self {
+        self.start_token = Some(token);
+        self
     }
 
     fn add_child(&mut self, spec: Arc<ChildSpec>, args: Message) -> u64 {
@@ -518,6 +527,10 @@ impl Supervisor {
 
 impl Behaviour for Supervisor {
     fn init(&mut self, ctx: &mut Context<'_>) -> Result<(), ExitReason> {
+        if let Some(mut token) = self.start_token.take() {
+            token.bind(ctx.myself().id());
+            self.awaiting_start.push(token);
+        }
         ctx.trap_exit(true);
         self.parent = ctx.take_init_ack();
         self.parent_pid = self.parent;
