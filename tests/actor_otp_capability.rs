@@ -217,3 +217,51 @@ fn capabilities_propagate_along_a_call_chain_and_can_be_delegated() {
         .unwrap();
     assert_eq!(rx.recv_timeout(T).unwrap(), Some(b"/docs/z".to_vec()));
 }
+
+/// A sending thread keeps each authority's requirement table between sends: a new
+/// declaration still applies from the very next send, with several authorities in turn (more
+/// than the thread keeps tables for), and a token adopted from its wire form checks alike.
+#[test]
+fn requirement_changes_apply_to_the_next_send() {
+    let ex = NativeExecutor::start(Config::default()).unwrap();
+    let sys = ex.system();
+    let auths: Vec<_> = (0..6)
+        .map(|_| Authority::new(sys, Hierarchy::default()).unwrap())
+        .collect();
+    let sink = sys
+        .spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default())
+        .unwrap();
+    let need = |name: &'static str| -> Requirement {
+        Arc::new(move |_m: &Message| Some(Capability::new(name)))
+    };
+    for round in 0..3 {
+        for (i, auth) in auths.iter().enumerate() {
+            let a: CapSet = Arc::new([auth.issue(Capability::new("a"))]);
+            let wire = auth.issue(Capability::new("b"));
+            let b: CapSet = Arc::new([auth
+                .adopt(&CapToken::forge(wire.capability().clone(), *wire.tag()))
+                .unwrap()]);
+            auth.protect(sink, need("a"));
+            assert!(
+                auth.cast(&a, sink, Message::Int(1)).is_ok(),
+                "round {round}, authority {i}"
+            );
+            assert!(
+                auth.cast(&b, sink, Message::Int(1)).is_err(),
+                "round {round}, authority {i}"
+            );
+            auth.protect(sink, need("b"));
+            assert!(
+                auth.cast(&a, sink, Message::Int(1)).is_err(),
+                "round {round}, authority {i}"
+            );
+            assert!(
+                auth.cast(&b, sink, Message::Int(1)).is_ok(),
+                "round {round}, authority {i}"
+            );
+        }
+    }
+    // Another authority's token never counts, adopted or not.
+    let foreign = auths[1].issue(Capability::new("b"));
+    assert!(auths[0].adopt(&foreign).is_none());
+}

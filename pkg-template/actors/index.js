@@ -363,6 +363,7 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
   // OTP layer (otp.js): supervisors, links, pools, capabilities, upgrades.
   Object.assign(api, otpApi({
     executor: 'mt', otpOp: mt.otpOp, pending,
+    capSet: mt.actorsCapSet, capSetDrop: mt.actorsCapSetDrop, castCaps: mt.actorsCastCaps,
     loadModule: (b) => Promise.all(pool.map((_, i) => loader.load(i, moduleSpec(b)))).then(([id]) => id),
   }, { ...api }));
   ctxApi = api;

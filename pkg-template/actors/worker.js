@@ -130,9 +130,25 @@ function errorData(e) {
   return { ...serializeError(e), reason: e?.reason };
 }
 
+// st: answers to checked casts (`castCaps`), sent with the next batch of replies.
+const acks = [];
+const [ackKind, ackPayload] = encode(undefined);
+// st: capability sets interned by their tokens' text, so a set is verified once, not per cast.
+const capSets = new Map();
+function capSetFor(caps) {
+  const key = Array.isArray(caps) ? caps.map((t) => `${t?.capability}\n${t?.tag}`).join('\n') : '';
+  let id = capSets.get(key);
+  if (id === undefined) {
+    id = mod.actorsCapSet(caps);
+    if (capSets.size >= 256) { for (const old of capSets.values()) mod.actorsCapSetDrop(old); capSets.clear(); }
+    capSets.set(key, id);
+  }
+  return id;
+}
+
 // Every reply ready now goes to the page in one message.
 function flushReplies() {
-  const list = [], transfer = [];
+  const list = acks.splice(0), transfer = [];
   for (let c = mod.actorsTakeCompletion(); c !== undefined; c = mod.actorsTakeCompletion()) {
     const id = calls.get(c[0]);
     if (id === undefined) continue;
@@ -191,6 +207,11 @@ function handle(d) {
       case 'sendAfter': timers.set(d.tid, mod.actorsSendAfter(ref[0], ref[1], d.kind, d.payload, Math.max(0, d.at - wallNow()))); break;
       case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
       case 'otp': otpWorker.node = myNode; otpWorker.op(mod, d, actors, calls); break; // OTP hook
+      case 'castCaps': {
+        mod.actorsCastCaps(capSetFor(d.caps), ref[0], ref[1], d.kind, d.payload);
+        acks.push({ id: d.id, kind: ackKind, payload: ackPayload });
+        break;
+      }
       case 'stats': {
         const stats = mod.actorsStats();
         const vids = new Map([...actors].map(([vid, [slot, gen]]) => [`${slot}.${gen}`, vid]));
@@ -201,7 +222,8 @@ function handle(d) {
       }
     }
   } catch (e) {
-    if (d.t === 'call' || d.t === 'castWait') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
+    if (d.t === 'castCaps') acks.push({ id: d.id, error: errorData(e) });
+    else if (d.t === 'call' || d.t === 'castWait') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
     else if (d.vid !== undefined) postMessage({ t: 'failed', vid: d.vid, op: d.t, error: errorData(e) });
   }
 }

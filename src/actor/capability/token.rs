@@ -38,6 +38,16 @@ impl CapToken {
         &self.cap
     }
 
+    /// Its tag: the HMAC that makes it unforgeable (part of its wire form).
+    ///
+    /// ```
+    /// use katalyst::actor::capability::*;
+    /// assert_eq!(CapToken::forge(Capability::new("admin"), [3; 32]).tag(), &[3; 32]);
+    /// ```
+    pub fn tag(&self) -> &[u8; 32] {
+        &self.tag
+    }
+
     /// A token with this capability and an arbitrary tag — what a forger could build. It
     /// never verifies (kept public so the rejection can be tested).
     ///

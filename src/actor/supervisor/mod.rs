@@ -20,8 +20,6 @@ mod intensity;
 mod server;
 mod spec;
 
-use std::time::Duration;
-
 pub use intensity::Intensity;
 pub use server::Supervisor;
 pub use spec::{
@@ -97,7 +95,8 @@ pub struct ChildInfo {
     pub restarts: u64,
 }
 
-const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+#[cfg(not(target_arch = "wasm32"))]
+const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Spawns a supervisor and returns it with a handle that completes once all its children
 /// started (`actor_exited` with `failed_to_start_child …` if one failed). Non-blocking: the

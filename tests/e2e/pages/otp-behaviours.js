@@ -58,3 +58,13 @@ export const whoami = { handle(s, m, ctx) { ctx.reply(ctx.self); } };
 
 /** A protected store: replies what it got. */
 export const store = { handle(s, m, ctx) { ctx.reply({ ok: m.type }); } };
+
+/** Keeps every message it gets; 'get' replies them in arrival order. */
+export const log = {
+  init() { return []; },
+  handle(s, m, ctx) {
+    if (m === 'get') ctx.reply(s);
+    else s.push(m);
+    return s;
+  },
+};
