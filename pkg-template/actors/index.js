@@ -519,7 +519,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
     if (d.error) {
       if (d.error.code === 'noproc' || d.error.code === 'actor_exited') forget(p.vid);
       p.reject(toError(d.error));
-    } else p.resolve(decode(d.kind, d.payload));
+    } else p.resolve(d.ack ? undefined : decode(d.kind, d.payload));
   }
   function failed(d) {
     if (d.error.code === 'noproc' || d.op === 'spawn') forget(d.vid);

@@ -154,25 +154,35 @@ export function otpApi(x, base) {
 
   const toArgs = (func, msg) => encode(msg, 'args');
 
-  // `mt` casts with `{ caps }`: the tokens are interned once per caps array (or per token, for
-  // a one-token array, so `{ caps: [t] }` written afresh on each send hits too), and each send
-  // then costs what a plain cast costs plus the check. The interned set is freed when its key
-  // is collected.
-  const capSets = new WeakMap(); // caps array or token → { items, strings, id }
+  // Casts with `{ caps }`: the tokens are read once per caps array (or per token, for a
+  // one-token array, so `{ caps: [t] }` written afresh on each send hits too). In `mt` the set
+  // is interned in wasm (verified once; freed when its key is collected), so a send costs what
+  // a plain cast costs plus the check; in `st` its text keys the worker's interned sets.
+  const capsCache = new WeakMap(); // caps array or token → { items, strings, list, text, id }
   const freeSet = st ? null : new FinalizationRegistry((entry) => x.capSetDrop(entry.id));
-  const sameTokens = (e, caps) => e.items.length === caps.length && caps.every((t, i) => t === e.items[i]
-    && (t instanceof Capability || (t?.capability === e.strings[i][0] && t?.tag === e.strings[i][1])));
-  function capSetOf(func, caps) {
+  function sameTokens(e, caps) {
+    if (e.items.length !== caps.length) return false;
+    for (let i = 0; i < caps.length; i++) {
+      const t = caps[i];
+      if (t !== e.items[i]) return false;
+      if (!(t instanceof Capability) && (t?.capability !== e.strings[i][0] || t?.tag !== e.strings[i][1])) return false;
+    }
+    return true;
+  }
+  function capsEntry(func, caps) {
     const key = Array.isArray(caps) && caps.length === 1 && caps[0] !== null && typeof caps[0] === 'object' ? caps[0] : caps;
-    const e = key !== null && typeof key === 'object' ? capSets.get(key) : undefined;
-    if (e && sameTokens(e, caps)) return e.id;
+    const e = key !== null && typeof key === 'object' ? capsCache.get(key) : undefined;
+    if (e && sameTokens(e, caps)) return e;
     const list = tokens(func, caps);
-    const id = x.capSet(list);
-    if (e) { x.capSetDrop(e.id); e.items = caps.slice(); e.strings = list.map((t) => [t.capability, t.tag]); e.id = id; return id; }
-    const entry = { items: caps.slice(), strings: list.map((t) => [t.capability, t.tag]), id };
-    capSets.set(key, entry);
-    freeSet.register(key, entry);
-    return id;
+    const fresh = { items: caps.slice(), list, strings: list.map((t) => [t.capability, t.tag]), text: list.map((t) => `${t.capability}\n${t.tag}`).join('\n') };
+    if (!st) fresh.id = x.capSet(list);
+    if (e) {
+      if (!st) x.capSetDrop(e.id);
+      return Object.assign(e, fresh); // the registered entry: its new id is freed with the key
+    }
+    capsCache.set(key, fresh);
+    freeSet?.register(key, fresh);
+    return fresh;
   }
   const SENT = Promise.resolve();
 
@@ -267,13 +277,14 @@ export function otpApi(x, base) {
         checkRef('cast', 'ref', ref);
         const [k, p] = encode(msg);
         if (!st) {
-          x.castCaps(capSetOf('cast', opts.caps), ref.slot, ref.generation, k, p);
+          x.castCaps(capsEntry('cast', opts.caps).id, ref.slot, ref.generation, k, p);
           return SENT;
         }
         // st: batched with the task's other requests; answered in the worker's next batch.
         const id = x.nextId();
         const sent = new Promise((resolve, reject) => x.pending.set(id, { node: ref.node, resolve, reject: (e) => reject(withCapability(e)) }));
-        x.post(ref.node, { t: 'castCaps', id, vid: ref.slot, caps: tokens('cast', opts.caps), kind: k, payload: p });
+        const e = capsEntry('cast', opts.caps);
+        x.post(ref.node, { t: 'castCaps', id, vid: ref.slot, key: e.text, caps: e.list, kind: k, payload: p });
         return sent;
       } catch (e) {
         return Promise.reject(withCapability(e));

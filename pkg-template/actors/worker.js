@@ -132,11 +132,10 @@ function errorData(e) {
 
 // st: answers to checked casts (`castCaps`), sent with the next batch of replies.
 const acks = [];
-const [ackKind, ackPayload] = encode(undefined);
-// st: capability sets interned by their tokens' text, so a set is verified once, not per cast.
+// st: capability sets interned by their tokens' text (`key`, from the page), so a set is
+// verified once, not per cast.
 const capSets = new Map();
-function capSetFor(caps) {
-  const key = Array.isArray(caps) ? caps.map((t) => `${t?.capability}\n${t?.tag}`).join('\n') : '';
+function capSetFor(key, caps) {
   let id = capSets.get(key);
   if (id === undefined) {
     id = mod.actorsCapSet(caps);
@@ -208,8 +207,8 @@ function handle(d) {
       case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
       case 'otp': otpWorker.node = myNode; otpWorker.op(mod, d, actors, calls); break; // OTP hook
       case 'castCaps': {
-        mod.actorsCastCaps(capSetFor(d.caps), ref[0], ref[1], d.kind, d.payload);
-        acks.push({ id: d.id, kind: ackKind, payload: ackPayload });
+        mod.actorsCastCaps(capSetFor(d.key, d.caps), ref[0], ref[1], d.kind, d.payload);
+        acks.push({ id: d.id, ack: true });
         break;
       }
       case 'stats': {

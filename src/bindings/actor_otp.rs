@@ -763,8 +763,9 @@ fn adopted(auth: &Authority, t: &CapToken) -> Option<CapToken> {
 }
 
 thread_local! {
-    /// Capability sets the page interned for repeated sends (`actorsCapSet`), by id.
-    static CAP_SETS: RefCell<(u32, HashMap<u32, CapSet>)> = RefCell::new((0, HashMap::new()));
+    /// Capability sets the page interned for repeated sends (`actorsCapSet`): ids are indexes
+    /// plus one; freed slots are reused.
+    static CAP_SETS: RefCell<Vec<Option<CapSet>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Interns `tokens` (an array of `{ capability, tag }`) for [`actors_cast_caps`]: verified
@@ -774,17 +775,27 @@ thread_local! {
 pub fn actors_cap_set(tokens: &JsValue) -> Result<u32, JsValue> {
     let set = cap_set("cast", tokens)?;
     Ok(CAP_SETS.with(|c| {
-        let (next, sets) = &mut *c.borrow_mut();
-        *next = next.wrapping_add(1).max(1);
-        sets.insert(*next, set);
-        *next
+        let mut sets = c.borrow_mut();
+        let at = match sets.iter().position(Option::is_none) {
+            Some(at) => at,
+            None => {
+                sets.push(None);
+                sets.len() - 1
+            }
+        };
+        sets[at] = Some(set);
+        at as u32 + 1
     }))
 }
 
 /// Frees an interned capability set.
 #[wasm_bindgen(js_name = actorsCapSetDrop)]
 pub fn actors_cap_set_drop(id: u32) {
-    CAP_SETS.with(|c| c.borrow_mut().1.remove(&id));
+    CAP_SETS.with(|c| {
+        if let Some(slot) = c.borrow_mut().get_mut((id as usize).wrapping_sub(1)) {
+            *slot = None;
+        }
+    });
 }
 
 /// A cast checked against the interned capability set `set` (`forbidden` if it does not
@@ -799,7 +810,7 @@ pub fn actors_cast_caps(
 ) -> Result<(), JsValue> {
     let sys = otp_system("cast")?;
     let caps = CAP_SETS
-        .with(|c| c.borrow().1.get(&set).cloned())
+        .with(|c| c.borrow().get((set as usize).wrapping_sub(1)).cloned().flatten())
         .ok_or_else(|| {
             js_error(
                 ErrorKind::Domain,
