@@ -158,8 +158,9 @@ export function otpApi(x, base) {
   // one-token array, so `{ caps: [t] }` written afresh on each send hits too). In `mt` the set
   // is interned in wasm (verified once; freed when its key is collected), so a send costs what
   // a plain cast costs plus the check; in `st` its text keys the worker's interned sets.
-  const capsCache = new WeakMap(); // caps array or token → { items, strings, list, text, id }
-  const freeSet = st ? null : new FinalizationRegistry((entry) => x.capSetDrop(entry.id));
+  const capsCache = new WeakMap(); // caps array or token → { items, strings, list, text, set: { id } }
+  // Holds only `{ id }`: a held value that referenced the key would keep it alive.
+  const freeSet = st ? null : new FinalizationRegistry((set) => x.capSetDrop(set.id));
   function sameTokens(e, caps) {
     if (e.items.length !== caps.length) return false;
     for (let i = 0; i < caps.length; i++) {
@@ -175,13 +176,13 @@ export function otpApi(x, base) {
     if (e && sameTokens(e, caps)) return e;
     const list = tokens(func, caps);
     const fresh = { items: caps.slice(), list, strings: list.map((t) => [t.capability, t.tag]), text: list.map((t) => `${t.capability}\n${t.tag}`).join('\n') };
-    if (!st) fresh.id = x.capSet(list);
+    if (!st) fresh.set = { id: x.capSet(list) };
     if (e) {
-      if (!st) x.capSetDrop(e.id);
-      return Object.assign(e, fresh); // the registered entry: its new id is freed with the key
+      if (!st) { x.capSetDrop(e.set.id); e.set.id = fresh.set.id; } // `e.set` is the registered one
+      return Object.assign(e, { ...fresh, set: e.set });
     }
     capsCache.set(key, fresh);
-    freeSet?.register(key, fresh);
+    freeSet?.register(key, fresh.set);
     return fresh;
   }
   const SENT = Promise.resolve();
@@ -277,7 +278,7 @@ export function otpApi(x, base) {
         checkRef('cast', 'ref', ref);
         const [k, p] = encode(msg);
         if (!st) {
-          x.castCaps(capsEntry('cast', opts.caps).id, ref.slot, ref.generation, k, p);
+          x.castCaps(capsEntry('cast', opts.caps).set.id, ref.slot, ref.generation, k, p);
           return SENT;
         }
         // st: batched with the task's other requests; answered in the worker's next batch.

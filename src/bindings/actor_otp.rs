@@ -710,9 +710,10 @@ fn to_token(func: &str, name: &str, v: &JsValue) -> Result<CapToken, JsValue> {
     Ok(CapToken::forge(cap, tag))
 }
 
-/// The page's tokens as a set the authority can check cheaply: each is verified (HMAC) once
-/// per thread and adopted, so the per-message check is an id comparison. A token that does not
-/// verify grants nothing (it is left out; the send is then denied for what it lacked).
+/// The page's tokens as a set the authority can check cheaply: each one this node's authority
+/// verifies (HMAC, once per thread) is adopted, so the per-message check is an id comparison.
+/// Others stay as they came: forged ones grant nothing, and in `st` a token another node issued
+/// must reach that node intact, to be verified where it is checked.
 fn cap_set(func: &str, v: &JsValue) -> Result<CapSet, JsValue> {
     if !Array::is_array(v) {
         return Err(type_error(
@@ -728,9 +729,7 @@ fn cap_set(func: &str, v: &JsValue) -> Result<CapSet, JsValue> {
     let mut out = Vec::with_capacity(a.length() as usize);
     for (i, t) in a.iter().enumerate() {
         let t = to_token(func, &format!("opts.caps[{i}]"), &t)?;
-        if let Some(t) = adopted(auth, &t) {
-            out.push(t);
-        }
+        out.push(adopted(auth, &t).unwrap_or(t));
     }
     Ok(out.into())
 }
@@ -762,10 +761,16 @@ fn adopted(auth: &Authority, t: &CapToken) -> Option<CapToken> {
     })
 }
 
+/// Capability sets the page interned for repeated sends (`actorsCapSet`): ids are indexes plus
+/// one; freed slots are listed for reuse.
+#[derive(Default)]
+struct CapSets {
+    sets: Vec<Option<CapSet>>,
+    free: Vec<usize>,
+}
+
 thread_local! {
-    /// Capability sets the page interned for repeated sends (`actorsCapSet`): ids are indexes
-    /// plus one; freed slots are reused.
-    static CAP_SETS: RefCell<Vec<Option<CapSet>>> = const { RefCell::new(Vec::new()) };
+    static CAP_SETS: RefCell<CapSets> = RefCell::new(CapSets::default());
 }
 
 /// Interns `tokens` (an array of `{ capability, tag }`) for [`actors_cast_caps`]: verified
@@ -775,15 +780,12 @@ thread_local! {
 pub fn actors_cap_set(tokens: &JsValue) -> Result<u32, JsValue> {
     let set = cap_set("cast", tokens)?;
     Ok(CAP_SETS.with(|c| {
-        let mut sets = c.borrow_mut();
-        let at = match sets.iter().position(Option::is_none) {
-            Some(at) => at,
-            None => {
-                sets.push(None);
-                sets.len() - 1
-            }
-        };
-        sets[at] = Some(set);
+        let c = &mut *c.borrow_mut();
+        let at = c.free.pop().unwrap_or_else(|| {
+            c.sets.push(None);
+            c.sets.len() - 1
+        });
+        c.sets[at] = Some(set);
         at as u32 + 1
     }))
 }
@@ -792,8 +794,10 @@ pub fn actors_cap_set(tokens: &JsValue) -> Result<u32, JsValue> {
 #[wasm_bindgen(js_name = actorsCapSetDrop)]
 pub fn actors_cap_set_drop(id: u32) {
     CAP_SETS.with(|c| {
-        if let Some(slot) = c.borrow_mut().get_mut((id as usize).wrapping_sub(1)) {
-            *slot = None;
+        let c = &mut *c.borrow_mut();
+        let at = (id as usize).wrapping_sub(1);
+        if c.sets.get_mut(at).and_then(Option::take).is_some() {
+            c.free.push(at);
         }
     });
 }
@@ -810,7 +814,13 @@ pub fn actors_cast_caps(
 ) -> Result<(), JsValue> {
     let sys = otp_system("cast")?;
     let caps = CAP_SETS
-        .with(|c| c.borrow().get((set as usize).wrapping_sub(1)).cloned().flatten())
+        .with(|c| {
+            c.borrow()
+                .sets
+                .get((set as usize).wrapping_sub(1))
+                .cloned()
+                .flatten()
+        })
         .ok_or_else(|| {
             js_error(
                 ErrorKind::Domain,
