@@ -201,3 +201,43 @@ fn ping_reports_bad_requests_and_wrong_echoes_to_its_caller() {
         .unwrap();
     assert!(ns.as_int().unwrap() > 0);
 }
+
+/// A held actor (an async JS handler awaiting something) is queued again when the hold is
+/// released from another thread: a pinned one must go back to its own worker, where its JS
+/// state lives. (It went to the shared queue, and a page test saw the state missing.)
+#[test]
+fn a_pinned_actor_returns_to_its_worker_after_a_hold() {
+    let ex = executor(2);
+    let sys = ex.system().clone();
+    let seen = Arc::new(Mutex::new(HashSet::new()));
+    let (tx, rx) = std::sync::mpsc::channel::<Hold>();
+    let tx = Mutex::new(tx);
+    let seen2 = seen.clone();
+    let held = from_fn(move |m, ctx| {
+        seen2.lock().unwrap().insert(thread::current().id());
+        if m.as_int().is_some() {
+            let _ = tx.lock().unwrap().send(ctx.hold());
+        }
+        Ok(Message::Empty)
+    });
+    let a = sys.spawn(held, pinned(1)).unwrap();
+    let releaser = thread::spawn(move || {
+        for hold in rx {
+            thread::sleep(Duration::from_micros(200));
+            hold.release();
+        }
+    });
+    for i in 0..100 {
+        sys.cast(a, Message::Int(i)).unwrap();
+        thread::sleep(Duration::from_micros(300));
+    }
+    sys.call(a, Message::Empty, LONG).unwrap().wait().unwrap();
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "the pinned actor ran on more than one worker"
+    );
+    drop(sys);
+    drop(ex);
+    let _ = releaser.join();
+}

@@ -89,9 +89,10 @@ impl std::fmt::Debug for Hold {
 fn resume(sys: &Shared, actor: ActorRef) {
     let slot = actor.id().slot;
     if let Some(cell) = sys.cell(slot) {
-        // Messages may have queued before and during the hold: run it again in any case.
+        // Messages may have queued before and during the hold: run it again in any case (on
+        // its own worker if it is pinned: a pinned actor's JS state lives in that realm).
         if cell.end(true) {
-            sys.sched.push(slot, None);
+            sys.schedule(slot, cell, None);
         }
     }
 }

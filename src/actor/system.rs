@@ -815,7 +815,7 @@ impl Shared {
         }
         drop(consumer);
         if cell.end(false) {
-            self.sched.push(slot, None);
+            self.schedule(slot, cell, None);
         }
         if generation & 1 == 1 {
             // The slot's incarnation ended in this turn: free it, as the turn would have.
