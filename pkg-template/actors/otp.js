@@ -158,7 +158,7 @@ export function otpApi(x, base) {
   // one-token array, so `{ caps: [t] }` written afresh on each send hits too). In `mt` the set
   // is interned in wasm (verified once; freed when its key is collected), so a send costs what
   // a plain cast costs plus the check; in `st` its text keys the worker's interned sets.
-  const capsCache = new WeakMap(); // caps array or token → { items, strings, list, text, set: { id } }
+  const capsCache = new WeakMap(); // caps array or token → { items, list, text (st) | set: { id } (mt) }
   // Holds only `{ id }`: a held value that referenced the key would keep it alive.
   const freeSet = st ? null : new FinalizationRegistry((set) => x.capSetDrop(set.id));
   function sameTokens(e, caps) {
@@ -166,7 +166,7 @@ export function otpApi(x, base) {
     for (let i = 0; i < caps.length; i++) {
       const t = caps[i];
       if (t !== e.items[i]) return false;
-      if (!(t instanceof Capability) && (t?.capability !== e.strings[i][0] || t?.tag !== e.strings[i][1])) return false;
+      if (!(t instanceof Capability) && (t?.capability !== e.list[i].capability || t?.tag !== e.list[i].tag)) return false;
     }
     return true;
   }
@@ -175,8 +175,9 @@ export function otpApi(x, base) {
     const e = key !== null && typeof key === 'object' ? capsCache.get(key) : undefined;
     if (e && sameTokens(e, caps)) return e;
     const list = tokens(func, caps);
-    const fresh = { items: caps.slice(), list, strings: list.map((t) => [t.capability, t.tag]), text: list.map((t) => `${t.capability}\n${t.tag}`).join('\n') };
-    if (!st) fresh.set = { id: x.capSet(list) };
+    const fresh = { items: caps.slice(), list };
+    if (st) fresh.text = list.map((t) => `${t.capability}\n${t.tag}`).join('\n');
+    else fresh.set = { id: x.capSet(list) };
     if (e) {
       if (!st) { x.capSetDrop(e.set.id); e.set.id = fresh.set.id; } // `e.set` is the registered one
       return Object.assign(e, { ...fresh, set: e.set });
@@ -282,9 +283,9 @@ export function otpApi(x, base) {
           return SENT;
         }
         // st: batched with the task's other requests; answered in the worker's next batch.
+        const e = capsEntry('cast', opts.caps); // bad tokens throw before anything is pending
         const id = x.nextId();
         const sent = new Promise((resolve, reject) => x.pending.set(id, { node: ref.node, resolve, reject: (e) => reject(withCapability(e)) }));
-        const e = capsEntry('cast', opts.caps);
         x.post(ref.node, { t: 'castCaps', id, vid: ref.slot, key: e.text, caps: e.list, kind: k, payload: p });
         return sent;
       } catch (e) {
