@@ -95,7 +95,7 @@ fn implication_grants_weaker_capabilities_only() {
     let writer = auth
         .spawn_guarded(
             from_fn(|_m, _| Ok(Message::Int(1))),
-            Arc::new(|_m: &Message| Some(Capability::new("file.write"))),
+            Capability::new("file.write"),
             SpawnOptions::default(),
         )
         .unwrap();
@@ -189,7 +189,7 @@ fn capabilities_propagate_along_a_call_chain_and_can_be_delegated() {
                 let r = a2.cast_from(ctx, fs, m);
                 Ok(Message::Int(r.is_ok() as i64))
             }),
-            Arc::new(|_m: &Message| None),
+            Requires::per_message(|_m: &Message| None),
             SpawnOptions::default(),
         )
         .unwrap();
@@ -231,37 +231,85 @@ fn requirement_changes_apply_to_the_next_send() {
     let sink = sys
         .spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default())
         .unwrap();
-    let need = |name: &'static str| -> Requirement {
-        Arc::new(move |_m: &Message| Some(Capability::new(name)))
-    };
-    for round in 0..3 {
-        for (i, auth) in auths.iter().enumerate() {
-            let a: CapSet = Arc::new([auth.issue(Capability::new("a"))]);
-            let wire = auth.issue(Capability::new("b"));
-            let b: CapSet = Arc::new([auth
-                .adopt(&CapToken::forge(wire.capability().clone(), *wire.tag()))
-                .unwrap()]);
-            auth.protect(sink, need("a"));
-            assert!(
-                auth.cast(&a, sink, Message::Int(1)).is_ok(),
-                "round {round}, authority {i}"
-            );
-            assert!(
-                auth.cast(&b, sink, Message::Int(1)).is_err(),
-                "round {round}, authority {i}"
-            );
-            auth.protect(sink, need("b"));
-            assert!(
-                auth.cast(&a, sink, Message::Int(1)).is_err(),
-                "round {round}, authority {i}"
-            );
-            assert!(
-                auth.cast(&b, sink, Message::Int(1)).is_ok(),
-                "round {round}, authority {i}"
-            );
+    // Both kinds: a fixed requirement (whose admissions each thread remembers) and one
+    // computed per message.
+    let needs: [fn(&'static str) -> Requires; 2] = [
+        |name| Capability::new(name).into(),
+        |name| Requires::per_message(move |_m: &Message| Some(Capability::new(name))),
+    ];
+    for (kind, need) in needs.iter().enumerate() {
+        for round in 0..3 {
+            for (i, auth) in auths.iter().enumerate() {
+                let at = format!("kind {kind}, round {round}, authority {i}");
+                let a: CapSet = Arc::new([auth.issue(Capability::new("a"))]);
+                let wire = auth.issue(Capability::new("b"));
+                let b: CapSet = Arc::new([auth
+                    .adopt(&CapToken::forge(wire.capability().clone(), *wire.tag()))
+                    .unwrap()]);
+                let admin: CapSet =
+                    Arc::new([auth.issue(Capability::new(format!("admin{kind}.{round}")))]);
+                auth.protect(sink, need("a"));
+                for _ in 0..2 {
+                    assert!(auth.cast(&a, sink, Message::Int(1)).is_ok(), "{at}");
+                    assert!(auth.cast(&b, sink, Message::Int(1)).is_err(), "{at}");
+                    assert!(auth.cast(&admin, sink, Message::Int(1)).is_err(), "{at}");
+                }
+                auth.declare(&format!("admin{kind}.{round}"), "a");
+                assert!(auth.cast(&admin, sink, Message::Int(1)).is_ok(), "{at}");
+                auth.protect(sink, need("b"));
+                for _ in 0..2 {
+                    assert!(auth.cast(&a, sink, Message::Int(1)).is_err(), "{at}");
+                    assert!(auth.cast(&b, sink, Message::Int(1)).is_ok(), "{at}");
+                    assert!(auth.cast(&admin, sink, Message::Int(1)).is_err(), "{at}");
+                }
+            }
         }
     }
     // Another authority's token never counts, adopted or not.
     let foreign = auths[1].issue(Capability::new("b"));
     assert!(auths[0].adopt(&foreign).is_none());
+}
+
+/// What a thread remembers of admitted sends (fixed requirements) never admits another set,
+/// another actor, another authority's send, or a message a per-message requirement refuses.
+#[test]
+fn remembered_admissions_apply_only_to_the_same_set_actor_and_authority() {
+    let ex = NativeExecutor::start(Config::default()).unwrap();
+    let sys = ex.system();
+    let auth = Authority::new(sys, Hierarchy::default()).unwrap();
+    let other = Authority::new(sys, Hierarchy::default()).unwrap();
+    let spawn = || {
+        sys.spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default())
+            .unwrap()
+    };
+    let sinks: Vec<ActorRef> = (0..20).map(|_| spawn()).collect();
+    for (i, s) in sinks.iter().enumerate() {
+        auth.protect(*s, Capability::new(format!("s{}", i % 3)));
+        other.protect(*s, Capability::new(format!("s{}", i % 3)));
+    }
+    let even: CapSet = Arc::new([auth.issue(Capability::new("s0"))]);
+    for round in 0..200 {
+        for (i, s) in sinks.iter().enumerate() {
+            assert_eq!(auth.cast(&even, *s, Message::Int(1)).is_ok(), i % 3 == 0);
+            // The same token under another authority does not verify there.
+            assert!(other.cast(&even, *s, Message::Int(1)).is_err());
+        }
+        // A fresh set each round, dropped right after: a later set at the same address must
+        // be checked on its own tokens.
+        let odd: CapSet = Arc::new([auth.issue(Capability::new("s1"))]);
+        assert!(auth.cast(&odd, sinks[1], Message::Int(round)).is_ok());
+        drop(odd);
+        let forged: CapSet = Arc::new([CapToken::forge(Capability::new("s1"), [round as u8; 32])]);
+        assert!(auth.cast(&forged, sinks[1], Message::Int(round)).is_err());
+    }
+    // A per-message requirement is evaluated every time.
+    let big = spawn();
+    auth.protect(
+        big,
+        Requires::per_message(|m: &Message| (m.as_int()? > 9).then(|| Capability::new("bulk"))),
+    );
+    for _ in 0..3 {
+        assert!(auth.cast(&even, big, Message::Int(1)).is_ok());
+        assert!(auth.cast(&even, big, Message::Int(10)).is_err());
+    }
 }

@@ -3,12 +3,14 @@
 //! No lock is held while a handler runs: the actor's private state is moved out of its cell for
 //! the turn, and exclusivity comes from the cell's run state (only one worker can be RUNNING it).
 
+use std::cell::RefCell;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use crossbeam_deque::Worker;
 
 use super::call::{ReplyTo, EXITING};
+use super::capability::CapSet;
 use super::cell::{ActorCore, Cell};
 use super::hold::{self, HoldState};
 use super::link::{
@@ -92,6 +94,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
         }
     }
     drop(consumer);
+    release_retired_caps();
 
     let now = sys.now_ns();
     let elapsed = now.saturating_sub(start);
@@ -123,6 +126,28 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
         sys.free.push(slot);
     }
     handled
+}
+
+thread_local! {
+    static RETIRED_CAPS: RefCell<Vec<CapSet>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps a handled message's capability set until the turn ends. Its sender's clone and this
+/// drop write the same reference count, so dropping it per message would move that cache
+/// line between the two cores for every message; dropped together, once per turn.
+fn retire_caps(caps: CapSet) {
+    RETIRED_CAPS.with(|r| match r.try_borrow_mut() {
+        Ok(mut r) => r.push(caps),
+        Err(_) => drop(caps),
+    });
+}
+
+fn release_retired_caps() {
+    RETIRED_CAPS.with(|r| {
+        if let Ok(mut r) = r.try_borrow_mut() {
+            r.clear();
+        }
+    });
 }
 
 type Exit = Option<(ExitReason, Option<ReplyTo>)>;
@@ -312,6 +337,9 @@ fn invoke(
     .and_then(|r| r);
     if calling {
         set_in_flight(None);
+    }
+    if let Some(caps) = ctx.caps.take() {
+        retire_caps(caps);
     }
     (r, ctx.stop, ctx.reply, ctx.hold)
 }

@@ -12,7 +12,6 @@
 //! page decode them like any message.
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -28,7 +27,7 @@ use super::actor_js::JsBehaviour;
 use super::args::{range_error, type_error};
 use super::error::js_error;
 use crate::actor::capability::{
-    Authority, CapSet, CapToken, Capability, Denial, Hierarchy, Requirement,
+    Authority, CapSet, CapToken, Capability, Denial, Hierarchy, Requires,
 };
 use crate::actor::pool::{Factory, Pool, PoolSpec, Routing};
 use crate::actor::supervisor::{
@@ -836,7 +835,7 @@ pub fn actors_cast_caps(
 
 /// `{ [msg.type]: 'cap:${field}', '*': 'cap' }` → a requirement: the template for the
 /// message's `type` (or `'*'`), with `${field}` replaced by that field of the message.
-fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
+fn requirement(func: &str, v: &JsValue) -> Result<Requires, JsValue> {
     if !v.is_object() {
         return Err(type_error(
             func,
@@ -861,18 +860,13 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
         map.insert(key, t);
     }
     // Without per-type entries or `${field}`s the requirement does not depend on the message:
-    // it is built once, with interned strings so that handing it out per message copies
-    // nothing, and the message is not decoded.
+    // the message is not decoded, and admitted sends are remembered (see `Requires`).
     if let (1, Some(t)) = (map.len(), map.get("*")) {
         if let (false, Ok(c)) = (t.contains("${"), Capability::parse(t)) {
-            let fixed = Capability {
-                name: Cow::Borrowed(interned(&c.name)),
-                scope: c.scope.as_deref().map(|s| Cow::Borrowed(interned(s))),
-            };
-            return Ok(Arc::new(move |_m: &Message| Some(fixed.clone())));
+            return Ok(Requires::Always(c));
         }
     }
-    Ok(Arc::new(move |m: &Message| {
+    Ok(Requires::per_message(move |m: &Message| {
         let fields = m.downcast_ref::<JsPayload>().and_then(|p| V::decode(&p.0));
         let ty = fields
             .as_ref()
@@ -895,23 +889,6 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requirement, JsValue> {
         // An unparsable filled-in template requires an impossible capability (deny).
         Some(Capability::parse(&s).unwrap_or_else(|_| Capability::new("!invalid")))
     }))
-}
-
-/// `s` as a `'static` string, kept once per distinct value: the capability names and scopes
-/// that requirements declare (a small, fixed vocabulary in an application).
-fn interned(s: &str) -> &'static str {
-    static NAMES: OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
-        OnceLock::new();
-    let mut names = NAMES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(n) = names.get(s) {
-        return n;
-    }
-    let n: &'static str = Box::leak(s.to_owned().into_boxed_str());
-    names.insert(n);
-    n
 }
 
 fn denial_v(d: &Denial) -> V {

@@ -14,14 +14,11 @@ use zeroize::Zeroizing;
 
 use super::guard::Guarded;
 use super::token::{check, sign};
-use super::{CapToken, Capability, Hierarchy};
+use super::{CapToken, Capability, Hierarchy, Requires};
 use crate::actor::{
     ActorError, ActorRef, Behaviour, CallHandle, Context, Message, OtpEvent, RequestId,
     SpawnOptions, System,
 };
-
-/// What a protected behaviour requires for a message (`None`: nothing).
-pub type Requirement = Arc<dyn Fn(&Message) -> Option<Capability> + Send + Sync>;
 
 /// The capabilities a send carries (cheap to clone; a handler's own sends carry the set of the
 /// message it is handling).
@@ -54,8 +51,7 @@ pub struct Denial {
 /// let mut h = Hierarchy::default();
 /// h.declare("admin", "write");
 /// let auth = Authority::new(sys, h).unwrap();
-/// let need: Requirement = Arc::new(|_m: &Message| Some(Capability::new("write")));
-/// let store = auth.spawn_guarded(from_fn(|m, _| Ok(m)), need, SpawnOptions::default()).unwrap();
+/// let store = auth.spawn_guarded(from_fn(|m, _| Ok(m)), Capability::new("write"), SpawnOptions::default()).unwrap();
 /// let admin: CapSet = Arc::new([auth.issue(Capability::new("admin"))]);
 /// auth.cast(&admin, store, Message::Int(1)).unwrap();
 /// let none: CapSet = Arc::new([]);
@@ -67,9 +63,10 @@ pub struct Authority {
     id: u64,
     key: Zeroizing<[u8; 32]>,
     hierarchy: ArcSwap<Hierarchy>,
-    requirements: ArcSwap<RefMap<Requirement>>,
-    /// Bumped after each change of `requirements`: see [`Authority::with_requirements`].
-    requirements_version: AtomicU64,
+    requirements: ArcSwap<RefMap<Requires>>,
+    /// Bumped after each change of `requirements` or `hierarchy`: see
+    /// [`Authority::with_requirements`] and [`Authority::admit`].
+    version: AtomicU64,
     audit: ArrayQueue<Denial>,
     sys: System,
 }
@@ -111,7 +108,27 @@ type RefMap<V> = HashMap<ActorRef, V, BuildHasherDefault<RefHasher>>;
 struct Seen {
     authority: u64,
     version: u64,
-    table: Arc<RefMap<Requirement>>,
+    table: Arc<RefMap<Requires>>,
+}
+
+/// A send this thread admitted under a fixed requirement (or none). Valid while the
+/// authority's version is unchanged; the entry holds the set, so its address cannot be reused
+/// by another set while it is remembered.
+struct Admitted {
+    authority: u64,
+    version: u64,
+    to: ActorRef,
+    caps: CapSet,
+}
+
+/// Admitted sends a thread remembers (direct-mapped by target and set).
+const ADMITTED_ENTRIES: usize = 8;
+
+impl Admitted {
+    fn index(caps: &CapSet, to: ActorRef) -> usize {
+        let set = caps.as_ptr() as usize >> 4;
+        (set ^ to.id().slot as usize) % ADMITTED_ENTRIES
+    }
 }
 
 /// Authorities a thread keeps a [`Seen`] for.
@@ -120,6 +137,8 @@ const SEEN_TABLES: usize = 4;
 thread_local! {
     static SEEN: RefCell<[Option<Seen>; SEEN_TABLES]> =
         const { RefCell::new([const { None }; SEEN_TABLES]) };
+    static ADMITTED: RefCell<[Option<Admitted>; ADMITTED_ENTRIES]> =
+        const { RefCell::new([const { None }; ADMITTED_ENTRIES]) };
 }
 
 /// Denials kept (the oldest are dropped first).
@@ -141,7 +160,7 @@ impl Authority {
             key,
             hierarchy: ArcSwap::from_pointee(hierarchy),
             requirements: ArcSwap::from_pointee(RefMap::default()),
-            requirements_version: AtomicU64::new(0),
+            version: AtomicU64::new(0),
             audit: ArrayQueue::new(AUDIT_CAPACITY),
             sys: sys.clone(),
         }))
@@ -278,6 +297,7 @@ impl Authority {
             h.declare(stronger, weaker);
             h
         });
+        self.version.fetch_add(1, Ordering::Release);
     }
 
     /// Declares what `actor`'s messages require (replacing any earlier declaration).
@@ -288,18 +308,19 @@ impl Authority {
     /// # let ex = NativeExecutor::start(Config::default()).unwrap();
     /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
     /// let a = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
-    /// auth.protect(a, std::sync::Arc::new(|_m: &Message| Some(Capability::new("x"))));
+    /// auth.protect(a, Capability::new("x"));
     /// let none: CapSet = std::sync::Arc::new([]);
     /// assert!(auth.cast(&none, a, Message::Empty).is_err());
     /// ```
-    pub fn protect(&self, actor: ActorRef, need: Requirement) {
+    pub fn protect(&self, actor: ActorRef, need: impl Into<Requires>) {
+        let need = need.into();
         self.requirements.rcu(|m| {
             let mut m = RefMap::clone(m);
             m.insert(actor, need.clone());
             m
         });
         // After the store: a thread that sees the new version loads the new table.
-        self.requirements_version.fetch_add(1, Ordering::Release);
+        self.version.fetch_add(1, Ordering::Release);
     }
 
     /// Runs `f` on the requirement table. A checked send reads it once per message, and an
@@ -307,8 +328,7 @@ impl Authority {
     /// largest part, so each thread keeps the table it last saw and reloads it only when the
     /// version moved (one plain load). A nested use (a requirement that itself sends) reads
     /// the shared table.
-    fn with_requirements<R>(&self, f: impl FnOnce(&RefMap<Requirement>) -> R) -> R {
-        let version = self.requirements_version.load(Ordering::Acquire);
+    fn with_requirements<R>(&self, version: u64, f: impl FnOnce(&RefMap<Requires>) -> R) -> R {
         SEEN.with(|seen| {
             let Ok(mut seen) = seen.try_borrow_mut() else {
                 return f(&self.requirements.load());
@@ -339,9 +359,10 @@ impl Authority {
     pub fn spawn_guarded(
         self: &Arc<Self>,
         behaviour: impl Behaviour,
-        need: Requirement,
+        need: impl Into<Requires>,
         opts: SpawnOptions,
     ) -> Result<ActorRef, ActorError> {
+        let need = need.into();
         let g = Guarded {
             inner: Box::new(behaviour),
             need: need.clone(),
@@ -352,21 +373,50 @@ impl Authority {
         Ok(a)
     }
 
+    /// Checks a send. A send admitted under a fixed requirement is remembered (see
+    /// [`Admitted`]), so the next send of the same set to the same actor costs a few
+    /// comparisons instead of the table lookup, the requirement and the token scan.
     fn admit(
         &self,
-        caps: &[CapToken],
+        caps: &CapSet,
         from: Option<ActorRef>,
         to: ActorRef,
         msg: &Message,
     ) -> Result<(), ActorError> {
-        let need = self.with_requirements(|map| map.get(&to).and_then(|r| r(msg)));
-        let Some(need) = need else {
-            return Ok(());
+        let version = self.version.load(Ordering::Acquire);
+        let at = Admitted::index(caps, to);
+        let seen = |a: &Admitted| {
+            a.authority == self.id
+                && a.version == version
+                && a.to == to
+                && Arc::ptr_eq(&a.caps, caps)
         };
-        if self.satisfies(caps, &need) {
+        if ADMITTED.with(|m| {
+            m.try_borrow()
+                .is_ok_and(|m| m[at].as_ref().is_some_and(seen))
+        }) {
             return Ok(());
         }
-        Err(self.deny(from, to, &need))
+        self.with_requirements(version, |map| {
+            let need = map.get(&to);
+            match need.and_then(|n| n.of(msg)) {
+                Some(c) if !self.satisfies(caps, &c) => return Err(self.deny(from, to, &c)),
+                _ => {}
+            }
+            if need.is_none_or(Requires::is_fixed) {
+                ADMITTED.with(|m| {
+                    if let Ok(mut m) = m.try_borrow_mut() {
+                        m[at] = Some(Admitted {
+                            authority: self.id,
+                            version,
+                            to,
+                            caps: caps.clone(),
+                        });
+                    }
+                });
+            }
+            Ok(())
+        })
     }
 
     pub(crate) fn deny(
@@ -411,7 +461,7 @@ impl Authority {
     /// # use katalyst::actor::capability::*;
     /// # let ex = NativeExecutor::start(Config::default()).unwrap();
     /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
-    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), std::sync::Arc::new(|_m: &Message| Some(Capability::new("x"))), SpawnOptions::default()).unwrap();
+    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), Capability::new("x"), SpawnOptions::default()).unwrap();
     /// let me = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
     /// let none: CapSet = std::sync::Arc::new([]);
     /// assert!(auth.cast_as(&none, Some(me), a, Message::Empty).is_err());
@@ -438,7 +488,7 @@ impl Authority {
     /// # use katalyst::actor::capability::*;
     /// # let ex = NativeExecutor::start(Config::default()).unwrap();
     /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
-    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), std::sync::Arc::new(|_m: &Message| Some(Capability::new("ping"))), SpawnOptions::default()).unwrap();
+    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), Capability::new("ping"), SpawnOptions::default()).unwrap();
     /// let caps: CapSet = std::sync::Arc::new([auth.issue(Capability::new("ping"))]);
     /// let r = auth.call(&caps, a, Message::Int(4), std::time::Duration::from_secs(5)).unwrap().wait();
     /// assert_eq!(r.unwrap().as_int(), Some(4));
@@ -460,7 +510,7 @@ impl Authority {
     /// # use katalyst::actor::capability::*;
     /// # let ex = NativeExecutor::start(Config::default()).unwrap();
     /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
-    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), std::sync::Arc::new(|_m: &Message| Some(Capability::new("ping"))), SpawnOptions::default()).unwrap();
+    /// let a = auth.spawn_guarded(from_fn(|m, _| Ok(m)), Capability::new("ping"), SpawnOptions::default()).unwrap();
     /// let me = ex.system().spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default()).unwrap();
     /// let caps: CapSet = std::sync::Arc::new([auth.issue(Capability::new("ping"))]);
     /// let r = auth.call_as(&caps, Some(me), a, Message::Int(4), std::time::Duration::from_secs(5)).unwrap().wait();

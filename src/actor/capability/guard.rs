@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
-use super::authority::{Authority, Requirement};
+use super::authority::Authority;
+use super::Requires;
 use crate::actor::{ActorError, Behaviour, Context, ExitReason, Message, RequestId};
 
 pub(crate) struct Guarded {
     pub inner: Box<dyn Behaviour>,
-    pub need: Requirement,
+    pub need: Requires,
     pub auth: Arc<Authority>,
 }
 
@@ -22,7 +23,7 @@ impl Behaviour for Guarded {
         // Only the authority puts capabilities on an envelope, after admitting the message: no
         // second check here. Anything else reached this actor without the authority.
         let admitted = ctx.caps.is_some();
-        let need = if admitted { None } else { (self.need)(&msg) };
+        let need = if admitted { None } else { self.need.of(&msg) };
         if let Some(need) = need {
             let e = self.auth.deny(ctx.sender(), ctx.myself(), &need);
             if let Some(t) = ctx.defer_reply() {

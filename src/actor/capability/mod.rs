@@ -9,9 +9,11 @@ mod authority;
 mod cap;
 mod guard;
 mod hierarchy;
+mod requires;
 mod token;
 
-pub use authority::{Authority, CapSet, Denial, Requirement, AUDIT_CAPACITY};
+pub use authority::{Authority, CapSet, Denial, AUDIT_CAPACITY};
 pub use cap::Capability;
 pub use hierarchy::Hierarchy;
+pub use requires::{Requirement, Requires};
 pub use token::CapToken;

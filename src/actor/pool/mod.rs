@@ -29,7 +29,7 @@ use arc_swap::ArcSwap;
 pub use forecast::{Ewma, ForecastPoint};
 pub use rendezvous::{key_hash, rendezvous};
 
-use super::capability::{Authority, CapSet, Requirement};
+use super::capability::{Authority, CapSet, Requires};
 use super::{
     ActorError, ActorRef, Behaviour, CallHandle, ExitReason, Message, SpawnOptions, System,
 };
@@ -174,7 +174,7 @@ pub struct Pool {
     routed: AtomicU64,
     canary_percent: AtomicU64,
     canary_seq: AtomicU64,
-    capability: Option<(Arc<Authority>, Requirement)>,
+    capability: Option<(Arc<Authority>, Requires)>,
     /// Control operations (resize, autoscale, canary) from one thread at a time; the browser
     /// main thread must not contend for it (DESIGN §5): the bindings call them from it only.
     control: Mutex<Control>,
@@ -201,9 +201,9 @@ impl Pool {
     /// let ex = NativeExecutor::start(Config::default()).unwrap();
     /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
     /// let make: Factory = std::sync::Arc::new(|| Box::new(from_fn(|m, _| Ok(m))) as Box<dyn Behaviour>);
-    /// let need: Requirement = std::sync::Arc::new(|_m: &Message| Some(Capability::new("gpu")));
     /// let spec = PoolSpec { size: 2, routing: Routing::Capability, ..Default::default() };
-    /// let pool = Pool::with_capabilities(ex.system(), make, spec, auth.clone(), need, std::sync::Arc::new([])).unwrap();
+    /// let gpu_only = Capability::new("gpu");
+    /// let pool = Pool::with_capabilities(ex.system(), make, spec, auth.clone(), gpu_only, std::sync::Arc::new([])).unwrap();
     /// assert!(pool.cast(Message::Int(1)).is_err());
     /// let gpu: CapSet = std::sync::Arc::new([auth.issue(Capability::new("gpu"))]);
     /// pool.set_member_caps(pool.members()[1], gpu);
@@ -214,17 +214,17 @@ impl Pool {
         factory: Factory,
         spec: PoolSpec,
         auth: Arc<Authority>,
-        need: Requirement,
+        need: impl Into<Requires>,
         member_caps: CapSet,
     ) -> Result<Arc<Pool>, ActorError> {
-        Self::build(sys, factory, spec, Some((auth, need)), member_caps)
+        Self::build(sys, factory, spec, Some((auth, need.into())), member_caps)
     }
 
     fn build(
         sys: &System,
         factory: Factory,
         spec: PoolSpec,
-        capability: Option<(Arc<Authority>, Requirement)>,
+        capability: Option<(Arc<Authority>, Requires)>,
         member_caps: CapSet,
     ) -> Result<Arc<Pool>, ActorError> {
         let size = spec.size.max(1);
@@ -369,7 +369,7 @@ impl Pool {
             all.iter().collect()
         };
         let members: Vec<&Arc<Member>> = match (&self.capability, self.spec.routing) {
-            (Some((auth, need)), Routing::Capability) => match need(msg) {
+            (Some((auth, need)), Routing::Capability) => match need.of(msg) {
                 Some(cap) => {
                     let ok: Vec<_> = members
                         .into_iter()
