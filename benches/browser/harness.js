@@ -103,8 +103,12 @@ export async function runGroups(groups, opts) {
         m.samples.push(ms / m.calls);
       }
     }
+    // Each case against the group's first, batch by batch (the batches of one round ran
+    // back to back, so they saw the same machine): a ratio that noise between rounds spares.
+    const first = members[0].samples;
     for (const m of members) {
       const s = [...m.samples].sort((x, y) => x - y);
+      const ratios = m.samples.map((x, i) => x / first[i]).sort((x, y) => x - y);
       const r = {
         group,
         name: m.c.name,
@@ -117,6 +121,7 @@ export async function runGroups(groups, opts) {
         medianMs: quantile(s, 0.5),
         p10Ms: quantile(s, 0.1),
         p90Ms: quantile(s, 0.9),
+        vsFirst: quantile(ratios, 0.5),
         ...m.info,
       };
       if (m.c.work) {

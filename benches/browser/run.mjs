@@ -78,11 +78,13 @@ const lines = [
   `Machine: ${machine.cpu}, ${machine.cores} cores; ${machine.browser}; ${machine.date}.`,
   `Timing: ${timing.batches} batches of ≥ ${timing.batchMs} ms after ${timing.warmupMs} ms warm-up, cases of a group interleaved in one page; per-call times.`,
   '',
-  '| group | case | build | threads | median | p10 | p90 | throughput (median) | load 1m |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  'The last column is the median over rounds of this case\'s time divided by the time of its group\'s first case in the same round.',
+  '',
+  '| group | case | build | threads | median | p10 | p90 | throughput (median) | load 1m | × first case (paired) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...results.map((r) => r.error
-    ? `| ${r.group} | ${r.name} | ${r.requested.mode} | – | error: ${r.error} | | | | |`
-    : `| ${r.group} | ${r.name} | ${r.mode} | ${r.threads} | ${fmtMs(r.medianMs)} | ${fmtMs(r.p10Ms)} | ${fmtMs(r.p90Ms)} | ${r.throughput ? `${r.throughput.toFixed(2)} ${r.unit}` : ''} | ${r.load1m.toFixed(2)} |`),
+    ? `| ${r.group} | ${r.name} | ${r.requested.mode} | – | error: ${r.error} | | | | | |`
+    : `| ${r.group} | ${r.name} | ${r.mode} | ${r.threads} | ${fmtMs(r.medianMs)} | ${fmtMs(r.p10Ms)} | ${fmtMs(r.p90Ms)} | ${r.throughput ? `${r.throughput.toFixed(2)} ${r.unit}` : ''} | ${r.load1m.toFixed(2)} | ${r.vsFirst.toFixed(3)} |`),
   '',
 ];
 writeFileSync(`${base}.md`, lines.join('\n'));

@@ -458,6 +458,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
     else names.set(d.name, ref);
   }
   const pool = Array.from({ length: workers }, (_, index) => startWorker(index));
+  const epochs = pool.map(() => 0); // per worker: bumped when a trapped worker is replaced
   // Requests made in one task go to a worker as one message (sent at the end of the task, so
   // no latency is added): 100 concurrent calls cost 1 postMessage, not 100.
   const outboxes = new Map(); // worker → { msgs, transfer }
@@ -490,6 +491,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
     console.error(`katalyst: actor worker ${index} trapped (${message}); its actors are lost, a fresh worker replaces it`);
     pool[index].terminate();
     pool[index] = startWorker(index);
+    epochs[index]++;
     loader.forget(index);
   }
   const ready = Promise.all(pool.map((w) => w.ready));
@@ -519,7 +521,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
     if (d.error) {
       if (d.error.code === 'noproc' || d.error.code === 'actor_exited') forget(p.vid);
       p.reject(toError(d.error));
-    } else p.resolve(d.ack ? undefined : decode(d.kind, d.payload));
+    } else p.resolve(d.ack ? d.fixed : decode(d.kind, d.payload)); // checked casts: `fixed`, for otp.js
   }
   function failed(d) {
     if (d.error.code === 'noproc' || d.op === 'spawn') forget(d.vid);
@@ -670,7 +672,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
   };
   // OTP layer (otp.js): the operations run on one node's system, routed by postMessage.
   Object.assign(api, otpApi({
-    executor: 'st', pending, live, workers, nextId: () => nextCall++,
+    executor: 'st', pending, live, workers, nextId: () => nextCall++, epoch: (node) => epochs[node - 1],
     post: (node, msg, transfer) => post(pool[node - 1], msg, transfer), // in order with the other requests
     loadModule: (b, node) => loader.load(node - 1, moduleSpec(b)),
   }, { ...api }));

@@ -73,7 +73,7 @@ function tokens(func, caps) {
 /**
  * Adds the OTP functions to a `k.actors` object. `x` gives the executor's internals:
  * `{ executor: 'mt', otpOp, pending, loadModule(behaviour) }` or
- * `{ executor: 'st', post(node, msg), nextId(), pending, live, workers, loadModule(behaviour, node) }`;
+ * `{ executor: 'st', post(node, msg), nextId(), epoch(node), pending, live, workers, loadModule(behaviour, node) }`;
  * `base` is the `k.actors` object without them.
  */
 export function otpApi(x, base) {
@@ -155,12 +155,20 @@ export function otpApi(x, base) {
   const toArgs = (func, msg) => encode(msg, 'args');
 
   // Casts with `{ caps }`: the tokens are read once per caps array (or per token, for a
-  // one-token array, so `{ caps: [t] }` written afresh on each send hits too). In `mt` the set
-  // is interned in wasm (verified once; freed when its key is collected), so a send costs what
-  // a plain cast costs plus the check; in `st` its text keys the worker's interned sets.
-  const capsCache = new WeakMap(); // caps array or token → { items, list, text (st) | set: { id } (mt) }
-  // Holds only `{ id }`: a held value that referenced the key would keep it alive.
-  const freeSet = st ? null : new FinalizationRegistry((set) => x.capSetDrop(set.id));
+  // one-token array, so `{ caps: [t] }` written afresh on each send hits too), and interned as
+  // a set in wasm, verified once and freed when its key is collected. In `mt` a send then costs
+  // what a plain cast costs plus the check. In `st` the set lives in each worker it was sent
+  // to (its tokens travel with the first send there), and `admitted` holds the refs that
+  // worker admitted it to under a fixed requirement: later sends there resolve at once.
+  const capsCache = new WeakMap(); // caps array or token → { items, list, set, admitted (st) }
+  let nextSet = 1; // st: page-side set ids
+  const newSet = (list) => (st ? { id: nextSet++, nodes: new Map() } : { id: x.capSet(list) });
+  function dropSet(set) {
+    if (!st) return x.capSetDrop(set.id);
+    for (const [node, epoch] of set.nodes) if (x.epoch(node) === epoch) x.post(node, { t: 'capSetDrop', set: set.id });
+  }
+  // Holds only the set: a held value that referenced the key would keep it alive.
+  const freeSet = new FinalizationRegistry(dropSet);
   function sameTokens(e, caps) {
     if (e.items.length !== caps.length) return false;
     for (let i = 0; i < caps.length; i++) {
@@ -175,15 +183,14 @@ export function otpApi(x, base) {
     const e = key !== null && typeof key === 'object' ? capsCache.get(key) : undefined;
     if (e && sameTokens(e, caps)) return e;
     const list = tokens(func, caps);
-    const fresh = { items: caps.slice(), list };
-    if (st) fresh.text = list.map((t) => `${t.capability}\n${t.tag}`).join('\n');
-    else fresh.set = { id: x.capSet(list) };
-    if (e) {
-      if (!st) { x.capSetDrop(e.set.id); e.set.id = fresh.set.id; } // `e.set` is the registered one
-      return Object.assign(e, { ...fresh, set: e.set });
+    const fresh = { items: caps.slice(), list, admitted: st ? new WeakSet() : undefined };
+    if (e) { // changed contents: a new set in the registered `e.set`
+      dropSet(e.set);
+      return Object.assign(e, fresh, { set: Object.assign(e.set, newSet(list)) });
     }
+    fresh.set = newSet(list);
     capsCache.set(key, fresh);
-    freeSet?.register(key, fresh.set);
+    freeSet.register(key, fresh.set);
     return fresh;
   }
   const SENT = Promise.resolve();
@@ -282,11 +289,21 @@ export function otpApi(x, base) {
           x.castCaps(capsEntry('cast', opts.caps).set.id, ref.slot, ref.generation, k, p);
           return SENT;
         }
-        // st: batched with the task's other requests; answered in the worker's next batch.
+        // st: batched with the task's other requests; answered in the worker's next batch,
+        // unless that worker already admitted this set to this actor for good.
         const e = capsEntry('cast', opts.caps); // bad tokens throw before anything is pending
-        const id = x.nextId();
-        const sent = new Promise((resolve, reject) => x.pending.set(id, { node: ref.node, resolve, reject: (e) => reject(withCapability(e)) }));
-        x.post(ref.node, { t: 'castCaps', id, vid: ref.slot, key: e.text, caps: e.list, kind: k, payload: p });
+        const { set, admitted } = e;
+        const d = { t: 'castCaps', vid: ref.slot, set: set.id, kind: k, payload: p };
+        const epoch = x.epoch(ref.node);
+        if (set.nodes.get(ref.node) !== epoch) { set.nodes.set(ref.node, epoch); d.caps = e.list; }
+        if (admitted.has(ref)) { x.post(ref.node, d); return SENT; }
+        d.id = x.nextId();
+        const sent = new Promise((resolve, reject) => x.pending.set(d.id, {
+          node: ref.node,
+          resolve: (fixed) => { if (fixed) admitted.add(ref); resolve(); },
+          reject: (e) => reject(withCapability(e)),
+        }));
+        x.post(ref.node, d);
         return sent;
       } catch (e) {
         return Promise.reject(withCapability(e));

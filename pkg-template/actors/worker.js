@@ -132,18 +132,10 @@ function errorData(e) {
 
 // st: answers to checked casts (`castCaps`), sent with the next batch of replies.
 const acks = [];
-// st: capability sets interned by their tokens' text (`key`, from the page), so a set is
-// verified once, not per cast.
+// st: capability sets by the page's set id → this instance's interned set (verified once,
+// not per cast). The page sends a set's tokens with its first cast here, and drops it when
+// its key is collected.
 const capSets = new Map();
-function capSetFor(key, caps) {
-  let id = capSets.get(key);
-  if (id === undefined) {
-    id = mod.actorsCapSet(caps);
-    if (capSets.size >= 256) { for (const old of capSets.values()) mod.actorsCapSetDrop(old); capSets.clear(); }
-    capSets.set(key, id);
-  }
-  return id;
-}
 
 // Every reply ready now goes to the page in one message.
 function flushReplies() {
@@ -207,8 +199,14 @@ function handle(d) {
       case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
       case 'otp': otpWorker.node = myNode; otpWorker.op(mod, d, actors, calls); break; // OTP hook
       case 'castCaps': {
-        mod.actorsCastCaps(capSetFor(d.key, d.caps), ref[0], ref[1], d.kind, d.payload);
-        acks.push({ id: d.id, ack: true });
+        if (d.caps !== undefined && !capSets.has(d.set)) capSets.set(d.set, mod.actorsCapSet(d.caps));
+        const fixed = mod.actorsCastCaps(capSets.get(d.set) ?? 0, ref[0], ref[1], d.kind, d.payload);
+        if (d.id !== undefined) acks.push({ id: d.id, ack: true, fixed });
+        break;
+      }
+      case 'capSetDrop': {
+        const set = capSets.get(d.set);
+        if (set !== undefined) { capSets.delete(d.set); mod.actorsCapSetDrop(set); }
         break;
       }
       case 'stats': {
@@ -221,7 +219,7 @@ function handle(d) {
       }
     }
   } catch (e) {
-    if (d.t === 'castCaps') acks.push({ id: d.id, error: errorData(e) });
+    if (d.t === 'castCaps' && d.id !== undefined) acks.push({ id: d.id, error: errorData(e) });
     else if (d.t === 'call' || d.t === 'castWait') postMessage({ t: 'reply', id: d.id, error: errorData(e) });
     else if (d.vid !== undefined) postMessage({ t: 'failed', vid: d.vid, op: d.t, error: errorData(e) });
   }

@@ -802,7 +802,8 @@ pub fn actors_cap_set_drop(id: u32) {
 }
 
 /// A cast checked against the interned capability set `set` (`forbidden` if it does not
-/// meet the actor's requirement). The same work as `actorsCast` plus the check.
+/// meet the actor's requirement). The same work as `actorsCast` plus the check. Returns
+/// whether the actor's requirement is fixed (the same set will be admitted to it again).
 #[wasm_bindgen(js_name = actorsCastCaps)]
 pub fn actors_cast_caps(
     set: u32,
@@ -810,27 +811,28 @@ pub fn actors_cast_caps(
     generation: u32,
     kind: u32,
     payload: &JsValue,
-) -> Result<(), JsValue> {
+) -> Result<bool, JsValue> {
     let sys = otp_system("cast")?;
-    let caps = CAP_SETS
-        .with(|c| {
-            c.borrow()
-                .sets
-                .get((set as usize).wrapping_sub(1))
-                .cloned()
-                .flatten()
-        })
-        .ok_or_else(|| {
-            js_error(
+    let m = message("cast", kind, payload)?;
+    let auth = authority(sys)?;
+    // Checked inside the borrow: cloning the set out would add two writes of its reference
+    // count per cast, a cache line the receiving worker writes too.
+    CAP_SETS.with(|c| {
+        let sets = c.try_borrow().ok();
+        let caps = sets
+            .as_ref()
+            .and_then(|s| s.sets.get((set as usize).wrapping_sub(1)))
+            .and_then(Option::as_ref);
+        let Some(caps) = caps else {
+            return Err(js_error(
                 ErrorKind::Domain,
                 "invalid_state",
                 &format!("cast: capability set {set} was freed"),
-            )
-        })?;
-    let m = message("cast", kind, payload)?;
-    authority(sys)?
-        .cast(&caps, actor_ref(slot, generation), m)
-        .map_err(|e| otp_error("cast", e))
+            ));
+        };
+        auth.cast_checked(caps, None, actor_ref(slot, generation), m)
+            .map_err(|e| otp_error("cast", e))
+    })
 }
 
 /// `{ [msg.type]: 'cap:${field}', '*': 'cap' }` → a requirement: the template for the

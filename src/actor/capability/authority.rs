@@ -375,14 +375,16 @@ impl Authority {
 
     /// Checks a send. A send admitted under a fixed requirement is remembered (see
     /// [`Admitted`]), so the next send of the same set to the same actor costs a few
-    /// comparisons instead of the table lookup, the requirement and the token scan.
+    /// comparisons instead of the table lookup, the requirement and the token scan. `Ok(true)`:
+    /// admitted under a fixed requirement (or none), so the same set stays admitted to `to`
+    /// until its requirements change.
     fn admit(
         &self,
         caps: &CapSet,
         from: Option<ActorRef>,
         to: ActorRef,
         msg: &Message,
-    ) -> Result<(), ActorError> {
+    ) -> Result<bool, ActorError> {
         let version = self.version.load(Ordering::Acquire);
         let at = Admitted::index(caps, to);
         let seen = |a: &Admitted| {
@@ -395,7 +397,7 @@ impl Authority {
             m.try_borrow()
                 .is_ok_and(|m| m[at].as_ref().is_some_and(seen))
         }) {
-            return Ok(());
+            return Ok(true);
         }
         self.with_requirements(version, |map| {
             let need = map.get(&to);
@@ -403,7 +405,8 @@ impl Authority {
                 Some(c) if !self.satisfies(caps, &c) => return Err(self.deny(from, to, &c)),
                 _ => {}
             }
-            if need.is_none_or(Requires::is_fixed) {
+            let fixed = need.is_none_or(Requires::is_fixed);
+            if fixed {
                 ADMITTED.with(|m| {
                     if let Ok(mut m) = m.try_borrow_mut() {
                         m[at] = Some(Admitted {
@@ -415,7 +418,7 @@ impl Authority {
                     }
                 });
             }
-            Ok(())
+            Ok(fixed)
         })
     }
 
@@ -474,11 +477,25 @@ impl Authority {
         to: ActorRef,
         msg: Message,
     ) -> Result<(), ActorError> {
-        self.admit(caps, from, to, &msg)?;
+        self.cast_checked(caps, from, to, msg).map(|_| ())
+    }
+
+    /// [`Authority::cast_as`], telling whether the same set stays admitted to `to` (its
+    /// requirement is fixed): a caller in another thread (the page, in `st`) may then skip
+    /// waiting for the next answers.
+    pub(crate) fn cast_checked(
+        &self,
+        caps: &CapSet,
+        from: Option<ActorRef>,
+        to: ActorRef,
+        msg: Message,
+    ) -> Result<bool, ActorError> {
+        let fixed = self.admit(caps, from, to, &msg)?;
         self.sys
             .inner
             .try_cast_caps(to, msg, from, Some(caps.clone()), None)
-            .map_err(|(e, _)| e)
+            .map_err(|(e, _)| e)?;
+        Ok(fixed)
     }
 
     /// Calls with capabilities (checked as [`Authority::cast`]).
