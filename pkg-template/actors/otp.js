@@ -162,6 +162,7 @@ export function otpApi(x, base) {
   // worker admitted it to under a fixed requirement: later sends there resolve at once.
   const capsCache = new WeakMap(); // caps array or token → { items, list, set, admitted (st) }
   let nextSet = 1; // st: page-side set ids
+  const lastSent = []; // st, per node: { epoch, set } (the last set id a checked cast carried there)
   const newSet = (list) => (st ? { id: nextSet++, nodes: new Map() } : { id: x.capSet(list) });
   function dropSet(set) {
     if (!st) return x.capSetDrop(set.id);
@@ -293,9 +294,13 @@ export function otpApi(x, base) {
         // unless that worker already admitted this set to this actor for good.
         const e = capsEntry('cast', opts.caps); // bad tokens throw before anything is pending
         const { set, admitted } = e;
-        const d = { t: 'castCaps', vid: ref.slot, set: set.id, kind: k, payload: p };
-        const epoch = x.epoch(ref.node);
-        if (set.nodes.get(ref.node) !== epoch) { set.nodes.set(ref.node, epoch); d.caps = e.list; }
+        const node = ref.node, epoch = x.epoch(node);
+        if (lastSent[node]?.epoch !== epoch) lastSent[node] = { epoch, set: 0 };
+        // The set id only when it differs from the last one sent to this worker (in order).
+        const d = lastSent[node].set === set.id
+          ? { t: 'castCaps', vid: ref.slot, kind: k, payload: p }
+          : { t: 'castCaps', vid: ref.slot, set: (lastSent[node].set = set.id), kind: k, payload: p };
+        if (set.nodes.get(node) !== epoch) { set.nodes.set(node, epoch); d.caps = e.list; }
         if (admitted.has(ref)) { x.post(ref.node, d); return SENT; }
         d.id = x.nextId();
         const sent = new Promise((resolve, reject) => x.pending.set(d.id, {

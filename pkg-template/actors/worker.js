@@ -136,6 +136,7 @@ const acks = [];
 // not per cast). The page sends a set's tokens with its first cast here, and drops it when
 // its key is collected.
 const capSets = new Map();
+let lastSet = 0; // the set id of the last checked cast (the page omits it when it repeats)
 
 // Every reply ready now goes to the page in one message.
 function flushReplies() {
@@ -199,8 +200,9 @@ function handle(d) {
       case 'cancelTimer': mod.actorsCancelTimer(timers.get(d.tid) ?? 0); timers.delete(d.tid); break;
       case 'otp': otpWorker.node = myNode; otpWorker.op(mod, d, actors, calls); break; // OTP hook
       case 'castCaps': {
-        if (d.caps !== undefined && !capSets.has(d.set)) capSets.set(d.set, mod.actorsCapSet(d.caps));
-        const fixed = mod.actorsCastCaps(capSets.get(d.set) ?? 0, ref[0], ref[1], d.kind, d.payload);
+        const id = (lastSet = d.set ?? lastSet); // the page leaves out a repeated set id
+        if (d.caps !== undefined && !capSets.has(id)) capSets.set(id, mod.actorsCapSet(d.caps));
+        const fixed = mod.actorsCastCaps(capSets.get(id) ?? 0, ref[0], ref[1], d.kind, d.payload);
         if (d.id !== undefined) acks.push({ id: d.id, ack: true, fixed });
         break;
       }

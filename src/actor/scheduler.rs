@@ -329,6 +329,7 @@ impl WorkerHandle {
         self.sys.maybe_watchdog(now);
         for turn in 0..max_turns.max(1) {
             if self.sys.is_halted() {
+                turn::release_retired_caps();
                 return Slice::Idle;
             }
             if turn > 0 && until != u64::MAX && self.sys.now_ns() >= until {
@@ -343,7 +344,10 @@ impl WorkerHandle {
                     }
                     turn::run(&self.sys, &self.local, self.index, slot);
                 }
-                None => return Slice::Idle,
+                None => {
+                    turn::release_retired_caps();
+                    return Slice::Idle;
+                }
             }
         }
         Slice::Busy

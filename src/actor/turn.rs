@@ -94,7 +94,6 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
         }
     }
     drop(consumer);
-    release_retired_caps();
 
     let now = sys.now_ns();
     let elapsed = now.saturating_sub(start);
@@ -132,17 +131,27 @@ thread_local! {
     static RETIRED_CAPS: RefCell<Vec<CapSet>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Keeps a handled message's capability set until the turn ends. Its sender's clone and this
-/// drop write the same reference count, so dropping it per message would move that cache
-/// line between the two cores for every message; dropped together, once per turn.
+/// Handled messages' capability sets a worker keeps before dropping them together.
+const RETIRED_CAPS_BATCH: usize = 256;
+
+/// Keeps a handled message's capability set for a while. Its sender's clone and this drop
+/// write the same reference count, so dropping it per message would move that cache line
+/// between the two cores for every message; dropped in batches, once per batch. The worker
+/// drops what it keeps when it runs out of work ([`release_retired_caps`]).
 fn retire_caps(caps: CapSet) {
     RETIRED_CAPS.with(|r| match r.try_borrow_mut() {
-        Ok(mut r) => r.push(caps),
+        Ok(mut r) => {
+            if r.len() >= RETIRED_CAPS_BATCH {
+                r.clear();
+            }
+            r.push(caps);
+        }
         Err(_) => drop(caps),
     });
 }
 
-fn release_retired_caps() {
+/// Drops the capability sets this thread kept (see [`retire_caps`]).
+pub(crate) fn release_retired_caps() {
     RETIRED_CAPS.with(|r| {
         if let Ok(mut r) = r.try_borrow_mut() {
             r.clear();

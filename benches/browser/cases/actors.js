@@ -96,13 +96,17 @@ export default [
     async setup({ k }) {
       const a = k.actors;
       await a.ready;
-      const opts = { mailbox: 1 << 16, ...(checked ? { requires: { '*': 'ingest' } } : {}) };
-      const actors = await Promise.all([a.spawn('echo', opts), a.spawn('echo', opts)]);
-      const send = checked ? { caps: [await a.capabilities.issue('ingest')] } : undefined;
+      const opts = { mailbox: 1 << 16 };
+      let actors = await Promise.all([a.spawn('echo', opts), a.spawn('echo', opts)]);
+      // In st, spawns with `requires` go to node 1 unless placed `near` an actor: the checked
+      // actors take the plain ones' places, so both cases spread over the same workers.
+      if (checked) actors = await Promise.all(actors.map((near) => a.spawn('echo', { ...opts, near, requires: { '*': 'ingest' } })));
+      // A token from each actor's own node (in st each worker's system has its authority).
+      const sends = await Promise.all(actors.map(async (near) => (checked ? { caps: [await a.capabilities.issue('ingest', { near })] } : undefined)));
       const msg = new Uint8Array(16);
       return async () => {
-        for (let i = 0; i < 10_000; i++) a.cast(actors[i & 1], msg, send);
-        await Promise.all(actors.map((r) => a.call(r, undefined, send)));
+        for (let i = 0; i < 10_000; i++) a.cast(actors[i & 1], msg, sends[i & 1]);
+        await Promise.all(actors.map((r, i) => a.call(r, undefined, sends[i])));
       };
     },
   })),
