@@ -389,7 +389,7 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
   const dead = new Set(); // vids known gone
   const live = new Map(); // vid → { ref, behaviour }
   const names = new Map(); // name → ref
-  let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0;
+  let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0, vidRanges = 0;
   const workerStats = [];
   const readyAt = [];
   const startedAt = performance.now();
@@ -418,7 +418,11 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
         reject(new KatalystError('worker_failed', `actor worker ${index} failed: ${e.message ?? 'it could not be loaded'}`));
       };
     });
-    w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox, watchdogMs });
+    // Page numbers for refs the worker makes (supervisors, pools, ctx.spawn): a range of 2^22
+    // per worker started, so a worker that replaces a trapped one never hands the page a
+    // number its predecessor used (those refs are dead, and stay dead).
+    const vidBase = 2 ** 30 + (vidRanges++ % 768) * 2 ** 22;
+    w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox, watchdogMs, vidBase });
     return w;
   };
   const events = []; // forwarded by the workers (each runs its own watchdog), for takeEvents()

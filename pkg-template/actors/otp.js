@@ -79,7 +79,7 @@ function tokens(func, caps) {
 export function otpApi(x, base) {
   const st = x.executor === 'st';
   const home = (near) => (st ? (near ? checkRef('near', 'opts.near', near).node : 1) : 0);
-  const loaded = new Map(); // `${node}|${module}#${export}` → behaviour id (loaded there)
+  const loaded = new Map(); // `${node}.${epoch}|${module}#${export}` → behaviour id (loaded there)
   const roots = new Map(); // supervisor key → ref (tree roots)
 
   // Runs `op` on `node`; resolves with its value, or with `{ value, done }` when it has both.
@@ -126,9 +126,10 @@ export function otpApi(x, base) {
     return { js: await loadJs(b, node), kind, payload };
   }
 
+  // st: with the worker's epoch, so a worker that replaced a trapped one loads it again.
   function moduleKey(b, node) {
     const url = b.module instanceof URL ? b.module.href : String(b.module);
-    return `${node}|${new URL(url, globalThis.location?.href).href}#${b.export ?? ''}`;
+    return `${node}.${st ? x.epoch(node) : 0}|${new URL(url, globalThis.location?.href).href}#${b.export ?? ''}`;
   }
 
   async function loadJs(b, node) {

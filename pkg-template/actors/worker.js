@@ -496,10 +496,10 @@ async function start(data) {
   } else {
     single = true;
     myNode = data.node;
-    // Page numbers for refs made here (supervisors, pools, ctx.spawn): a range per node, so
-    // two nodes never hand the page the same number.
+    // Page numbers for refs made here (supervisors, pools, ctx.spawn): from the range the page
+    // gave this worker, so no two workers (nor a replacement and its predecessor) share one.
     otpWorker.node = myNode;
-    otpWorker.next = 2 ** 30 + (myNode - 1) * 2 ** 24;
+    otpWorker.next = data.vidBase;
     mod = await glue;
     ({ memory } = await mod.default({ module_or_path: data.module }));
     mod.actorsStart({ workers: 1, node: data.node, mailbox: data.mailbox, watchdogMs: data.watchdogMs });

@@ -596,3 +596,38 @@ for (const { isolated, mode } of MODES) {
     assert.equal(value.stillFine, 'pong');
   });
 }
+
+// st only: a worker that replaced a trapped one starts empty. The page sends it a capability
+// set's tokens again (not just the set id it last sent the old worker) and loads JS behaviours
+// into it again, and refs made there get page numbers its predecessor's dead refs never had.
+test('single: after a trapped worker is replaced, its node takes JS behaviours, new refs and checked casts again', async () => {
+  const { value, problems } = await inPage(false, async ({ HELPERS }) => {
+    const { capture, mod } = eval(HELPERS);
+    const k = await katalyst.init();
+    const a = k.actors;
+    await a.ready;
+    // An actor with no requirement admits any set, so one set (a node-2 token) can be sent to
+    // node 1 before and after the trap.
+    const node2 = await a.spawn('echo');
+    const anchor = node2.node === 2 ? await a.spawn('echo') : node2;
+    const near2 = node2.node === 2 ? node2 : await a.spawn('echo');
+    const caps = [await a.capabilities.issue('ingest', { near: near2 })];
+    const before = await a.spawn(mod('log'), { near: anchor });
+    await a.cast(before, 'b1', { caps });
+    await a.cast(before, 'b2', { caps });
+    const got = await a.call(before, 'get');
+    const panic = await a.spawn('panic', { near: anchor });
+    const crash = await capture(() => a.call(panic, 1, { timeout: 2000 }));
+    const after = await a.spawn(mod('log'), { near: anchor });
+    const sent = [];
+    for (const m of ['a1', 'a2']) sent.push(await a.cast(after, m, { caps }).then(() => 'ok', (e) => e.code));
+    return { anchorNode: anchor.node, afterNode: after.node, got, crash: crash?.code, sent, gotAfter: await a.call(after, 'get') };
+  });
+  assert.ok(problems.every((p) => /trapped|unreachable|panicked|RuntimeError/.test(p)), problems.join('\n'));
+  assert.equal(value.anchorNode, 1);
+  assert.equal(value.afterNode, 1);
+  assert.deepEqual(value.got, ['b1', 'b2']);
+  assert.equal(value.crash, 'actor_exited');
+  assert.deepEqual(value.sent, ['ok', 'ok']);
+  assert.deepEqual(value.gotAfter, ['a1', 'a2']);
+});
