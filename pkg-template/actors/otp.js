@@ -302,14 +302,14 @@ export function otpApi(x, base) {
           ? { t: 'castCaps', vid: ref.slot, kind: k, payload: p }
           : { t: 'castCaps', vid: ref.slot, set: (lastSent[node].set = set.id), kind: k, payload: p };
         if (set.nodes.get(node) !== epoch) { set.nodes.set(node, epoch); d.caps = e.list; }
-        if (admitted.has(ref)) { x.post(ref.node, d); return SENT; }
+        if (admitted.has(ref)) { x.post(node, d); return SENT; }
         d.id = x.nextId();
         const sent = new Promise((resolve, reject) => x.pending.set(d.id, {
-          node: ref.node,
+          node,
           resolve: (fixed) => { if (fixed) admitted.add(ref); resolve(); },
           reject: (e) => reject(withCapability(e)),
         }));
-        x.post(ref.node, d);
+        x.post(node, d);
         return sent;
       } catch (e) {
         return Promise.reject(withCapability(e));
