@@ -202,8 +202,8 @@ function handle(d) {
       case 'castCaps': {
         const id = (lastSet = d.set ?? lastSet); // the page leaves out a repeated set id
         if (d.caps !== undefined && !capSets.has(id)) capSets.set(id, mod.actorsCapSet(d.caps));
-        const fixed = mod.actorsCastCaps(capSets.get(id) ?? 0, ref[0], ref[1], d.kind, d.payload);
-        if (d.id !== undefined) acks.push({ id: d.id, ack: true, fixed });
+        mod.actorsCastCaps(capSets.get(id) ?? 0, ref[0], ref[1], d.kind, d.payload);
+        if (d.id !== undefined) acks.push({ id: d.id, ack: true, fixed: mod.actorsFixedRequirement(ref[0], ref[1]) });
         break;
       }
       case 'capSetDrop': {

@@ -764,8 +764,33 @@ fn adopted(auth: &Authority, t: &CapToken) -> Option<CapToken> {
 /// one; freed slots are listed for reuse.
 #[derive(Default)]
 struct CapSets {
-    sets: Vec<Option<CapSet>>,
+    sets: Vec<Option<Interned>>,
     free: Vec<usize>,
+}
+
+/// An interned set, and references to it made ahead for the envelopes of its sends.
+///
+/// Each send gives its envelope a reference, which the receiving worker drops in batches
+/// (`turn::retire_caps`). Made here one at a time, each send would write the reference count
+/// while that worker may be dropping others: the count's cache line would move between the
+/// two cores with the messages. Made in stocks of [`SPARE_REFS`], it moves once per stock.
+struct Interned {
+    set: CapSet,
+    spares: Vec<CapSet>,
+}
+
+const SPARE_REFS: usize = 64;
+
+impl Interned {
+    fn reference(&mut self) -> CapSet {
+        if let Some(c) = self.spares.pop() {
+            return c;
+        }
+        let set = &self.set;
+        self.spares
+            .extend(std::iter::repeat_with(|| set.clone()).take(SPARE_REFS - 1));
+        set.clone()
+    }
 }
 
 thread_local! {
@@ -784,7 +809,10 @@ pub fn actors_cap_set(tokens: &JsValue) -> Result<u32, JsValue> {
             c.sets.push(None);
             c.sets.len() - 1
         });
-        c.sets[at] = Some(set);
+        c.sets[at] = Some(Interned {
+            set,
+            spares: Vec::new(),
+        });
         at as u32 + 1
     }))
 }
@@ -802,8 +830,8 @@ pub fn actors_cap_set_drop(id: u32) {
 }
 
 /// A cast checked against the interned capability set `set` (`forbidden` if it does not
-/// meet the actor's requirement). The same work as `actorsCast` plus the check. Returns
-/// whether the actor's requirement is fixed (the same set will be admitted to it again).
+/// meet the actor's requirement). The same work as `actorsCast` plus the check, and the same
+/// signature but for `set`: a return value would cost the page a few percent of a send.
 #[wasm_bindgen(js_name = actorsCastCaps)]
 pub fn actors_cast_caps(
     set: u32,
@@ -811,28 +839,35 @@ pub fn actors_cast_caps(
     generation: u32,
     kind: u32,
     payload: &JsValue,
-) -> Result<bool, JsValue> {
+) -> Result<(), JsValue> {
     let sys = otp_system("cast")?;
     let m = message("cast", kind, payload)?;
     let auth = authority(sys)?;
-    // Checked inside the borrow: cloning the set out would add two writes of its reference
-    // count per cast, a cache line the receiving worker writes too.
-    CAP_SETS.with(|c| {
-        let sets = c.try_borrow().ok();
-        let caps = sets
-            .as_ref()
-            .and_then(|s| s.sets.get((set as usize).wrapping_sub(1)))
-            .and_then(Option::as_ref);
-        let Some(caps) = caps else {
-            return Err(js_error(
+    let caps = CAP_SETS.with(|c| {
+        let mut sets = c.try_borrow_mut().ok();
+        let entry = sets
+            .as_mut()
+            .and_then(|s| s.sets.get_mut((set as usize).wrapping_sub(1)))
+            .and_then(Option::as_mut);
+        entry.map(Interned::reference).ok_or_else(|| {
+            js_error(
                 ErrorKind::Domain,
                 "invalid_state",
                 &format!("cast: capability set {set} was freed"),
-            ));
-        };
-        auth.cast_checked(caps, None, actor_ref(slot, generation), m)
-            .map_err(|e| otp_error("cast", e))
-    })
+            )
+        })
+    })?;
+    auth.cast_checked(caps, None, actor_ref(slot, generation), m)
+        .map_err(|e| otp_error("cast", e))
+}
+
+/// Whether the actor's requirement is fixed (or it has none): a set admitted to it once will
+/// be admitted again until requirements change (`st`: the worker tells the page after the
+/// first checked cast, and later casts resolve at once).
+#[wasm_bindgen(js_name = actorsFixedRequirement)]
+pub fn actors_fixed_requirement(slot: u32, generation: u32) -> Result<bool, JsValue> {
+    let auth = authority(otp_system("cast")?)?;
+    Ok(auth.fixed_requirement(actor_ref(slot, generation)))
 }
 
 /// `{ [msg.type]: 'cap:${field}', '*': 'cap' }` → a requirement: the template for the
@@ -1270,13 +1305,6 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
         "verify" => {
             let t = to_token(op, "token", &a(0))?;
             Ok(value(V::Bool(authority(sys)?.verify(&t))))
-        }
-        "castCaps" => {
-            let to = r(0, "ref")?;
-            let caps = cap_set(op, &a(1))?;
-            let m = Arg::from_js(op, &a(2), &a(3))?.msg();
-            authority(sys)?.cast(&caps, to, m).map_err(err)?;
-            Ok(value(V::Undef))
         }
         "callCaps" => {
             let to = r(0, "ref")?;

@@ -121,13 +121,38 @@ struct Admitted {
     caps: CapSet,
 }
 
-/// Admitted sends a thread remembers (direct-mapped by target and set).
+/// Admitted sends a thread remembers.
 const ADMITTED_ENTRIES: usize = 8;
 
+type AdmittedTable = [Option<Admitted>; ADMITTED_ENTRIES];
+
 impl Admitted {
-    fn index(caps: &CapSet, to: ActorRef) -> usize {
-        let set = caps.as_ptr() as usize >> 4;
-        (set ^ to.id().slot as usize) % ADMITTED_ENTRIES
+    /// The entry a send looks at first. A lookup goes on through the others (open addressing):
+    /// with direct mapping, two pairs that hash alike evicted each other on every send, which
+    /// the browser bench's two sets and two actors did.
+    fn home(caps: &CapSet, to: ActorRef) -> usize {
+        let key = (caps.as_ptr() as u64) ^ (u64::from(to.id().slot) << 32);
+        let bits = ADMITTED_ENTRIES.trailing_zeros();
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    }
+
+    fn probe(home: usize) -> impl Iterator<Item = usize> {
+        (0..ADMITTED_ENTRIES).map(move |i| (home + i) % ADMITTED_ENTRIES)
+    }
+
+    fn find(table: &AdmittedTable, home: usize, f: impl Fn(&Admitted) -> bool) -> bool {
+        Self::probe(home).any(|i| table[i].as_ref().is_some_and(&f))
+    }
+
+    /// Stores at the first entry from `home` that is free or left by an older version of the
+    /// same authority; when there is none, over the `home` one.
+    fn remember(self, table: &mut AdmittedTable, home: usize) {
+        let free = |a: &Option<Admitted>| {
+            a.as_ref()
+                .is_none_or(|a| a.authority == self.authority && a.version != self.version)
+        };
+        let at = Self::probe(home).find(|&i| free(&table[i])).unwrap_or(home);
+        table[at] = Some(self);
     }
 }
 
@@ -137,7 +162,7 @@ const SEEN_TABLES: usize = 4;
 thread_local! {
     static SEEN: RefCell<[Option<Seen>; SEEN_TABLES]> =
         const { RefCell::new([const { None }; SEEN_TABLES]) };
-    static ADMITTED: RefCell<[Option<Admitted>; ADMITTED_ENTRIES]> =
+    static ADMITTED: RefCell<AdmittedTable> =
         const { RefCell::new([const { None }; ADMITTED_ENTRIES]) };
 }
 
@@ -375,29 +400,24 @@ impl Authority {
 
     /// Checks a send. A send admitted under a fixed requirement is remembered (see
     /// [`Admitted`]), so the next send of the same set to the same actor costs a few
-    /// comparisons instead of the table lookup, the requirement and the token scan. `Ok(true)`:
-    /// admitted under a fixed requirement (or none), so the same set stays admitted to `to`
-    /// until its requirements change.
+    /// comparisons instead of the table lookup, the requirement and the token scan.
     fn admit(
         &self,
         caps: &CapSet,
         from: Option<ActorRef>,
         to: ActorRef,
         msg: &Message,
-    ) -> Result<bool, ActorError> {
+    ) -> Result<(), ActorError> {
         let version = self.version.load(Ordering::Acquire);
-        let at = Admitted::index(caps, to);
+        let home = Admitted::home(caps, to);
         let seen = |a: &Admitted| {
-            a.authority == self.id
-                && a.version == version
+            Arc::ptr_eq(&a.caps, caps)
                 && a.to == to
-                && Arc::ptr_eq(&a.caps, caps)
+                && a.version == version
+                && a.authority == self.id
         };
-        if ADMITTED.with(|m| {
-            m.try_borrow()
-                .is_ok_and(|m| m[at].as_ref().is_some_and(seen))
-        }) {
-            return Ok(true);
+        if ADMITTED.with(|m| m.try_borrow().is_ok_and(|m| Admitted::find(&m, home, seen))) {
+            return Ok(());
         }
         self.with_requirements(version, |map| {
             let need = map.get(&to);
@@ -405,20 +425,20 @@ impl Authority {
                 Some(c) if !self.satisfies(caps, &c) => return Err(self.deny(from, to, &c)),
                 _ => {}
             }
-            let fixed = need.is_none_or(Requires::is_fixed);
-            if fixed {
+            if need.is_none_or(Requires::is_fixed) {
                 ADMITTED.with(|m| {
                     if let Ok(mut m) = m.try_borrow_mut() {
-                        m[at] = Some(Admitted {
+                        let entry = Admitted {
                             authority: self.id,
                             version,
                             to,
                             caps: caps.clone(),
-                        });
+                        };
+                        entry.remember(&mut m, home);
                     }
                 });
             }
-            Ok(fixed)
+            Ok(())
         })
     }
 
@@ -477,25 +497,44 @@ impl Authority {
         to: ActorRef,
         msg: Message,
     ) -> Result<(), ActorError> {
-        self.cast_checked(caps, from, to, msg).map(|_| ())
+        self.cast_checked(caps.clone(), from, to, msg)
     }
 
-    /// [`Authority::cast_as`], telling whether the same set stays admitted to `to` (its
-    /// requirement is fixed): a caller in another thread (the page, in `st`) may then skip
-    /// waiting for the next answers.
+    /// [`Authority::cast_as`] with the envelope's own reference to the set (the bindings keep
+    /// a stock of them: `Interned` in `bindings/actor_otp.rs`).
     pub(crate) fn cast_checked(
         &self,
-        caps: &CapSet,
+        caps: CapSet,
         from: Option<ActorRef>,
         to: ActorRef,
         msg: Message,
-    ) -> Result<bool, ActorError> {
-        let fixed = self.admit(caps, from, to, &msg)?;
+    ) -> Result<(), ActorError> {
+        self.admit(&caps, from, to, &msg)?;
         self.sys
             .inner
-            .try_cast_caps(to, msg, from, Some(caps.clone()), None)
-            .map_err(|(e, _)| e)?;
-        Ok(fixed)
+            .try_cast_caps(to, msg, from, Some(caps), None)
+            .map_err(|(e, _)| e)
+    }
+
+    /// Whether `to`'s requirement is fixed (or it has none): a set admitted to it once stays
+    /// admitted until requirements change. A sender in another thread (the page, in `st`) may
+    /// then stop waiting for each answer.
+    ///
+    /// ```
+    /// # use katalyst::actor::*;
+    /// # use katalyst::actor::capability::*;
+    /// # let ex = NativeExecutor::start(Config::default()).unwrap();
+    /// let auth = Authority::new(ex.system(), Hierarchy::default()).unwrap();
+    /// let b = from_fn(|m, _| Ok(m));
+    /// let fixed = auth.spawn_guarded(b, Capability::new("read"), SpawnOptions::default()).unwrap();
+    /// let per_message = Requires::per_message(|_: &Message| Some(Capability::new("read")));
+    /// let varies = auth.spawn_guarded(from_fn(|m, _| Ok(m)), per_message, SpawnOptions::default()).unwrap();
+    /// assert!(auth.fixed_requirement(fixed));
+    /// assert!(!auth.fixed_requirement(varies));
+    /// ```
+    pub fn fixed_requirement(&self, to: ActorRef) -> bool {
+        let version = self.version.load(Ordering::Acquire);
+        self.with_requirements(version, |map| map.get(&to).is_none_or(Requires::is_fixed))
     }
 
     /// Calls with capabilities (checked as [`Authority::cast`]).
@@ -612,5 +651,69 @@ impl Authority {
             self.audit.force_push(d.clone());
         }
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(version: u64, slot: u32) -> Admitted {
+        Admitted {
+            authority: 1,
+            version,
+            to: ActorRef::from_parts([0, slot, 1]),
+            caps: Arc::new([]),
+        }
+    }
+
+    fn has(table: &AdmittedTable, home: usize, e: &Admitted) -> bool {
+        Admitted::find(table, home, |a| {
+            Arc::ptr_eq(&a.caps, &e.caps) && a.to == e.to && a.version == e.version
+        })
+    }
+
+    #[test]
+    fn admissions_that_share_a_home_entry_are_all_remembered() {
+        let mut table: AdmittedTable = Default::default();
+        let kept: Vec<(Admitted, CapSet)> = (0..ADMITTED_ENTRIES as u32)
+            .map(|slot| {
+                let e = entry(7, slot);
+                let caps = e.caps.clone();
+                e.remember(&mut table, 3);
+                (entry_like(&caps, 7, slot), caps)
+            })
+            .collect();
+        for (e, _) in &kept {
+            assert!(has(&table, 3, e), "slot {:?} forgotten", e.to);
+        }
+        // A ninth one takes the home entry: only the one there is forgotten.
+        let ninth = entry(7, 99);
+        let probe = entry_like(&ninth.caps, 7, 99);
+        ninth.remember(&mut table, 3);
+        assert!(has(&table, 3, &probe));
+        let forgotten = kept.iter().filter(|(e, _)| !has(&table, 3, e)).count();
+        assert_eq!(forgotten, 1);
+    }
+
+    #[test]
+    fn entries_of_an_older_version_are_reused_first() {
+        let mut table: AdmittedTable = Default::default();
+        for slot in 0..ADMITTED_ENTRIES as u32 {
+            entry(if slot == 5 { 6 } else { 7 }, slot).remember(&mut table, 0);
+        }
+        let e = entry(7, 42);
+        let probe = entry_like(&e.caps, 7, 42);
+        e.remember(&mut table, 0);
+        // Stored where the version-6 entry was: the other seven, all current, are still there.
+        assert!(has(&table, 0, &probe));
+        assert!(table.iter().flatten().all(|a| a.version == 7));
+    }
+
+    fn entry_like(caps: &CapSet, version: u64, slot: u32) -> Admitted {
+        Admitted {
+            caps: caps.clone(),
+            ..entry(version, slot)
+        }
     }
 }
