@@ -197,8 +197,7 @@ export function otpApi(x, base) {
   }
   const SENT = Promise.resolve();
 
-  // Kept small, apart from the `st` path, so that the engine inlines what it calls: a checked
-  // send from the page then costs what a plain one costs plus the set lookup and the check.
+  // mt: the check runs in wasm, synchronously; kept apart from the `st` path so it stays small.
   function castCapsMt(ref, msg, caps) {
     try {
       checkRef('cast', 'ref', ref);
