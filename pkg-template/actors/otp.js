@@ -197,47 +197,6 @@ export function otpApi(x, base) {
   }
   const SENT = Promise.resolve();
 
-  // mt: the check runs in wasm, synchronously; kept apart from the `st` path so it stays small.
-  function castCapsMt(ref, msg, caps) {
-    try {
-      checkRef('cast', 'ref', ref);
-      const [k, p] = encode(msg);
-      x.castCaps(capsEntry('cast', caps).set.id, ref.slot, ref.generation, k, p);
-      return SENT;
-    } catch (e) {
-      return Promise.reject(withCapability(e));
-    }
-  }
-
-  // st: batched with the task's other requests; answered in the worker's next batch, unless
-  // that worker already admitted this set to this actor for good.
-  function castCapsSt(ref, msg, caps) {
-    try {
-      checkRef('cast', 'ref', ref);
-      const [k, p] = encode(msg);
-      const e = capsEntry('cast', caps); // bad tokens throw before anything is pending
-      const { set, admitted } = e;
-      const node = ref.node, epoch = x.epoch(node);
-      if (lastSent[node]?.epoch !== epoch) lastSent[node] = { epoch, set: 0 };
-      // The set id only when it differs from the last one sent to this worker (in order).
-      const d = lastSent[node].set === set.id
-        ? { t: 'castCaps', vid: ref.slot, kind: k, payload: p }
-        : { t: 'castCaps', vid: ref.slot, set: (lastSent[node].set = set.id), kind: k, payload: p };
-      if (set.nodes.get(node) !== epoch) { set.nodes.set(node, epoch); d.caps = e.list; }
-      if (admitted.has(ref)) { x.post(node, d); return SENT; }
-      d.id = x.nextId();
-      const sent = new Promise((resolve, reject) => x.pending.set(d.id, {
-        node,
-        resolve: (fixed) => { if (fixed) admitted.add(ref); resolve(); },
-        reject: (e) => reject(withCapability(e)),
-      }));
-      x.post(node, d);
-      return sent;
-    } catch (e) {
-      return Promise.reject(withCapability(e));
-    }
-  }
-
   const otp = {
     /**
      * Starts a supervisor (OTP `supervisor:start_link`): resolves with its ref once every child
@@ -325,7 +284,36 @@ export function otpApi(x, base) {
     },
     cast(ref, msg, opts) {
       if (opts?.caps === undefined) return base.cast(ref, msg, opts);
-      return st ? castCapsSt(ref, msg, opts.caps) : castCapsMt(ref, msg, opts.caps);
+      try {
+        checkRef('cast', 'ref', ref);
+        const [k, p] = encode(msg);
+        if (!st) {
+          x.castCaps(capsEntry('cast', opts.caps).set.id, ref.slot, ref.generation, k, p);
+          return SENT;
+        }
+        // st: batched with the task's other requests; answered in the worker's next batch,
+        // unless that worker already admitted this set to this actor for good.
+        const e = capsEntry('cast', opts.caps); // bad tokens throw before anything is pending
+        const { set, admitted } = e;
+        const node = ref.node, epoch = x.epoch(node);
+        if (lastSent[node]?.epoch !== epoch) lastSent[node] = { epoch, set: 0 };
+        // The set id only when it differs from the last one sent to this worker (in order).
+        const d = lastSent[node].set === set.id
+          ? { t: 'castCaps', vid: ref.slot, kind: k, payload: p }
+          : { t: 'castCaps', vid: ref.slot, set: (lastSent[node].set = set.id), kind: k, payload: p };
+        if (set.nodes.get(node) !== epoch) { set.nodes.set(node, epoch); d.caps = e.list; }
+        if (admitted.has(ref)) { x.post(node, d); return SENT; }
+        d.id = x.nextId();
+        const sent = new Promise((resolve, reject) => x.pending.set(d.id, {
+          node,
+          resolve: (fixed) => { if (fixed) admitted.add(ref); resolve(); },
+          reject: (e) => reject(withCapability(e)),
+        }));
+        x.post(node, d);
+        return sent;
+      } catch (e) {
+        return Promise.reject(withCapability(e));
+      }
     },
     call(ref, msg, opts) {
       if (opts?.caps === undefined) return base.call(ref, msg, opts).catch((e) => { throw withCapability(e); });
