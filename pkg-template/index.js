@@ -133,7 +133,7 @@ export const INTERNAL_EXPORTS = [
   'actorsEndPark', 'actorsSpawn', 'actorsSpawnJs', 'actorsCast', 'actorsCastWait', 'actorsCall', 'actorsCancel',
   'actorsTakeCompletion', 'actorsStop', 'actorsRegister', 'actorsWhereis', 'actorsSendAfter',
   'actorsCancelTimer', 'actorsIsAlive', 'actorsStats', 'actorsTakeEvents',
-  'actorsWakeWorker', 'actorsPeersAwake', 'actorsReapWorker', 'actorsWorkerReplace', 'actorsResume', 'actorsResumeError',
+  'actorsWakeWorker', 'actorsBeginSearch', 'actorsReapWorker', 'actorsWorkerReplace', 'actorsResume', 'actorsResumeError',
   'otpOp', 'actorsCapSet', 'actorsCapSetDrop', 'actorsCastCaps', 'actorsFixedRequirement', // the OTP layer (actors/otp.js)
   'actorsCtxHasCaps', 'actorsCtxSend', 'actorsCtxCaps', // capabilities of JS handlers' ctx.call / ctx.cast
   // main-thread loops shared with the compute worker (parallel::assist); `parallelStats()`

@@ -356,3 +356,74 @@ fn the_watchdog_reports_a_long_turn_then_a_hung_worker() {
     assert!(sys.is_alive(a), "only reported: watchdog_stop is off");
     assert_eq!(sys.stats().watchdog_reports, 1);
 }
+
+/// Records which workers were unparked.
+#[derive(Default)]
+struct Unparks(std::sync::Mutex<Vec<usize>>);
+
+impl Unpark for Unparks {
+    fn unpark(&self, worker: usize) {
+        self.0.lock().expect("unparks").push(worker);
+    }
+}
+
+impl Unparks {
+    fn take(&self) -> Vec<usize> {
+        std::mem::take(&mut *self.0.lock().expect("unparks"))
+    }
+}
+
+#[test]
+fn work_queued_while_a_worker_searches_wakes_no_sleeper_unless_more_waits() {
+    let clock = Arc::new(ManualClock(AtomicU64::new(0)));
+    let sys = System::new(
+        Config {
+            workers: 2,
+            watchdog_limit: None,
+            ..Config::default()
+        },
+        clock,
+    )
+    .expect("system");
+    let unparks = Arc::new(Unparks::default());
+    assert!(sys.set_unpark(unparks.clone()));
+    let (mut w0, mut w1) = (sys.worker(0).expect("w0"), sys.worker(1).expect("w1"));
+    let (a, b) = (
+        sys.spawn(store(), SpawnOptions::default()).expect("a"),
+        sys.spawn(store(), SpawnOptions::default()).expect("b"),
+    );
+    run_until_idle(&mut w0);
+    assert!(matches!(w1.begin_park(), Park::Sleep { .. }));
+    unparks.take();
+
+    // A searcher is looking: it takes the work, the sleeper sleeps on.
+    assert!(w0.begin_search());
+    sys.cast(a, Message::Int(1)).expect("cast");
+    assert_eq!(unparks.take(), Vec::<usize>::new());
+    assert_eq!(w0.run_slice(1), Slice::Busy);
+    assert_eq!(unparks.take(), Vec::<usize>::new(), "nothing else waited");
+    run_until_idle(&mut w0);
+
+    // Nobody searches: queued work wakes the sleeper.
+    sys.cast(a, Message::Int(2)).expect("cast");
+    assert_eq!(unparks.take(), vec![1]);
+    w1.end_park();
+    run_until_idle(&mut w0);
+    assert!(matches!(w1.begin_park(), Park::Sleep { .. }));
+
+    // The last searcher takes one actor and leaves another queued: it wakes the sleeper for it.
+    assert!(w0.begin_search());
+    sys.cast(a, Message::Int(3)).expect("cast");
+    sys.cast(b, Message::Int(3)).expect("cast");
+    assert_eq!(unparks.take(), Vec::<usize>::new());
+    assert_eq!(w0.run_slice(1), Slice::Busy);
+    assert_eq!(unparks.take(), vec![1]);
+    w1.end_park();
+
+    // Parking ends the search: then the other worker may search.
+    run_until_idle(&mut w0);
+    assert!(w0.begin_search());
+    assert!(!w1.begin_search(), "one searcher of two workers");
+    assert!(matches!(w0.begin_park(), Park::Sleep { .. }));
+    assert!(w1.begin_search());
+}

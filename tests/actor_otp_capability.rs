@@ -313,3 +313,80 @@ fn remembered_admissions_apply_only_to_the_same_set_actor_and_authority() {
         assert!(auth.cast(&even, big, Message::Int(10)).is_err());
     }
 }
+
+#[test]
+fn flood_casts_n_messages_checked_or_plain_and_waits_for_them() {
+    let (ex, auth) = setup();
+    let sys = ex.system();
+    register_flood(sys, auth.clone());
+    let counter = |tx: std::sync::mpsc::Sender<i64>| {
+        from_fn(move |m, _| {
+            if let Some(i) = m.as_int() {
+                let _ = tx.send(i);
+            }
+            Ok(m)
+        })
+    };
+    let (tx, rx) = channel();
+    let guarded = auth
+        .spawn_guarded(
+            counter(tx),
+            Capability::new("ingest"),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    let (tx, plain_rx) = channel();
+    let plain = sys.spawn(counter(tx), SpawnOptions::default()).unwrap();
+    let flood = sys
+        .spawn_named("flood", Message::Empty, SpawnOptions::default())
+        .unwrap();
+    let request = |to: ActorRef, n: u32| {
+        let id = to.id();
+        Message::Bytes([id.slot, id.generation, n].map(u32::to_le_bytes).concat())
+    };
+    let ingest = caps(&auth, &["ingest"]);
+
+    // Checked: every cast admitted, all handled, in order, before the answer.
+    let ns = auth
+        .call(&ingest, flood, request(guarded, 500), T)
+        .unwrap()
+        .wait();
+    assert!(ns.unwrap().as_int().unwrap() > 0);
+    assert_eq!(
+        rx.try_iter().collect::<Vec<_>>(),
+        (0..500).collect::<Vec<_>>()
+    );
+    // Plain, to an unguarded actor.
+    let ns = sys.call(flood, request(plain, 300), T).unwrap().wait();
+    assert!(ns.unwrap().as_int().unwrap() > 0);
+    assert_eq!(plain_rx.try_iter().count(), 300);
+
+    // Without the capability: the first cast is denied at the sender, nothing is delivered.
+    let other = caps(&auth, &["file.read:/docs/*"]);
+    let e = auth
+        .call(&other, flood, request(guarded, 10), T)
+        .unwrap()
+        .wait()
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().contains("ingest"), "{e}");
+    assert_eq!(rx.try_iter().count(), 0);
+    assert!(auth
+        .audit()
+        .iter()
+        .any(|d| d.to == guarded && d.from == Some(flood) && d.missing == "ingest"));
+
+    // Bad requests name what was expected.
+    let e = sys
+        .call(flood, request(plain, 0), T)
+        .unwrap()
+        .wait()
+        .unwrap_err();
+    assert!(e.to_string().contains("n must be at least 1, got 0"), "{e}");
+    let e = sys
+        .call(flood, Message::Int(3), T)
+        .unwrap()
+        .wait()
+        .unwrap_err();
+    assert!(e.to_string().contains("expected 12 bytes"), "{e}");
+}

@@ -21,11 +21,11 @@ glue.catch(() => {}); // reported by start() when it awaits it
 
 const SLICE_TURNS = 1024;
 const SLICE_MS = 4;
-// Re-check for work this long before parking, but only while another worker is awake: then
-// actor-to-actor traffic may bring work any moment, and a parked worker costs a futex wake-up
-// per message (Rust actors on two workers: 55 → 5 µs per call round trip). When every other
-// worker sleeps, only the main thread can bring work, and a spinning worker would take a core
-// from it on a 2-core machine (main → actor → main: 22 → 53 µs when spinning regardless).
+// Re-check for work this long before parking, if the scheduler lets this worker search (at
+// most half the workers search at once): a parked worker costs whoever brings work a futex
+// wake-up, and a searching one takes it without (Rust actors on two workers: 55 → 5 µs per call
+// round trip). Work queued while a worker searches wakes no sleeper, so one spinning worker
+// is all a stream of casts from the page keeps busy beside it.
 const SPIN_MS = 0.05;
 const SLEEPING = 1;
 const MAX_BLOCK_MS = 250;
@@ -78,10 +78,10 @@ function loop() {
     if (single) { flushEvents(); flushReplies(); }
     if (r === 2) return; // halted
     if (r === 1) { tick.port2.postMessage(0); return; } // busy: yield to the event loop first
-    if (!single && SPIN_MS > 0 && mod.actorsPeersAwake()) {
+    if (!single && mod.actorsBeginSearch()) {
       const until = performance.now() + SPIN_MS;
-      let work = false;
-      while (performance.now() < until && mod.actorsPeersAwake()) if ((work = mod.actorsHasWork())) break;
+      let work;
+      while (!(work = mod.actorsHasWork()) && performance.now() < until);
       if (work) continue;
     }
     if (!single && (Atomics.exchange(mail, myIndex, 0) !== 0 || performance.now() - entered > SLICE_MS)) {

@@ -25,25 +25,36 @@ struct Run {
     reply: ReplyToken,
 }
 
-impl Ping {
-    fn parse(sys_node: u16, msg: &Message) -> Result<(ActorRef, u32), String> {
-        let b = msg
-            .as_bytes()
-            .filter(|b| b.len() == 12)
-            .ok_or_else(|| "ping: expected 12 bytes [slot, generation, n as u32 LE]".to_string())?;
-        let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        let n = word(8);
-        if n == 0 {
-            return Err("ping: n must be at least 1, got 0".into());
-        }
-        let id = ActorId {
-            node: sys_node,
-            slot: word(0),
-            generation: word(4),
-        };
-        Ok((ActorRef::from_id(id), n))
+/// Reads a benchmark builtin's request `[slot u32 LE][generation u32 LE][n u32 LE]`: an actor
+/// on `node` and a count of at least 1 (`'ping'`, `'flood'`).
+pub(crate) fn target_and_count(
+    name: &str,
+    node: u16,
+    msg: &Message,
+) -> Result<(ActorRef, u32), ActorError> {
+    let bad = |message: String| ActorError::BadArgs {
+        name: name.into(),
+        message,
+    };
+    let b = msg.as_bytes().filter(|b| b.len() == 12).ok_or_else(|| {
+        bad(format!(
+            "{name}: expected 12 bytes [slot, generation, n as u32 LE]"
+        ))
+    })?;
+    let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let n = word(8);
+    if n == 0 {
+        return Err(bad(format!("{name}: n must be at least 1, got 0")));
     }
+    let id = ActorId {
+        node,
+        slot: word(0),
+        generation: word(4),
+    };
+    Ok((ActorRef::from_id(id), n))
+}
 
+impl Ping {
     fn send(run: &mut Run, ctx: &mut Context<'_>) -> Result<RequestId, ActorError> {
         ctx.call(run.target, Message::Int(run.sent), CALL_TIMEOUT)
     }
@@ -61,13 +72,10 @@ impl Behaviour for Ping {
             });
             return Ok(Message::Empty);
         }
-        let (target, n) = match Self::parse(ctx.myself().id().node, &msg) {
+        let (target, n) = match target_and_count("ping", ctx.myself().id().node, &msg) {
             Ok(v) => v,
-            Err(message) => {
-                reply.reply_err(ActorError::BadArgs {
-                    name: "ping".into(),
-                    message,
-                });
+            Err(e) => {
+                reply.reply_err(e);
                 return Ok(Message::Empty);
             }
         };

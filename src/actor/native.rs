@@ -184,7 +184,7 @@ fn spin_for_work(w: &WorkerHandle) -> bool {
 fn worker_loop(mut w: WorkerHandle, parkers: &Parkers) {
     let index = w.index();
     while !w.is_halted() {
-        if w.run_slice(256) == Slice::Busy || spin_for_work(&w) {
+        if w.run_slice(256) == Slice::Busy || (w.begin_search() && spin_for_work(&w)) {
             continue;
         }
         match w.begin_park() {

@@ -56,6 +56,8 @@ pub(crate) struct WorkerSlot {
     pub replaced: AtomicU64,
     /// Index in `Scheduler::stealers` of this worker's current deque.
     pub stealer: AtomicUsize,
+    /// Counted in `Scheduler::searching` (see [`WorkerHandle::begin_search`]).
+    pub searching: AtomicBool,
     /// Actors held (`Context::hold`) by handlers that ran here: the reaper ends them if this
     /// worker dies before releasing them.
     pub holds: Mutex<Vec<(super::ActorRef, super::hold::HoldState)>>,
@@ -71,6 +73,10 @@ pub(crate) struct Scheduler {
     locals: Mutex<Vec<Option<Worker<u32>>>>,
     pub workers: Vec<WorkerSlot>,
     sleepers: AtomicUsize,
+    /// Idle workers looking for work before they park; while there is one, whoever queues an
+    /// actor leaves it to them rather than waking a sleeper (Tokio's rule).
+    searching: AtomicUsize,
+    max_searching: usize,
     unpark: OnceLock<Arc<dyn Unpark>>,
 }
 
@@ -97,10 +103,15 @@ impl Scheduler {
                     dead: AtomicBool::new(false),
                     replaced: AtomicU64::new(0),
                     stealer: AtomicUsize::new(i),
+                    searching: AtomicBool::new(false),
                     holds: Mutex::new(Vec::new()),
                 })
                 .collect(),
             sleepers: AtomicUsize::new(0),
+            searching: AtomicUsize::new(0),
+            // Half the workers, as Tokio: enough to pick up work at once, few enough that idle
+            // searchers do not take the cores from the threads that bring the work.
+            max_searching: n.div_ceil(2),
             unpark: OnceLock::new(),
         }
     }
@@ -149,6 +160,15 @@ impl Scheduler {
         self.sleepers.fetch_sub(1, Ordering::SeqCst);
     }
 
+    /// Takes worker `index` out of the searchers; true if it was the last one.
+    pub fn stop_searching(&self, index: usize) -> bool {
+        let counted = self
+            .workers
+            .get(index)
+            .is_some_and(|w| w.searching.swap(false, Ordering::SeqCst));
+        counted && self.searching.fetch_sub(1, Ordering::SeqCst) == 1
+    }
+
     /// A fresh deque for worker `index` (its previous owner died): its stealer is appended.
     pub fn new_local(&self, index: usize) -> Worker<u32> {
         let local = Worker::new_fifo();
@@ -167,11 +187,13 @@ impl Scheduler {
             .map_or(0, |s| s.len())
     }
 
-    /// Wakes one parked worker, if any is parked.
+    /// Wakes one parked worker, unless a worker is searching (it will find the work) or none
+    /// is parked.
     pub fn wake_one(&self) {
-        // Pairs with the fence in `begin_park`: either we see the sleeper, or it sees our work.
+        // Pairs with the fence in `begin_park`, which a searcher passes after it stops
+        // searching: either we see the searcher or sleeper, or it sees our work.
         fence(Ordering::SeqCst);
-        if self.sleepers.load(Ordering::SeqCst) == 0 {
+        if self.searching.load(Ordering::SeqCst) > 0 || self.sleepers.load(Ordering::SeqCst) == 0 {
             return;
         }
         (0..self.workers.len()).any(|i| self.wake(i));
@@ -337,6 +359,11 @@ impl WorkerHandle {
             }
             match self.find() {
                 Some((slot, stolen)) => {
+                    // A searcher that found work leaves the search; if it was the last one and
+                    // more work waits, someone must look for it (Tokio's rule).
+                    if self.sys.sched.stop_searching(self.index) && self.sys.sched.has_work() {
+                        self.sys.sched.wake_one();
+                    }
                     if stolen {
                         self.sys.sched.workers[self.index]
                             .steals
@@ -388,21 +415,39 @@ impl WorkerHandle {
         None
     }
 
-    /// Whether another worker is awake (running or about to run actors): then work for this one
-    /// may come any moment, which is when spinning before parking pays (actor-to-actor traffic);
-    /// when every other worker sleeps, only the main thread or a timer can wake this one.
+    /// Asks to search for work before parking: true if this worker is a searcher now (it was
+    /// already, or fewer than half the workers were). A searcher spins on
+    /// [`WorkerHandle::has_work`] briefly; work queued meanwhile does not wake a sleeper, so a
+    /// steady stream of messages costs neither a park nor a wake-up per message. It stops
+    /// searching when it finds work or in [`WorkerHandle::begin_park`].
     ///
     /// ```
     /// # use katalyst::actor::*;
     /// # let sys = System::new(Config { workers: 2, ..Config::default() }, std::sync::Arc::new(InstantClock::new())).unwrap();
     /// let (mut a, b) = (sys.worker(0).unwrap(), sys.worker(1).unwrap());
-    /// assert!(b.peers_awake());
+    /// assert!(a.begin_search());
+    /// assert!(!b.begin_search()); // one searcher of two workers
     /// assert!(matches!(a.begin_park(), Park::Sleep { .. }));
-    /// assert!(!b.peers_awake());
+    /// assert!(b.begin_search());
     /// ```
-    pub fn peers_awake(&self) -> bool {
+    pub fn begin_search(&self) -> bool {
         let sched = &self.sys.sched;
-        sched.sleepers.load(Ordering::Relaxed) + 1 < sched.workers.len()
+        let Some(me) = sched.workers.get(self.index) else {
+            return false;
+        };
+        if me.searching.load(Ordering::Relaxed) {
+            return true;
+        }
+        let admitted = sched
+            .searching
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < sched.max_searching).then_some(n + 1)
+            })
+            .is_ok();
+        if admitted {
+            me.searching.store(true, Ordering::SeqCst);
+        }
+        admitted
     }
 
     /// Whether a runnable actor or a due timer is waiting (cheap: a few atomic loads). Executors
@@ -440,6 +485,7 @@ impl WorkerHandle {
     /// ```
     pub fn begin_park(&mut self) -> Park {
         let sched = &self.sys.sched;
+        sched.stop_searching(self.index);
         let word = &sched.workers[self.index].word;
         word.store(SLEEPING, Ordering::SeqCst);
         sched.sleepers.fetch_add(1, Ordering::SeqCst);

@@ -715,6 +715,8 @@ impl Shared {
         if w.word.swap(super::scheduler::AWAKE, Ordering::SeqCst) == super::scheduler::SLEEPING {
             self.sched.unsleep();
         }
+        // Nor searching: a searcher that never stops would keep every wake-up away.
+        self.sched.stop_searching(index);
         let current = w.current.swap(0, Ordering::AcqRel);
         let core_ptr = w.core.swap(std::ptr::null_mut(), Ordering::AcqRel);
         let mut out = Reaped {

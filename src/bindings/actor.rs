@@ -255,6 +255,7 @@ pub fn actors_start(config: &JsValue) -> Result<JsValue, JsValue> {
             let sys = System::new(cfg, Arc::new(PerfClock)).map_err(|e| actor_err("actors", e))?;
             let _ = WORKER_COMPLETIONS.set((0..n).map(|_| Completions::new()).collect());
             register_builtins(&sys);
+            super::actor_otp::register_builtins(&sys)?;
             crate::actor::install_panic_capture();
             sys.set_unpark(WasmUnpark::new(sys.clone()));
             let _ = SYSTEM.set(sys);
@@ -360,10 +361,11 @@ pub fn actors_has_work() -> bool {
     WORKER.with(|w| w.borrow().as_ref().is_some_and(|h| h.has_work()))
 }
 
-/// Whether another actor worker is awake (the executor spins before parking only then).
-#[wasm_bindgen(js_name = actorsPeersAwake)]
-pub fn actors_peers_awake() -> bool {
-    WORKER.with(|w| w.borrow().as_ref().is_some_and(|h| h.peers_awake()))
+/// Whether this thread's worker may search for work before parking (then it spins briefly on
+/// `actorsHasWork`; see `WorkerHandle::begin_search`).
+#[wasm_bindgen(js_name = actorsBeginSearch)]
+pub fn actors_begin_search() -> bool {
+    WORKER.with(|w| w.borrow().as_ref().is_some_and(|h| h.begin_search()))
 }
 
 /// Prepares to park: -2 retry now, -1 sleep until woken, else the most milliseconds to sleep.

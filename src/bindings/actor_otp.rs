@@ -648,6 +648,13 @@ impl Behaviour for Boxed {
 
 static AUTHORITY: OnceLock<Arc<Authority>> = OnceLock::new();
 
+/// The OTP layer's built-in behaviours (`'flood'`, the capability check benchmark), registered
+/// when the system starts.
+pub(crate) fn register_builtins(sys: &System) -> Result<(), JsValue> {
+    crate::actor::capability::register_flood(sys, authority(sys)?.clone());
+    Ok(())
+}
+
 fn authority(sys: &System) -> Result<&'static Arc<Authority>, JsValue> {
     if let Some(a) = AUTHORITY.get() {
         return Ok(a);

@@ -110,6 +110,30 @@ export default [
       };
     },
   })),
+  // The same check with no JavaScript per message: the 'flood' built-in casts 10 000 messages
+  // from inside the runtime (through the authority with the capabilities its call carries, or
+  // plainly) and answers once the target handled them all. `threads` only, as 'ping': the
+  // request names the target by its slot in the shared system.
+  ...[false, true].map((checked) => ({
+    group: "actor cast throughput with and without a capability check, actor to actor ('flood' → echo), no JS per message",
+    name: checked ? "katalyst 'flood' ×10 000 with [ingest] to an echo requiring 'ingest'" : "katalyst 'flood' ×10 000, no capability check",
+    work: 10_000, unit: 'msg/s', scale: 1,
+    modes: ['threads'],
+    async setup({ k }) {
+      const a = k.actors;
+      await a.ready;
+      const opts = { mailbox: 1 << 16 };
+      const target = await a.spawn('echo', checked ? { ...opts, requires: { '*': 'ingest' } } : opts);
+      const flood = await a.spawn('flood', { near: target });
+      const send = checked ? { caps: [await a.capabilities.issue('ingest', { near: target })] } : undefined;
+      const req = new Uint8Array(12);
+      const dv = new DataView(req.buffer);
+      dv.setUint32(0, target.slot, true);
+      dv.setUint32(4, target.generation, true);
+      dv.setUint32(8, 10_000, true);
+      return () => a.call(flood, req, send);
+    },
+  })),
   {
     group: `actor JS-behaviour call throughput (${BATCH} concurrent calls)`,
     name: 'katalyst JS module actor',

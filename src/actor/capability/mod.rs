@@ -7,6 +7,7 @@
 
 mod authority;
 mod cap;
+mod flood;
 mod guard;
 mod hierarchy;
 mod requires;
@@ -14,6 +15,7 @@ mod token;
 
 pub use authority::{Authority, CapSet, Denial, AUDIT_CAPACITY};
 pub use cap::Capability;
+pub use flood::register_flood;
 pub use hierarchy::Hierarchy;
 pub use requires::{Requirement, Requires};
 pub use token::CapToken;
