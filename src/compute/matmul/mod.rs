@@ -2,7 +2,7 @@
 //! register-blocked micro-kernel (SIMD128 on wasm), L1/L2 cache blocking and a 2-D split of C
 //! across threads.
 //!
-//! Files: `view` (strided operands), `pack` (panel packing), `kernel` / `kernel_simd128`
+//! Files: `view` (strided operands), `pack` / `pack_simd128` (panel packing), `kernel` / `kernel_simd128`
 //! (micro-kernels), `blocking` (the loop nest), `partition` (threads), `packed_matrix`
 //! (reusable packed B).
 
@@ -11,6 +11,8 @@ pub(crate) mod kernel;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub(crate) mod kernel_simd128;
 pub(crate) mod pack;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod pack_simd128;
 mod packed_matrix;
 mod partition;
 pub(crate) mod view;

@@ -2,7 +2,19 @@
 //! zero-padding partial panels so edge tiles run the same kernel.
 
 use super::kernel::{MR, NR};
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use super::pack_simd128::pack_rows;
 use super::view::MatView;
+
+/// `dst[p·MR + i] = rows[i][p]` for `p < kc`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn pack_rows(rows: [&[f32]; MR], kc: usize, dst: &mut [f32]) {
+    for (i, row) in rows.iter().enumerate() {
+        for (p, &v) in row[..kc].iter().enumerate() {
+            dst[p * MR + i] = v;
+        }
+    }
+}
 
 /// Packs rows `r0..r0+mc`, columns `p0..p0+kc` of `a` into ⌈mc/MR⌉ panels of `kc·MR` floats
 /// (k-major, MR rows interleaved). `out` must hold at least ⌈mc/MR⌉·MR·kc floats.
@@ -15,14 +27,9 @@ pub(crate) fn pack_a(a: &MatView, r0: usize, mc: usize, p0: usize, kc: usize, ou
         let i0 = r0 + panel * MR;
         let rows = MR.min(r0 + mc - i0);
         if a.cs == 1 && rows == MR {
-            // Row-major A: read MR contiguous row segments.
-            for i in 0..MR {
-                let start = (i0 + i) * a.rs + p0;
-                let src = &a.data[start..start + kc];
-                for (p, &v) in src.iter().enumerate() {
-                    dst[p * MR + i] = v;
-                }
-            }
+            // Row-major A: MR contiguous row segments.
+            let row = |i: usize| &a.data[(i0 + i) * a.rs + p0..][..kc];
+            pack_rows([row(0), row(1), row(2), row(3)], kc, dst);
             continue;
         }
         for (p, step) in dst.chunks_exact_mut(MR).enumerate() {
