@@ -545,6 +545,46 @@ for (const { isolated, mode } of MODES) {
   });
 }
 
+// The browser benchmark of the capability check drives 'flood' (threads only, as 'ping': the
+// request names its target by slot in the shared system).
+test('threads: \'flood\' casts n messages, through the authority with its call\'s capabilities or plainly', async () => {
+  const { value, problems } = await inPage(true, async ({ HELPERS }) => {
+    const { capture, mod } = eval(HELPERS);
+    const k = await katalyst.init();
+    const a = k.actors;
+    await a.ready;
+    const req = (t, n) => {
+      const r = new Uint8Array(12);
+      const dv = new DataView(r.buffer);
+      dv.setUint32(0, t.slot, true);
+      dv.setUint32(4, t.generation, true);
+      dv.setUint32(8, n, true);
+      return r;
+    };
+    const log = await a.spawn(mod('log'), { requires: { '*': 'ingest' } });
+    const flood = await a.spawn('flood');
+    const ingest = { caps: [await a.capabilities.issue('ingest')] };
+    const out = { ns: await a.call(flood, req(log, 500), ingest) };
+    out.got = await a.call(log, 'get', ingest);
+    const other = { caps: [await a.capabilities.issue('other')] };
+    out.refused = await capture(() => a.call(flood, req(log, 5), other));
+    out.plainToGuarded = await capture(() => a.call(flood, req(log, 5)));
+    out.after = (await a.call(log, 'get', ingest)).length;
+    out.badN = await capture(() => a.call(flood, req(log, 0)));
+    return out;
+  });
+  assert.deepEqual(problems, []);
+  assert.ok(value.ns > 0, `elapsed ${value.ns} ns`);
+  // 'log' keeps what it gets, in order: the 500 casts, then the empty call flood waits on.
+  assert.deepEqual(value.got.slice(0, 500), [...Array(500).keys()]);
+  assert.equal(value.got.length, 501);
+  assert.equal(value.refused?.code, 'forbidden');
+  assert.equal(value.refused?.capability, 'ingest');
+  assert.equal(value.plainToGuarded?.code, 'forbidden', 'plain casts reach a guarded actor only to be refused');
+  assert.equal(value.after, 501, 'nothing refused was delivered');
+  assert.match(value.badN?.message ?? '', /n must be at least 1, got 0/);
+});
+
 for (const { isolated, mode } of MODES) {
   test(`${mode}: bad input is a TypeError / RangeError / KatalystError naming the argument`, async () => {
     const { value, problems } = await inPage(isolated, async ({ HELPERS }) => {
