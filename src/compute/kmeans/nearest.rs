@@ -3,15 +3,17 @@
 //! horizontal reductions. The caller loops centroid panels outside point panels, keeping the
 //! running minimum in memory: the kernel's inner loop then has the same 15 live vectors as
 //! SGEMM's and nothing spills. Centroids are packed scaled by −2 and the accumulators start at
-//! ‖c‖², so a tile holds the distances ‖c‖² − 2x·c directly.
+//! ‖c‖², so a tile holds the distances ‖c‖² − 2x·c directly. The second-lowest distance is
+//! kept too (the Hamerly lower bound of `assign`): one max + one min per tile row.
 
 use crate::compute::matmul::kernel::{MR, NR};
 
-/// Folds the MR centroids of panel `cp` (packed as −2c) into the running `(best, arg)` of NR
-/// points: distance ‖c‖² − 2x·c, lowest centroid index on ties. `norms` is +∞ for padding
-/// centroids.
+/// Folds the MR centroids of panel `cp` (packed as −2c) into the running `(best, second, arg)`
+/// of NR points: distance ‖c‖² − 2x·c, lowest centroid index on ties, `second` the
+/// second-lowest distance. `norms` is +∞ for padding centroids.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn fold_panel(
     d: usize,
     cp: usize,
@@ -19,6 +21,7 @@ pub(crate) fn fold_panel(
     norms: &[f32],
     x_panel: &[f32],
     best: &mut [f32; NR],
+    second: &mut [f32; NR],
     arg: &mut [u32; NR],
 ) {
     use crate::compute::matmul::kernel_simd128::accumulate_from;
@@ -29,8 +32,8 @@ pub(crate) fn fold_panel(
         pair[1] = pair[0];
     }
     let acc = accumulate_from(init, d, c_panel, x_panel);
-    let (bp, ap) = (best.as_mut_ptr(), arg.as_mut_ptr());
-    // SAFETY: `best` and `arg` are NR = 8 lanes each: two 4-lane loads/stores fit.
+    let (bp, sp, ap) = (best.as_mut_ptr(), second.as_mut_ptr(), arg.as_mut_ptr());
+    // SAFETY: `best`, `second` and `arg` are NR = 8 lanes each: two 4-lane loads/stores fit.
     let (mut best_lo, mut best_hi, mut arg_lo, mut arg_hi) = unsafe {
         (
             v128_load(bp as *const v128),
@@ -39,9 +42,19 @@ pub(crate) fn fold_panel(
             v128_load(ap.add(4) as *const v128),
         )
     };
+    // SAFETY: as above.
+    let (mut second_lo, mut second_hi) = unsafe {
+        (
+            v128_load(sp as *const v128),
+            v128_load(sp.add(4) as *const v128),
+        )
+    };
     for (i, pair) in acc.chunks_exact(2).enumerate() {
         let idx = u32x4_splat((cp * MR + i) as u32);
         let (dist_lo, dist_hi) = (pair[0], pair[1]);
+        // pmin/pmax are plain minps/maxps (no NaN fix-ups); distances are never NaN.
+        second_lo = f32x4_pmin(second_lo, f32x4_pmax(best_lo, dist_lo));
+        second_hi = f32x4_pmin(second_hi, f32x4_pmax(best_hi, dist_hi));
         let lt_lo = f32x4_lt(dist_lo, best_lo);
         let lt_hi = f32x4_lt(dist_hi, best_hi);
         best_lo = v128_bitselect(dist_lo, best_lo, lt_lo);
@@ -55,12 +68,15 @@ pub(crate) fn fold_panel(
         v128_store(bp.add(4) as *mut v128, best_hi);
         v128_store(ap as *mut v128, arg_lo);
         v128_store(ap.add(4) as *mut v128, arg_hi);
+        v128_store(sp as *mut v128, second_lo);
+        v128_store(sp.add(4) as *mut v128, second_hi);
     }
 }
 
 /// Portable version over the same packing and arithmetic.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn fold_panel(
     d: usize,
     cp: usize,
@@ -68,6 +84,7 @@ pub(crate) fn fold_panel(
     norms: &[f32],
     x_panel: &[f32],
     best: &mut [f32; NR],
+    second: &mut [f32; NR],
     arg: &mut [u32; NR],
 ) {
     use crate::compute::matmul::kernel::tile;
@@ -76,6 +93,7 @@ pub(crate) fn fold_panel(
         let idx = (cp * MR + i) as u32;
         for j in 0..NR {
             let dist = cn + row[j];
+            second[j] = second[j].min(best[j].max(dist));
             if dist < best[j] {
                 best[j] = dist;
                 arg[j] = idx;
@@ -112,5 +130,36 @@ pub(crate) fn add_row(acc: &mut [f32], x: &[f32]) {
 pub(crate) fn add_row(acc: &mut [f32], x: &[f32]) {
     for (a, v) in acc.iter_mut().zip(x) {
         *a += v;
+    }
+}
+
+/// `acc -= x` (a point leaving a cluster), one `f32x4` sub per 4 features.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub(crate) fn sub_row(acc: &mut [f32], x: &[f32]) {
+    use core::arch::wasm32::*;
+    let mut a4 = acc.chunks_exact_mut(4);
+    let mut x4 = x.chunks_exact(4);
+    for (a, v) in (&mut a4).zip(&mut x4) {
+        // SAFETY: `a` and `v` are exact 4-float chunks; wasm loads/stores need no alignment.
+        unsafe {
+            let diff = f32x4_sub(
+                v128_load(a.as_ptr() as *const v128),
+                v128_load(v.as_ptr() as *const v128),
+            );
+            v128_store(a.as_mut_ptr() as *mut v128, diff);
+        }
+    }
+    for (a, v) in a4.into_remainder().iter_mut().zip(x4.remainder()) {
+        *a -= v;
+    }
+}
+
+/// `acc -= x` (portable).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+pub(crate) fn sub_row(acc: &mut [f32], x: &[f32]) {
+    for (a, v) in acc.iter_mut().zip(x) {
+        *a -= v;
     }
 }
