@@ -15,7 +15,7 @@
 //! per-cluster sums (f32 within a chunk; `lloyd` keeps the totals in f64).
 
 use super::bounds::{half_separation, Bound, Drift};
-use super::data::{dist2_f32, Points};
+use super::data::Points;
 use super::nearest::{add_row, fold_panel, sub_row};
 use crate::compute::matmul::kernel::{MR, NR};
 use crate::compute::matmul::pack::pack_a;
@@ -131,14 +131,17 @@ fn assign_chunk(
         full(p, c, first, packed, labels, bounds, &mut out);
         return out;
     };
-    let mut todo: Vec<u32> = Vec::new();
+    // Branch-free compaction: the failing fraction is often near ½, which a branch mispredicts.
+    let mut todo = vec![0u32; len];
+    let mut failing = 0;
     for (i, (b, &own)) in bounds.iter_mut().zip(labels.iter()).enumerate() {
         let own = own as usize;
         drift.apply(b, own);
-        if b.upper > b.lower.max(c.half_sep[own]) {
-            todo.push(i as u32);
-        }
+        let fails = b.upper > b.lower && b.upper > c.half_sep[own];
+        todo[failing] = i as u32;
+        failing += usize::from(fails);
     }
+    todo.truncate(failing);
     if todo.len() * FULL_DEN > len * FULL_NUM {
         full(p, c, first, packed, labels, bounds, &mut out);
         return out;
@@ -147,8 +150,8 @@ fn assign_chunk(
         let i = i as usize;
         let own = labels[i] as usize;
         let b = &mut bounds[i];
-        b.upper = dist2_f32(p.row(first + i), &c.rows[own * d..(own + 1) * d]).sqrt();
-        b.upper > b.lower.max(c.half_sep[own])
+        b.upper = distance(p.row(first + i), &c.rows[own * d..(own + 1) * d]);
+        b.upper > b.lower && b.upper > c.half_sep[own]
     });
     if todo.is_empty() {
         return out;
@@ -220,7 +223,7 @@ fn nearest(c: &Centroids, d: usize, packed: &[f32]) -> (Lanes<f32>, Lanes<f32>, 
             .zip(&mut second)
             .zip(&mut arg)
         {
-            fold_panel(d, cp, c_panel, norms, x_panel, b, s, a);
+            fold_panel::<true>(d, cp, c_panel, norms, x_panel, b, s, a);
         }
     }
     (best, second, arg)
@@ -238,8 +241,8 @@ fn settle(
 ) {
     let d = p.d;
     let xx = p.norms[i];
-    b.upper = (best + xx).max(0.0).sqrt();
-    b.lower = (second + xx).max(0.0).sqrt();
+    b.upper = root(best + xx);
+    b.lower = root(second + xx);
     out.computed += 1;
     let old = *label;
     if old == new {
@@ -256,4 +259,60 @@ fn settle(
     let n = new as usize;
     add_row(&mut out.sums[n * d..(n + 1) * d], x);
     out.counts[n] += 1;
+}
+
+/// √max(v, 0) without `f32::max` (a libm call on wasm32).
+#[inline(always)]
+fn root(v: f32) -> f32 {
+    if v > 0.0 {
+        v.sqrt()
+    } else {
+        0.0
+    }
+}
+
+/// ‖a − b‖ with four independent partial sums (a serial f32 sum is a chain of dependent adds).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn distance(a: &[f32], b: &[f32]) -> f32 {
+    use core::arch::wasm32::*;
+    let mut acc = f32x4_splat(0.0);
+    let mut a4 = a.chunks_exact(4);
+    let mut b4 = b.chunks_exact(4);
+    for (x, y) in (&mut a4).zip(&mut b4) {
+        // SAFETY: `x` and `y` are exact 4-float chunks; wasm loads need no alignment.
+        let t = unsafe {
+            f32x4_sub(
+                v128_load(x.as_ptr() as *const v128),
+                v128_load(y.as_ptr() as *const v128),
+            )
+        };
+        acc = f32x4_add(acc, f32x4_mul(t, t));
+    }
+    let mut s = (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<1>(acc))
+        + (f32x4_extract_lane::<2>(acc) + f32x4_extract_lane::<3>(acc));
+    for (&x, &y) in a4.remainder().iter().zip(b4.remainder()) {
+        s += (x - y) * (x - y);
+    }
+    s.sqrt()
+}
+
+/// ‖a − b‖ (portable; four partial sums so LLVM can vectorise).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+fn distance(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 4];
+    let mut a4 = a.chunks_exact(4);
+    let mut b4 = b.chunks_exact(4);
+    for (x, y) in (&mut a4).zip(&mut b4) {
+        for l in 0..4 {
+            let t = x[l] - y[l];
+            acc[l] += t * t;
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (&x, &y) in a4.remainder().iter().zip(b4.remainder()) {
+        s += (x - y) * (x - y);
+    }
+    s.sqrt()
 }

@@ -13,6 +13,7 @@ mod data;
 mod init;
 mod lloyd;
 mod nearest;
+mod plain;
 mod rng;
 
 use super::{checks, ComputeError};

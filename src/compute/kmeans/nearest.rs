@@ -10,11 +10,11 @@ use crate::compute::matmul::kernel::{MR, NR};
 
 /// Folds the MR centroids of panel `cp` (packed as −2c) into the running `(best, second, arg)`
 /// of NR points: distance ‖c‖² − 2x·c, lowest centroid index on ties, `second` the
-/// second-lowest distance. `norms` is +∞ for padding centroids.
+/// second-lowest distance (only when `SECOND`). `norms` is +∞ for padding centroids.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn fold_panel(
+pub(crate) fn fold_panel<const SECOND: bool>(
     d: usize,
     cp: usize,
     c_panel: &[f32],
@@ -53,8 +53,10 @@ pub(crate) fn fold_panel(
         let idx = u32x4_splat((cp * MR + i) as u32);
         let (dist_lo, dist_hi) = (pair[0], pair[1]);
         // pmin/pmax are plain minps/maxps (no NaN fix-ups); distances are never NaN.
-        second_lo = f32x4_pmin(second_lo, f32x4_pmax(best_lo, dist_lo));
-        second_hi = f32x4_pmin(second_hi, f32x4_pmax(best_hi, dist_hi));
+        if SECOND {
+            second_lo = f32x4_pmin(second_lo, f32x4_pmax(best_lo, dist_lo));
+            second_hi = f32x4_pmin(second_hi, f32x4_pmax(best_hi, dist_hi));
+        }
         let lt_lo = f32x4_lt(dist_lo, best_lo);
         let lt_hi = f32x4_lt(dist_hi, best_hi);
         best_lo = v128_bitselect(dist_lo, best_lo, lt_lo);
@@ -77,7 +79,7 @@ pub(crate) fn fold_panel(
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn fold_panel(
+pub(crate) fn fold_panel<const SECOND: bool>(
     d: usize,
     cp: usize,
     c_panel: &[f32],
@@ -93,7 +95,9 @@ pub(crate) fn fold_panel(
         let idx = (cp * MR + i) as u32;
         for j in 0..NR {
             let dist = cn + row[j];
-            second[j] = second[j].min(best[j].max(dist));
+            if SECOND {
+                second[j] = second[j].min(best[j].max(dist));
+            }
             if dist < best[j] {
                 best[j] = dist;
                 arg[j] = idx;
