@@ -74,6 +74,9 @@ fn inertia_matches_f64_lloyd_with_same_init() {
         (3000usize, 16usize, 16usize, 1u64),
         (1500, 5, 7, 2),
         (999, 3, 4, 3),
+        // d = 1, and enough points (≥ 100 per label change) for the bounded passes to engage.
+        (4000, 1, 6, 9),
+        (12000, 4, 5, 10),
     ] {
         let x = blobs(n, d, k, seed);
         // Initial centroids: 0.7·(a point of blob j) + 0.3·(a point of blob j+1) — point i is in
