@@ -75,7 +75,7 @@ fn inertia_matches_f64_lloyd_with_same_init() {
         (1500, 5, 7, 2),
         (999, 3, 4, 3),
         // d = 1, and enough points (≥ 100 per label change) for the bounded passes to engage.
-        (4000, 1, 6, 9),
+        (4000, 1, 3, 9),
         (12000, 4, 5, 10),
     ] {
         let x = blobs(n, d, k, seed);

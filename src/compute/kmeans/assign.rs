@@ -80,6 +80,9 @@ pub(crate) struct Partial {
     pub computed: usize,
 }
 
+/// A chunk's index, labels, bounds and packed points.
+type ChunkArgs<'a> = (usize, ((&'a mut [u32], &'a mut [Bound]), &'a [f32]));
+
 /// Assigns every point, updating `labels` (`u32::MAX` = none yet) and `bounds`, and returns
 /// the per-chunk partials in chunk order.
 pub(crate) fn assign(
@@ -89,9 +92,8 @@ pub(crate) fn assign(
     bounds: &mut [Bound],
 ) -> Vec<Partial> {
     let panel_len = p.d * NR;
-    let run = |(ci, ((lab, bnd), packed)): (usize, ((&mut [u32], &mut [Bound]), &[f32]))| {
-        assign_chunk(p, c, ci * CHUNK, packed, lab, bnd)
-    };
+    let run =
+        |(ci, ((lab, bnd), packed)): ChunkArgs| assign_chunk(p, c, ci * CHUNK, packed, lab, bnd);
     if crate::parallel::threads() > 1 && p.n > CHUNK {
         labels
             .par_chunks_mut(CHUNK)

@@ -81,21 +81,23 @@ pub(crate) fn half_separation(cent: &[f32], k: usize, d: usize, n: usize) -> Vec
     half
 }
 
-/// The f32 at or above `v` (bounds must not shrink when rounded).
+/// The f32 at or above `v` ≥ 0 (bounds must not shrink when rounded).
 fn up(v: f64) -> f32 {
     let f = v as f32;
     if (f as f64) < v {
-        f.next_up()
+        // f ≥ 0 and finite here: the next representable value up is the next bit pattern.
+        f32::from_bits(f.to_bits() + 1)
     } else {
         f
     }
 }
 
-/// The f32 at or below `v`.
+/// The f32 at or below `v` ≥ 0.
 fn down(v: f64) -> f32 {
     let f = v as f32;
     if (f as f64) > v {
-        f.next_down()
+        // f > 0 here: the next representable value down is the previous bit pattern.
+        f32::from_bits(f.to_bits() - 1)
     } else {
         f
     }
