@@ -6,11 +6,12 @@
 //! When bounds are used: plain passes (every point through the kernel, full sums) run until a
 //! pass changes at most 1/[`SETTLED`] of the labels; from then on Hamerly bounds skip the
 //! points that cannot move and the sums change only by the points that did (`assign`).
-//! Measured on wasm (Node 20, 100 000 × 16, k = 16, uniform): a bounded pass costs ≈ 6 ns per
-//! point for the test, ≈ 13 ns per point whose bound is tightened and the kernel's ≈ 15 ns per
-//! point recomputed, against ≈ 15 ns per point for a plain pass — so bounds lose while a third
-//! of the points still need recomputing (uniform data recomputes 30–40 % each pass and changes
-//! 1–5 % of the labels), and win once labels have nearly settled (clustered data).
+//! Measured on wasm (Node 20, 100 000 × 16, k = 16, uniform — the bench case): a plain pass
+//! 1.55–1.6 ms, a bounded pass 2.2–2.6 ms although it recomputes only 26–40 % of the points
+//! (the per-point test, tightening, gather and bound updates are scalar work that costs
+//! several ns a point in V8, next to the kernel's ≈ 15 ns for all 16 distances of a point).
+//! Uniform data changes 1–5 % of the labels a pass, so it stays on plain passes; converging or
+//! clustered data, where most points skip, switches to bounds. See src/compute/README.md.
 
 use super::assign::{assign, Centroids, Partial};
 use super::bounds::{Bound, Drift};
