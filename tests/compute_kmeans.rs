@@ -74,6 +74,9 @@ fn inertia_matches_f64_lloyd_with_same_init() {
         (3000usize, 16usize, 16usize, 1u64),
         (1500, 5, 7, 2),
         (999, 3, 4, 3),
+        // d = 1, and enough points (≥ 100 per label change) for the bounded passes to engage.
+        (4000, 1, 3, 9),
+        (12000, 4, 5, 10),
     ] {
         let x = blobs(n, d, k, seed);
         // Initial centroids: 0.7·(a point of blob j) + 0.3·(a point of blob j+1) — point i is in
@@ -220,4 +223,42 @@ fn empty_cluster_is_reseeded() {
     r.labels.iter().for_each(|&l| counts[l as usize] += 1);
     assert!(counts.iter().all(|&c| c > 0), "{counts:?}");
     assert!(r.inertia.is_finite());
+}
+
+#[test]
+fn bounded_passes_match_f64_lloyd() {
+    // 8 blobs, 5 clusters: Lloyd merges blobs over several passes, and once a pass changes
+    // ≤ 1 % of the labels the Hamerly-bounded passes take over and skip most points.
+    // Uniform data (blobs = 0) converges slowly: many bounded passes.
+    for &(n, d, k, blobs_of, seed) in &[
+        (2400usize, 2usize, 3usize, 8usize, 11u64),
+        (3000, 2, 5, 0, 12),
+        (2000, 3, 4, 0, 13),
+    ] {
+        let x = match blobs_of {
+            0 => Rng(seed).vec(n * d),
+            b => blobs(n, d, b, seed),
+        };
+        let init = x[..k * d].to_vec();
+        let (want, want_labels) = lloyd_f64(&x, n, d, k, &init);
+        let opts = KmeansOptions {
+            init: KmeansInit::Centroids(&init),
+            tol: 0.0,
+            ..Default::default()
+        };
+        let got = kmeans(&x, n, d, k, &opts).unwrap();
+        let rel = (got.inertia - want).abs() / want;
+        assert!(
+            rel <= 1e-6,
+            "n={n}: inertia {} vs {want} (rel {rel})",
+            got.inertia
+        );
+        let same = got
+            .labels
+            .iter()
+            .zip(&want_labels)
+            .filter(|(a, b)| **a as usize == **b)
+            .count();
+        assert!(same * 1000 >= n * 999, "n={n}: labels differ: {same}/{n}");
+    }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Points {
     pub mean: Vec<f64>,
     /// ⌈n/NR⌉ panels of d·NR floats.
     pub packed: Vec<f32>,
+    /// ‖x‖² of each centred point (turns the kernel's ‖c‖² − 2x·c into a distance).
+    pub norms: Vec<f32>,
     /// Mean over features of the per-feature variance (scikit-learn's scale for `tol`).
     pub mean_variance: f64,
 }
@@ -77,6 +79,7 @@ impl Points {
             x,
             mean,
             packed,
+            norms,
             mean_variance,
         })
     }

@@ -4,13 +4,16 @@
 //! (and independent of the thread count: partial sums are combined in a fixed order).
 //!
 //! Files: `rng` (SplitMix64), `data` (centring and packing), `init`, `nearest` (the GEMM
-//! tile → lane-wise argmin kernel), `assign` (assignment + partial sums), `lloyd`.
+//! tile → lane-wise argmin kernel), `bounds` (Hamerly's bounds), `assign` (bounded
+//! assignment + changes of the partial sums), `lloyd`.
 
 mod assign;
+mod bounds;
 mod data;
 mod init;
 mod lloyd;
 mod nearest;
+mod plain;
 mod rng;
 
 use super::{checks, ComputeError};
@@ -146,9 +149,9 @@ pub(crate) fn kmeans_owned(
         checks::shape("init", c.len(), k, d)?;
         finite("init", c)?;
     }
-    // Per point: the packed copy (4d bytes), norms and labels (4 + 4), k-means++ distances and
-    // cumulative sums (4 + 8), re-seeding distances (8).
-    let per_point = 4 * d + 28;
+    // Per point: the packed copy (4d bytes), norms and labels (4 + 4), Hamerly bounds (8),
+    // k-means++ distances and cumulative sums (4 + 8), re-seeding distances (8).
+    let per_point = 4 * d + 36;
     checks::probe_memory("data", n.saturating_mul(per_point).saturating_add(1 << 16))?;
     let points = Points::new(data, n, d)?;
     let tol = opts.tol * points.mean_variance;
