@@ -68,6 +68,34 @@ fn lloyd_f64(x: &[f32], n: usize, d: usize, k: usize, init: &[f32]) -> (f64, Vec
     (inertia, labels)
 }
 
+/// `kmeans` from `init` (run to convergence) against [`lloyd_f64`]: inertia within `rel_tol`,
+/// and at least 99.9 % of the labels the same (float near-ties may differ).
+fn matches_f64_lloyd(x: &[f32], n: usize, d: usize, k: usize, init: &[f32], rel_tol: f64) {
+    let (want, want_labels) = lloyd_f64(x, n, d, k, init);
+    let opts = KmeansOptions {
+        init: KmeansInit::Centroids(init),
+        tol: 0.0,
+        ..Default::default()
+    };
+    let got = kmeans(x, n, d, k, &opts).unwrap();
+    let rel = (got.inertia - want).abs() / want;
+    assert!(
+        rel <= rel_tol,
+        "n={n} d={d} k={k}: inertia {} vs {want} (rel {rel})",
+        got.inertia
+    );
+    let same = got
+        .labels
+        .iter()
+        .zip(&want_labels)
+        .filter(|(a, b)| **a as usize == **b)
+        .count();
+    assert!(
+        same * 1000 >= n * 999,
+        "n={n} d={d} k={k}: labels differ: {same}/{n}"
+    );
+}
+
 #[test]
 fn inertia_matches_f64_lloyd_with_same_init() {
     for &(n, d, k, seed) in &[
@@ -88,26 +116,7 @@ fn inertia_matches_f64_lloyd_with_same_init() {
                 (0..d).map(move |t| xr[j * d + t] * 0.7 + xr[b * d + t] * 0.3)
             })
             .collect();
-        let (want, want_labels) = lloyd_f64(&x, n, d, k, &init);
-        let opts = KmeansOptions {
-            init: KmeansInit::Centroids(&init),
-            tol: 0.0,
-            ..Default::default()
-        };
-        let got = kmeans(&x, n, d, k, &opts).unwrap();
-        let rel = (got.inertia - want).abs() / want;
-        assert!(
-            rel <= 1e-4,
-            "n={n} d={d} k={k}: inertia {} vs {want} (rel {rel})",
-            got.inertia
-        );
-        let same = got
-            .labels
-            .iter()
-            .zip(&want_labels)
-            .filter(|(a, b)| **a as usize == **b)
-            .count();
-        assert!(same as f64 >= 0.999 * n as f64, "labels differ: {same}/{n}");
+        matches_f64_lloyd(&x, n, d, k, &init, 1e-4);
     }
 }
 
@@ -240,25 +249,6 @@ fn bounded_passes_match_f64_lloyd() {
             b => blobs(n, d, b, seed),
         };
         let init = x[..k * d].to_vec();
-        let (want, want_labels) = lloyd_f64(&x, n, d, k, &init);
-        let opts = KmeansOptions {
-            init: KmeansInit::Centroids(&init),
-            tol: 0.0,
-            ..Default::default()
-        };
-        let got = kmeans(&x, n, d, k, &opts).unwrap();
-        let rel = (got.inertia - want).abs() / want;
-        assert!(
-            rel <= 1e-6,
-            "n={n}: inertia {} vs {want} (rel {rel})",
-            got.inertia
-        );
-        let same = got
-            .labels
-            .iter()
-            .zip(&want_labels)
-            .filter(|(a, b)| **a as usize == **b)
-            .count();
-        assert!(same * 1000 >= n * 999, "n={n}: labels differ: {same}/{n}");
+        matches_f64_lloyd(&x, n, d, k, &init, 1e-6);
     }
 }
