@@ -160,12 +160,12 @@ impl Scheduler {
         self.sleepers.fetch_sub(1, Ordering::SeqCst);
     }
 
-    /// Takes worker `index` out of the searchers; true if it was the last one.
+    /// Takes worker `index` out of the searchers; true if it was the last one. Called on every
+    /// turn a worker starts, so a worker that is not searching pays one plain load.
     pub fn stop_searching(&self, index: usize) -> bool {
-        let counted = self
-            .workers
-            .get(index)
-            .is_some_and(|w| w.searching.swap(false, Ordering::SeqCst));
+        let counted = self.workers.get(index).is_some_and(|w| {
+            w.searching.load(Ordering::Relaxed) && w.searching.swap(false, Ordering::SeqCst)
+        });
         counted && self.searching.fetch_sub(1, Ordering::SeqCst) == 1
     }
 
