@@ -238,6 +238,31 @@ fn a_monitor_delivers_down_with_the_reason_and_noproc_for_the_dead() {
 }
 
 #[test]
+fn an_exit_sends_its_downs_in_the_order_the_monitors_were_set() {
+    // Erlang orders signals per sender and receiver only. Katalyst also sends one exit's DOWNs
+    // in monitor order, so a supervisor's DOWN (it then stops the next child) cannot overtake
+    // an older watcher's DOWN for the same exit.
+    let ex = NativeExecutor::start(Config::default()).unwrap();
+    let sys = ex.system();
+    let (target, _trx) = probe(sys, false);
+    let (tx, rx) = channel();
+    let w = from_fn(move |m, ctx| {
+        if let Some(d) = m.downcast_ref::<Down>() {
+            let _ = tx.send(d.monitor);
+            return Ok(Message::Empty);
+        }
+        let set: Vec<MonitorRef> = (0..16).map(|_| ctx.monitor(target)).collect();
+        Ok(Message::value(set))
+    });
+    let w = sys.spawn(w, SpawnOptions::default()).unwrap();
+    let set = sys.call(w, Message::Empty, T).unwrap().wait().unwrap();
+    let set = set.downcast::<Vec<MonitorRef>>().ok().unwrap();
+    crash(sys, target, ExitReason::error("gone"));
+    let got: Vec<MonitorRef> = (0..16).map(|_| rx.recv_timeout(T).unwrap()).collect();
+    assert_eq!(got, set);
+}
+
+#[test]
 fn demonitor_flushes_the_down_and_unlink_stops_propagation() {
     let ex = NativeExecutor::start(Config::default()).unwrap();
     let sys = ex.system();

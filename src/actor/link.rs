@@ -12,7 +12,7 @@
 //! - a trapping receiver gets an [`ExitMsg`] as a message;
 //! - otherwise `normal` is ignored and any other reason makes the receiver exit with it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{ActorRef, ExitReason};
 
@@ -89,8 +89,10 @@ pub(crate) struct Signals {
     pub links: HashSet<ActorRef>,
     /// Monitors this actor holds: ref → monitored actor.
     pub monitors: HashMap<MonitorRef, ActorRef>,
-    /// Monitors on this actor: ref → watcher.
-    pub watchers: HashMap<MonitorRef, ActorRef>,
+    /// Monitors on this actor: ref → watcher. Ordered, so its DOWNs go out in the order the
+    /// monitors were set (refs grow): a DOWN that makes its receiver act (a supervisor stopping
+    /// the next child) never overtakes an older watcher's DOWN for the same exit.
+    pub watchers: BTreeMap<MonitorRef, ActorRef>,
     pub trap_exit: bool,
     /// Who gets an [`InitAck`] after `init` succeeds.
     pub init_ack: Option<ActorRef>,

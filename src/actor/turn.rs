@@ -516,7 +516,7 @@ impl Dead<'_> {
         for linked in signals.links.drain() {
             answer_dead(sys, me, Signal::Link(linked), &why, local);
         }
-        for (monitor, watcher) in signals.watchers.drain() {
+        for (monitor, watcher) in std::mem::take(&mut signals.watchers) {
             answer_dead(sys, me, Signal::Monitor(monitor, watcher), &why, local);
         }
         let exited = || ActorError::ActorExited {
