@@ -314,6 +314,64 @@ fn remembered_admissions_apply_only_to_the_same_set_actor_and_authority() {
     }
 }
 
+/// A set sent often is pinned and its envelopes carry an index instead of a reference: the
+/// receiver's own sends still carry exactly that set's rights, before and after, and a
+/// requirement change still applies at once.
+#[test]
+fn a_pinned_set_carries_the_same_rights_as_a_shared_one() {
+    let (ex, auth) = setup();
+    let sys = ex.system();
+    let (tx, rx) = channel();
+    let sink = auth
+        .spawn_guarded(
+            from_fn(move |m, _| {
+                let _ = tx.send(m.as_int());
+                Ok(Message::Empty)
+            }),
+            Capability::new("sink"),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    let (ftx, frx) = channel();
+    let a2 = auth.clone();
+    let front = auth
+        .spawn_guarded(
+            from_fn(move |m, ctx| {
+                let _ = ftx.send(a2.cast_from(ctx, sink, m).is_ok());
+                Ok(Message::Empty)
+            }),
+            Capability::new("fwd"),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    let both = caps(&auth, &["fwd", "sink"]);
+    let fwd_only = caps(&auth, &["fwd"]);
+    let forwarded = |set: &CapSet, n: i64| {
+        for i in 0..n {
+            auth.cast(set, front, Message::Int(i)).unwrap();
+        }
+        (0..n).filter(|_| frx.recv_timeout(T).unwrap()).count() as i64
+    };
+    // Well past the pinning threshold, from this thread (to `front`) and from front's worker
+    // (to `sink`).
+    assert_eq!(forwarded(&both, 200), 200);
+    let got: Vec<Option<i64>> = (0..200).map(|_| rx.recv_timeout(T).unwrap()).collect();
+    assert_eq!(got, (0..200).map(Some).collect::<Vec<_>>());
+    assert_eq!(forwarded(&fwd_only, 200), 0);
+    let audit = auth.audit();
+    assert_eq!(audit.len(), 200);
+    assert!(audit.iter().all(|d| d.to == sink && d.missing == "sink"));
+    // A fresh set with the same tokens finds the pinned one and carries the same rights.
+    let again: CapSet = both.to_vec().into();
+    assert_eq!(forwarded(&again, 50), 50);
+    assert_eq!((0..50).filter_map(|_| rx.recv_timeout(T).ok()).count(), 50);
+    // A new requirement applies from the next send, pinned or not.
+    auth.protect(sink, Capability::new("other"));
+    assert_eq!(forwarded(&both, 50), 0);
+    assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
+    assert!(sys.is_alive(front) && sys.is_alive(sink));
+}
+
 #[test]
 fn flood_casts_n_messages_checked_or_plain_and_waits_for_them() {
     let (ex, auth) = setup();

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::call::CallShared;
-use super::capability::CapSet;
+use super::capability::Carried;
 use super::link::{ExitSignal, Signals};
 use super::mailbox::Mailbox;
 use super::mpsc::MpscQueue;
@@ -29,7 +29,7 @@ pub(crate) struct ActorCore {
     /// Links, monitors, trap_exit.
     pub signals: Signals,
     /// Capabilities carried by the message being handled.
-    pub caps: Option<CapSet>,
+    pub caps: Option<Carried>,
 }
 
 pub(crate) struct Cell {

@@ -48,7 +48,7 @@ pub struct Context<'a> {
     pub(crate) pending: &'a mut HashMap<RequestId, Arc<CallShared>>,
     pub(crate) signals: &'a mut Signals,
     /// Capabilities the current message carries (sent through the capability authority).
-    pub(crate) caps: Option<super::capability::CapSet>,
+    pub(crate) caps: Option<super::capability::Carried>,
     pub(crate) stop: Option<ExitReason>,
     pub(crate) hold: Option<super::hold::HoldState>,
 }
@@ -172,7 +172,7 @@ impl Context<'_> {
         to: ActorRef,
         msg: Message,
         timeout: Duration,
-        caps: Option<super::capability::CapSet>,
+        caps: Option<super::capability::Carried>,
     ) -> Result<RequestId, ActorError> {
         let request = self.sys.next_request();
         let shared = CallShared::new_for_actor();

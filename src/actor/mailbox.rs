@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Waker;
 
 use super::call::ReplyTo;
-use super::capability::CapSet;
+use super::capability::Carried;
 use super::link::Signal;
 use super::mpsc::MpscQueue;
 use super::{ActorError, ActorRef, Message, RequestId};
@@ -14,7 +14,7 @@ pub(crate) struct Envelope {
     pub generation: u32,
     pub from: Option<ActorRef>,
     /// The sender's capabilities, for messages sent through the capability authority.
-    pub caps: Option<CapSet>,
+    pub caps: Option<Carried>,
     pub kind: EnvelopeKind,
 }
 
@@ -59,13 +59,14 @@ impl Mailbox {
         self.len.load(Ordering::Acquire)
     }
 
-    /// Pushes unless the mailbox holds `capacity` items already (then hands the envelope back).
-    pub fn push_bounded(&self, env: Envelope) -> Result<(), Envelope> {
+    /// Pushes unless the mailbox holds `capacity` items already (then hands the envelope back,
+    /// boxed: only a full mailbox pays for it).
+    pub fn push_bounded(&self, env: Envelope) -> Result<(), Box<Envelope>> {
         let capacity = self.capacity();
         let mut len = self.len.load(Ordering::SeqCst);
         loop {
             if len >= capacity {
-                return Err(env);
+                return Err(Box::new(env));
             }
             match self
                 .len

@@ -16,7 +16,7 @@ use crossbeam_queue::{ArrayQueue, SegQueue};
 
 use super::behaviour::BehaviourTable;
 use super::call::{CallHandle, ReplyTo};
-use super::capability::CapSet;
+use super::capability::{Carried, PinnedSets};
 use super::cell::{ActorCore, Cell};
 use super::clock::nanos;
 use super::events::{Extensions, OtpEvent};
@@ -122,6 +122,8 @@ pub(crate) struct Shared {
     events: ArrayQueue<SystemEvent>,
     /// Supervision events and behaviour versions (`events.rs`).
     pub ext: Extensions,
+    /// Capability sets sent often enough to travel as an index (`capability/pinned.rs`).
+    pub pinned_caps: PinnedSets,
 }
 
 impl Shared {
@@ -309,7 +311,7 @@ impl Shared {
         to: ActorRef,
         msg: Message,
         from: Option<ActorRef>,
-        caps: Option<CapSet>,
+        caps: Option<Carried>,
         local: Option<&Worker<u32>>,
     ) -> Result<(), (ActorError, Option<Message>)> {
         let cell = self.lookup(to).map_err(|e| (e, None))?;
@@ -402,7 +404,7 @@ impl Shared {
         to: ActorRef,
         msg: Message,
         reply: ReplyTo,
-        from_caps: (Option<ActorRef>, Option<CapSet>),
+        from_caps: (Option<ActorRef>, Option<Carried>),
         timeout: Duration,
         local: Option<&Worker<u32>>,
     ) -> Result<(), ActorError> {
@@ -427,7 +429,7 @@ impl Shared {
         to: ActorRef,
         msg: Message,
         reply: ReplyTo,
-        (from, caps): (Option<ActorRef>, Option<CapSet>),
+        (from, caps): (Option<ActorRef>, Option<Carried>),
         timeout: Duration,
         local: Option<&Worker<u32>>,
         bounded: bool,
@@ -917,6 +919,7 @@ impl System {
                 last_scan: AtomicU64::new(started_ns),
                 events: ArrayQueue::new(1024),
                 ext: Extensions::new(),
+                pinned_caps: PinnedSets::new(),
             }),
         })
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crossbeam_deque::Worker;
 
 use super::call::{ReplyTo, EXITING};
-use super::capability::CapSet;
+use super::capability::{CapSet, Carried};
 use super::cell::{ActorCore, Cell};
 use super::hold::{self, HoldState};
 use super::link::{
@@ -347,7 +347,7 @@ fn invoke(
     if calling {
         set_in_flight(None);
     }
-    if let Some(caps) = ctx.caps.take() {
+    if let Some(Carried::Shared(caps)) = ctx.caps.take() {
         retire_caps(caps);
     }
     (r, ctx.stop, ctx.reply, ctx.hold)

@@ -179,7 +179,8 @@ impl Behaviour for JsBehaviour {
         let kp = Array::from(&super::actor::message_to_js(msg));
         let kind = kp.get(0).as_f64().unwrap_or(0.0) as u32;
         let state: JsValue = Uint8Array::from(self.state.as_slice()).into();
-        if let Some(caps) = ctx.caps.clone() {
+        if let Some(caps) = &ctx.caps {
+            let caps = ctx.sys.pinned_caps.resolve(caps).clone();
             CAPS.with(|c| c.borrow_mut().insert(hold_id, caps));
         }
         let out = js_handle(

@@ -768,36 +768,12 @@ fn adopted(auth: &Authority, t: &CapToken) -> Option<CapToken> {
 }
 
 /// Capability sets the page interned for repeated sends (`actorsCapSet`): ids are indexes plus
-/// one; freed slots are listed for reuse.
+/// one; freed slots are listed for reuse. The same set object on every send also lets the
+/// authority remember its admission and pin it (`capability/pinned.rs`).
 #[derive(Default)]
 struct CapSets {
-    sets: Vec<Option<Interned>>,
+    sets: Vec<Option<CapSet>>,
     free: Vec<usize>,
-}
-
-/// An interned set, and references to it made ahead for the envelopes of its sends.
-///
-/// Each send gives its envelope a reference, which the receiving worker drops in batches
-/// (`turn::retire_caps`). Made here one at a time, each send would write the reference count
-/// while that worker may be dropping others: the count's cache line would move between the
-/// two cores with the messages. Made in stocks of [`SPARE_REFS`], it moves once per stock.
-struct Interned {
-    set: CapSet,
-    spares: Vec<CapSet>,
-}
-
-const SPARE_REFS: usize = 64;
-
-impl Interned {
-    fn reference(&mut self) -> CapSet {
-        if let Some(c) = self.spares.pop() {
-            return c;
-        }
-        let set = &self.set;
-        self.spares
-            .extend(std::iter::repeat_with(|| set.clone()).take(SPARE_REFS - 1));
-        set.clone()
-    }
 }
 
 thread_local! {
@@ -816,10 +792,7 @@ pub fn actors_cap_set(tokens: &JsValue) -> Result<u32, JsValue> {
             c.sets.push(None);
             c.sets.len() - 1
         });
-        c.sets[at] = Some(Interned {
-            set,
-            spares: Vec::new(),
-        });
+        c.sets[at] = Some(set);
         at as u32 + 1
     }))
 }
@@ -850,22 +823,22 @@ pub fn actors_cast_caps(
     let sys = otp_system("cast")?;
     let m = message("cast", kind, payload)?;
     let auth = authority(sys)?;
-    let caps = CAP_SETS.with(|c| {
-        let mut sets = c.try_borrow_mut().ok();
-        let entry = sets
-            .as_mut()
-            .and_then(|s| s.sets.get_mut((set as usize).wrapping_sub(1)))
-            .and_then(Option::as_mut);
-        entry.map(Interned::reference).ok_or_else(|| {
-            js_error(
+    CAP_SETS.with(|c| {
+        let sets = c.try_borrow().ok();
+        let Some(caps) = sets
+            .as_ref()
+            .and_then(|s| s.sets.get((set as usize).wrapping_sub(1)))
+            .and_then(Option::as_ref)
+        else {
+            return Err(js_error(
                 ErrorKind::Domain,
                 "invalid_state",
                 &format!("cast: capability set {set} was freed"),
-            )
-        })
-    })?;
-    auth.cast_checked(caps, None, actor_ref(slot, generation), m)
-        .map_err(|e| otp_error("cast", e))
+            ));
+        };
+        auth.cast_as(caps, None, actor_ref(slot, generation), m)
+            .map_err(|e| otp_error("cast", e))
+    })
 }
 
 /// Whether the actor's requirement is fixed (or it has none): a set admitted to it once will

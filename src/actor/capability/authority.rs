@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use super::guard::Guarded;
 use super::token::{check, sign};
-use super::{CapToken, Capability, Hierarchy, Requires};
+use super::{CapToken, Capability, Carried, Hierarchy, PinnedId, PinnedSets, Requires, PIN_AFTER};
 use crate::actor::{
     ActorError, ActorRef, Behaviour, CallHandle, Context, Message, OtpEvent, RequestId,
     SpawnOptions, System,
@@ -113,12 +113,15 @@ struct Seen {
 
 /// A send this thread admitted under a fixed requirement (or none). Valid while the
 /// authority's version is unchanged; the entry holds the set, so its address cannot be reused
-/// by another set while it is remembered.
+/// by another set while it is remembered. It also counts the sends it admits: after
+/// [`PIN_AFTER`] the set is pinned (`pinned.rs`), and later sends carry its index.
 struct Admitted {
     authority: u64,
     version: u64,
     to: ActorRef,
     caps: CapSet,
+    hits: u32,
+    pinned: Option<PinnedId>,
 }
 
 /// Admitted sends a thread remembers.
@@ -139,8 +142,8 @@ impl Admitted {
         (0..ADMITTED_ENTRIES).map(move |i| (home + i) % ADMITTED_ENTRIES)
     }
 
-    fn find(table: &AdmittedTable, home: usize, f: impl Fn(&Admitted) -> bool) -> bool {
-        Self::probe(home).any(|i| table[i].as_ref().is_some_and(&f))
+    fn find(table: &AdmittedTable, home: usize, f: impl Fn(&Admitted) -> bool) -> Option<usize> {
+        Self::probe(home).find(|&i| table[i].as_ref().is_some_and(&f))
     }
 
     /// Stores at the first entry from `home` that is free or left by an older version of the
@@ -400,13 +403,14 @@ impl Authority {
     /// Checks a send. A send admitted under a fixed requirement is remembered (see
     /// [`Admitted`]), so the next send of the same set to the same actor costs a few
     /// comparisons instead of the table lookup, the requirement and the token scan.
+    /// `Ok(Some(id))`: the set is pinned as `id`.
     fn admit(
         &self,
         caps: &CapSet,
         from: Option<ActorRef>,
         to: ActorRef,
         msg: &Message,
-    ) -> Result<(), ActorError> {
+    ) -> Result<Option<PinnedId>, ActorError> {
         let version = self.version.load(Ordering::Acquire);
         let home = Admitted::home(caps, to);
         let seen = |a: &Admitted| {
@@ -415,8 +419,20 @@ impl Authority {
                 && a.version == version
                 && a.authority == self.id
         };
-        if ADMITTED.with(|m| m.try_borrow().is_ok_and(|m| Admitted::find(&m, home, seen))) {
-            return Ok(());
+        let remembered = ADMITTED.with(|m| {
+            let mut m = m.try_borrow_mut().ok()?;
+            let at = Admitted::find(&m, home, seen)?;
+            let e = m[at].as_mut()?;
+            if e.pinned.is_none() {
+                e.hits = e.hits.saturating_add(1);
+                if e.hits == PIN_AFTER {
+                    e.pinned = self.sys.inner.pinned_caps.pin(caps);
+                }
+            }
+            Some(e.pinned)
+        });
+        if let Some(pinned) = remembered {
+            return Ok(pinned);
         }
         self.with_requirements(version, |map| {
             let need = map.get(&to);
@@ -432,12 +448,14 @@ impl Authority {
                             version,
                             to,
                             caps: caps.clone(),
+                            hits: 0,
+                            pinned: None,
                         };
                         entry.remember(&mut m, home);
                     }
                 });
             }
-            Ok(())
+            Ok(None)
         })
     }
 
@@ -496,22 +514,10 @@ impl Authority {
         to: ActorRef,
         msg: Message,
     ) -> Result<(), ActorError> {
-        self.cast_checked(caps.clone(), from, to, msg)
-    }
-
-    /// [`Authority::cast_as`] with the envelope's own reference to the set (the bindings keep
-    /// a stock of them: `Interned` in `bindings/actor_otp.rs`).
-    pub(crate) fn cast_checked(
-        &self,
-        caps: CapSet,
-        from: Option<ActorRef>,
-        to: ActorRef,
-        msg: Message,
-    ) -> Result<(), ActorError> {
-        self.admit(&caps, from, to, &msg)?;
+        let pinned = self.admit(caps, from, to, &msg)?;
         self.sys
             .inner
-            .try_cast_caps(to, msg, from, Some(caps), None)
+            .try_cast_caps(to, msg, from, Some(carried(caps, pinned)), None)
             .map_err(|(e, _)| e)
     }
 
@@ -579,11 +585,12 @@ impl Authority {
         msg: Message,
         timeout: Duration,
     ) -> Result<CallHandle, ActorError> {
-        self.admit(caps, from, to, &msg)?;
+        let pinned = self.admit(caps, from, to, &msg)?;
         let (handle, reply) = CallHandle::new(to.id());
+        let caps = carried(caps, pinned);
         self.sys
             .inner
-            .call_from_caps(to, msg, reply, (from, Some(caps.clone())), timeout, None)?;
+            .call_from_caps(to, msg, reply, (from, Some(caps)), timeout, None)?;
         Ok(handle)
     }
 
@@ -606,10 +613,10 @@ impl Authority {
         to: ActorRef,
         msg: Message,
     ) -> Result<(), ActorError> {
-        let caps = ctx.caps.clone().unwrap_or_else(|| Arc::new([]));
-        self.admit(&caps, Some(ctx.myself()), to, &msg)?;
+        let me = ctx.myself();
+        let caps = self.admit_from(ctx, to, &msg)?;
         ctx.sys
-            .try_cast_caps(to, msg, Some(ctx.myself()), Some(caps), ctx.local)
+            .try_cast_caps(to, msg, Some(me), Some(caps), ctx.local)
             .map_err(|(e, _)| e)
     }
 
@@ -633,9 +640,25 @@ impl Authority {
         msg: Message,
         timeout: Duration,
     ) -> Result<RequestId, ActorError> {
-        let caps = ctx.caps.clone().unwrap_or_else(|| Arc::new([]));
-        self.admit(&caps, Some(ctx.myself()), to, &msg)?;
+        let caps = self.admit_from(ctx, to, &msg)?;
         ctx.call_with_caps(to, msg, timeout, Some(caps))
+    }
+
+    /// Checks a handler's send of the set its message carried (the empty set if none) and
+    /// returns what the envelope carries.
+    fn admit_from(
+        &self,
+        ctx: &Context<'_>,
+        to: ActorRef,
+        msg: &Message,
+    ) -> Result<Carried, ActorError> {
+        let pinned = &ctx.sys.pinned_caps;
+        let (set, id) = match &ctx.caps {
+            Some(c) => (pinned.resolve(c), c.pinned()),
+            None => (pinned.get(PinnedSets::EMPTY), Some(PinnedSets::EMPTY)),
+        };
+        let id = self.admit(set, Some(ctx.myself()), to, msg)?.or(id);
+        Ok(carried(set, id))
     }
 
     /// The latest denials, oldest first (at most [`AUDIT_CAPACITY`]).
@@ -653,6 +676,11 @@ impl Authority {
     }
 }
 
+/// What the envelope of an admitted send of `caps` carries: the index if it is pinned.
+fn carried(caps: &CapSet, pinned: Option<PinnedId>) -> Carried {
+    pinned.map_or_else(|| Carried::Shared(caps.clone()), Carried::Pinned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,6 +691,8 @@ mod tests {
             version,
             to: ActorRef::from_parts([0, slot, 1]),
             caps: Arc::new([]),
+            hits: 0,
+            pinned: None,
         }
     }
 
@@ -670,6 +700,7 @@ mod tests {
         Admitted::find(table, home, |a| {
             Arc::ptr_eq(&a.caps, &e.caps) && a.to == e.to && a.version == e.version
         })
+        .is_some()
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod cap;
 mod flood;
 mod guard;
 mod hierarchy;
+mod pinned;
 mod requires;
 mod token;
 
@@ -17,5 +18,6 @@ pub use authority::{Authority, CapSet, Denial, AUDIT_CAPACITY};
 pub use cap::Capability;
 pub use flood::register_flood;
 pub use hierarchy::Hierarchy;
+pub(crate) use pinned::{Carried, PinnedId, PinnedSets, PIN_AFTER};
 pub use requires::{Requirement, Requires};
 pub use token::CapToken;
