@@ -1533,18 +1533,24 @@ fn event_v(e: &OtpEvent) -> V {
 // the handler passes in `opts.caps` (delegation: it can only pass tokens it was given; a
 // forged or widened one never verifies).
 
+thread_local! {
+    /// The set a handler's send carries when it has none (one per thread, see [`ctx_caps`]).
+    static NO_CAPS: CapSet = Arc::new([]);
+}
+
 /// The set a handler's send carries: the handled message's capabilities (unless
-/// `opts.inherit === false`) followed by the tokens of `opts.caps`.
+/// `opts.inherit === false`) followed by the tokens of `opts.caps`. Without `opts.caps` it is
+/// the handled message's own set, not a copy, so the authority remembers its admissions
+/// across sends (and pins it) as for a Rust handler.
 fn ctx_caps(func: &str, hold: u32, opts: &JsValue) -> Result<CapSet, JsValue> {
     let inherit = get(opts, "inherit").as_bool() != Some(false);
-    let mut v: Vec<CapToken> = match super::actor_js::caps_of(hold) {
-        Some(c) if inherit => c.to_vec(),
-        _ => Vec::new(),
-    };
+    let inherited = super::actor_js::caps_of(hold).filter(|_| inherit);
     let explicit = get(opts, "caps");
-    if !explicit.is_undefined() {
-        v.extend(cap_set(func, &explicit)?.iter().cloned());
+    if explicit.is_undefined() {
+        return Ok(inherited.unwrap_or_else(|| NO_CAPS.with(CapSet::clone)));
     }
+    let mut v: Vec<CapToken> = inherited.map(|c| c.to_vec()).unwrap_or_default();
+    v.extend(cap_set(func, &explicit)?.iter().cloned());
     Ok(v.into())
 }
 
