@@ -372,6 +372,66 @@ fn a_pinned_set_carries_the_same_rights_as_a_shared_one() {
     assert!(sys.is_alive(front) && sys.is_alive(sink));
 }
 
+/// A guard checks what senders send, not what the runtime delivers: a guarded actor gets its
+/// `DOWN` and trapped `EXIT` messages and its own timer messages, while the same values cast by
+/// another sender without capabilities are refused.
+#[test]
+fn a_guarded_actor_gets_its_down_exit_and_timer_messages() {
+    let (ex, auth) = setup();
+    let sys = ex.system();
+    let target = sys
+        .spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default())
+        .unwrap();
+    let linked = sys
+        .spawn(from_fn(|m, _| Ok(m)), SpawnOptions::default())
+        .unwrap();
+    let (tx, rx) = channel();
+    let g = auth
+        .spawn_guarded(
+            from_fn(move |m, ctx| {
+                let seen = if let Some(d) = m.downcast_ref::<Down>() {
+                    format!("down {}", d.reason.kind())
+                } else if let Some(e) = m.downcast_ref::<ExitMsg>() {
+                    format!("exit {}", e.reason.kind())
+                } else if m.as_int() == Some(7) {
+                    "tick".to_string()
+                } else {
+                    ctx.monitor(target);
+                    ctx.trap_exit(true);
+                    ctx.link(linked)
+                        .map_err(|e| ExitReason::error(e.to_string()))?;
+                    let me = ctx.myself();
+                    ctx.send_after(me, Message::Int(7), Duration::from_millis(1));
+                    "set up".to_string()
+                };
+                let _ = tx.send(seen);
+                Ok(Message::Empty)
+            }),
+            Capability::new("x"),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    let x = caps(&auth, &["x"]);
+    auth.call(&x, g, Message::Empty, T).unwrap().wait().unwrap();
+    assert_eq!(rx.recv_timeout(T).unwrap(), "set up");
+    assert_eq!(rx.recv_timeout(T).unwrap(), "tick");
+    sys.stop(target, ExitReason::error("gone")).unwrap();
+    assert_eq!(rx.recv_timeout(T).unwrap(), "down error");
+    sys.stop(linked, ExitReason::error("gone")).unwrap();
+    assert_eq!(rx.recv_timeout(T).unwrap(), "exit error");
+    assert!(auth.audit().is_empty(), "{:?}", auth.audit());
+    // The same values from a sender without capabilities: refused and audited.
+    let forged = Down {
+        monitor: MonitorRef(1),
+        actor: target,
+        reason: ExitReason::NoProc,
+    };
+    sys.cast(g, Message::value(forged)).unwrap();
+    sys.cast(g, Message::Int(7)).unwrap();
+    assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
+    assert_eq!(auth.audit().len(), 2);
+}
+
 #[test]
 fn flood_casts_n_messages_checked_or_plain_and_waits_for_them() {
     let (ex, auth) = setup();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crossbeam_deque::Worker;
 
 use super::call::{ReplyTo, EXITING};
-use super::capability::{CapSet, Carried};
+use super::capability::{CapSet, Carried, PinnedSets};
 use super::cell::{ActorCore, Cell};
 use super::hold::{self, HoldState};
 use super::link::{
@@ -161,6 +161,11 @@ pub(crate) fn release_retired_caps() {
 
 type Exit = Option<(ExitReason, Option<ReplyTo>)>;
 
+/// What an `EXIT` or `DOWN` message carries: the empty set. The runtime made it, so a guarded
+/// actor's guard lets it in (a value cast by a sender cannot pass for one), and it grants the
+/// handler's own sends nothing.
+const RUNTIME_NOTICE: Option<Carried> = Some(Carried::Pinned(PinnedSets::EMPTY));
+
 #[allow(clippy::too_many_arguments)]
 fn run_messages(
     sys: &Arc<Shared>,
@@ -204,7 +209,7 @@ fn run_messages(
                 }
             }
         }
-        core.caps = None;
+        core.caps = job.as_ref().and(RUNTIME_NOTICE);
         let (from, kind) = match job {
             Some(job) => job,
             None => {
@@ -253,6 +258,7 @@ fn run_messages(
                 SignalOutcome::Done => continue,
                 SignalOutcome::Exit(reason) => return Some((reason, None)),
                 SignalOutcome::Deliver(msg) => {
+                    core.caps = RUNTIME_NOTICE;
                     invoke(sys, local, me, from, None, core, |b, ctx| {
                         b.handle(msg, ctx)
                     })

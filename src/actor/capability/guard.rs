@@ -20,9 +20,10 @@ impl Behaviour for Guarded {
     }
 
     fn handle(&mut self, msg: Message, ctx: &mut Context<'_>) -> Result<Message, ExitReason> {
-        // Only the authority puts capabilities on an envelope, after admitting the message: no
-        // second check here. Anything else reached this actor without the authority.
-        let admitted = ctx.caps.is_some();
+        // Only the authority puts capabilities on an envelope, after admitting the message, and
+        // the runtime on its EXIT / DOWN messages: no second check here. The actor's own sends
+        // to itself (its timers, say) need none. Anything else came without the authority.
+        let admitted = ctx.caps.is_some() || ctx.sender() == Some(ctx.myself());
         let need = if admitted { None } else { self.need.of(&msg) };
         if let Some(need) = need {
             let e = self.auth.deny(ctx.sender(), ctx.myself(), &need);
