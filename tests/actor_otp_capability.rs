@@ -432,6 +432,43 @@ fn a_guarded_actor_gets_its_down_exit_and_timer_messages() {
     assert_eq!(auth.audit().len(), 2);
 }
 
+struct Adder(i64);
+impl Behaviour for Adder {
+    fn handle(&mut self, m: Message, _: &mut Context<'_>) -> Result<Message, ExitReason> {
+        self.0 += m.as_int().unwrap_or(0);
+        Ok(Message::Int(self.0))
+    }
+}
+
+/// A guarded actor can be upgradable: upgrade and rollback pass its guard (only the runtime
+/// makes them), and the guard still checks every message of every version.
+#[test]
+fn a_guarded_actor_can_be_upgraded_and_rolled_back() {
+    use katalyst::actor::upgrade::{migrate, rollback, upgradable, upgrade};
+    let (ex, auth) = setup();
+    let sys = ex.system();
+    let a = auth
+        .spawn_guarded(
+            upgradable(Adder(0)),
+            Capability::new("add"),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    let add = caps(&auth, &["add"]);
+    let none: CapSet = Arc::new([]);
+    let call = |c: &CapSet, n: i64| auth.call(c, a, Message::Int(n), T)?.wait();
+    assert_eq!(call(&add, 1).unwrap().as_int(), Some(1));
+    let v = upgrade(sys, a, migrate(|old: &Adder| Ok(Adder(old.0 * 100))));
+    assert_eq!(v.unwrap().wait().unwrap().as_int(), Some(2));
+    assert_eq!(sys.version_of(a), Some(2));
+    assert_eq!(call(&add, 1).unwrap().as_int(), Some(101));
+    assert_eq!(call(&none, 1).unwrap_err().code(), "forbidden");
+    assert_eq!(rollback(sys, a).unwrap().wait().unwrap().as_int(), Some(1));
+    assert_eq!(call(&add, 1).unwrap().as_int(), Some(2));
+    assert_eq!(call(&none, 1).unwrap_err().code(), "forbidden");
+    assert_eq!(auth.audit().len(), 2);
+}
+
 #[test]
 fn flood_casts_n_messages_checked_or_plain_and_waits_for_them() {
     let (ex, auth) = setup();

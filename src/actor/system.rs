@@ -420,7 +420,8 @@ impl Shared {
         reply: ReplyTo,
         timeout: Duration,
     ) -> Result<(), ActorError> {
-        self.enqueue_call(to, msg, reply, (None, None), timeout, None, false)
+        let caps = Some(Carried::RUNTIME); // past a guard: only the runtime makes these
+        self.enqueue_call(to, msg, reply, (None, caps), timeout, None, false)
     }
 
     #[allow(clippy::too_many_arguments)]

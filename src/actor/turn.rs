@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crossbeam_deque::Worker;
 
 use super::call::{ReplyTo, EXITING};
-use super::capability::{CapSet, Carried, PinnedSets};
+use super::capability::{CapSet, Carried};
 use super::cell::{ActorCore, Cell};
 use super::hold::{self, HoldState};
 use super::link::{
@@ -161,11 +161,6 @@ pub(crate) fn release_retired_caps() {
 
 type Exit = Option<(ExitReason, Option<ReplyTo>)>;
 
-/// What an `EXIT` or `DOWN` message carries: the empty set. The runtime made it, so a guarded
-/// actor's guard lets it in (a value cast by a sender cannot pass for one), and it grants the
-/// handler's own sends nothing.
-const RUNTIME_NOTICE: Option<Carried> = Some(Carried::Pinned(PinnedSets::EMPTY));
-
 #[allow(clippy::too_many_arguments)]
 fn run_messages(
     sys: &Arc<Shared>,
@@ -209,7 +204,7 @@ fn run_messages(
                 }
             }
         }
-        core.caps = job.as_ref().and(RUNTIME_NOTICE);
+        core.caps = job.as_ref().map(|_| Carried::RUNTIME);
         let (from, kind) = match job {
             Some(job) => job,
             None => {
@@ -258,7 +253,7 @@ fn run_messages(
                 SignalOutcome::Done => continue,
                 SignalOutcome::Exit(reason) => return Some((reason, None)),
                 SignalOutcome::Deliver(msg) => {
-                    core.caps = RUNTIME_NOTICE;
+                    core.caps = Some(Carried::RUNTIME);
                     invoke(sys, local, me, from, None, core, |b, ctx| {
                         b.handle(msg, ctx)
                     })

@@ -1203,7 +1203,7 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
             Ok(value(V::Undef))
         }
         "spawn" => {
-            // { make, mailbox, name, requires }: upgradable; guarded when `requires` is set.
+            // { make, mailbox, name, requires }: upgradable; also guarded when `requires` is set.
             let o = a(0);
             let make = Make::from_js(op, "behaviour", &get(&o, "make"))?;
             let b = make
@@ -1219,6 +1219,7 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
                 upgrade::spawn(sys, b, opts).map_err(err)?
             } else {
                 let need = requirement(op, &req)?;
+                let b = upgrade::upgradable(b);
                 authority(sys)?.spawn_guarded(b, need, opts).map_err(err)?
             };
             Ok(value(ref_v(actor)))

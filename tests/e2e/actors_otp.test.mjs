@@ -385,6 +385,35 @@ for (const { isolated, mode } of MODES) {
     assert.ok(value.denied >= 6, `${value.denied} denial events`);
   });
 
+  test(`${mode}: a guarded actor is upgraded and rolled back under load, and stays guarded`, async () => {
+    const { value, problems } = await inPage(isolated, async ({ HELPERS }) => {
+      const { capture, mod } = eval(HELPERS);
+      const k = await katalyst.init();
+      const a = k.actors;
+      await a.ready;
+      const s = await a.spawn(mod('seq1'), { requires: { '*': 'seq' }, mailbox: 2000 });
+      const opts = { caps: [await a.capabilities.issue('seq', { near: s })] };
+      await a.preload(mod('seq2'), { near: s }); // so the upgrade is queued where it is called
+      const sent = [];
+      for (let i = 1; i <= 500; i++) sent.push(a.cast(s, i, opts));
+      const up = a.upgrade(s, mod('seq2'), { extra: 'guarded' });
+      for (let i = 501; i <= 1000; i++) sent.push(a.cast(s, i, opts));
+      const version = await up;
+      await Promise.all(sent);
+      const state = await a.call(s, 'get', opts);
+      const refused = await capture(() => a.call(s, 'get'));
+      const back = await a.rollback(s);
+      const rolled = await a.call(s, 'get', opts);
+      return { version, state, refused: refused.code, back, rolled };
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(value.version, 2);
+    assert.deepEqual(value.state, { last: 1000, ok: true, n1: 500, n2: 500, migrated: 'guarded', v: 2 });
+    assert.equal(value.refused, 'forbidden');
+    assert.equal(value.back, 1);
+    assert.deepEqual(value.rolled, { last: 500, ok: true, n1: 500, n2: 0, v: 1 });
+  });
+
   test(`${mode}: casts with { caps } are delivered once, in order, or refused; cached capability sets follow the tokens`, async () => {
     const { value, problems } = await inPage(isolated, async ({ HELPERS }) => {
       const { capture, mod } = eval(HELPERS);

@@ -28,6 +28,11 @@ pub(crate) enum Carried {
 }
 
 impl Carried {
+    /// What the runtime's own messages carry (`EXIT`, `DOWN`, upgrade and rollback requests):
+    /// the empty set. A guard lets them in (a value cast by a sender cannot pass for one), and
+    /// they grant the handler's own sends nothing.
+    pub const RUNTIME: Carried = Carried::Pinned(PinnedSets::EMPTY);
+
     pub fn pinned(&self) -> Option<PinnedId> {
         match self {
             Carried::Pinned(id) => Some(*id),
