@@ -437,7 +437,7 @@ export interface TreeNode {
 export interface OtpSpawnOptions extends SpawnOptions {
   /** Capabilities each message kind needs: `{ [msg.type]: 'name:scope-with-${field}', '*': … }`. */
   requires?: Record<string, string>;
-  /** Spawn an actor `upgrade` can swap (supervised children always are). */
+  /** Spawn an actor `upgrade` can swap (supervised children and guarded actors always are). */
   upgradable?: boolean;
   /** `single` executor: run on the node of this actor (links and monitors need one node). */
   near?: ActorRef;
