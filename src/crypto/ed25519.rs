@@ -202,25 +202,19 @@ pub fn verify_batch(
 /// `verify_batch` on a thread that may not block (the `mt` main thread): the items are copied
 /// (a few hundred bytes each, against ~70 µs of work) so helpers can share them.
 fn verify_assisted(public_keys: &[&[u8]], msgs: &[&[u8]], signatures: &[&[u8]]) -> Vec<bool> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-    let items: Arc<Vec<[Vec<u8>; 3]>> = Arc::new(
-        public_keys
-            .iter()
-            .zip(msgs)
-            .zip(signatures)
-            .map(|((pk, msg), sig)| [pk.to_vec(), msg.to_vec(), sig.to_vec()])
-            .collect(),
-    );
-    let out: Arc<Vec<AtomicBool>> =
-        Arc::new(items.iter().map(|_| AtomicBool::new(false)).collect());
-    let (inputs, results) = (items.clone(), out.clone());
-    crate::parallel::assist::for_each(items.len(), move |i| {
-        if let (Some([pk, msg, sig]), Some(r)) = (inputs.get(i), results.get(i)) {
-            r.store(verify(pk, msg, sig), Ordering::Relaxed);
-        }
-    });
-    out.iter().map(|r| r.load(Ordering::Relaxed)).collect()
+    let items: Vec<[Vec<u8>; 3]> = public_keys
+        .iter()
+        .zip(msgs)
+        .zip(signatures)
+        .map(|((pk, msg), sig)| [pk.to_vec(), msg.to_vec(), sig.to_vec()])
+        .collect();
+    let inputs = std::sync::Arc::new(items);
+    let shared = inputs.clone();
+    crate::parallel::assist::map(inputs.len(), move |i| {
+        shared
+            .get(i)
+            .is_some_and(|[pk, msg, sig]| verify(pk, msg, sig))
+    })
 }
 
 /// Checks that `bytes` is a usable Ed25519 public key encoding: 32 bytes

@@ -99,6 +99,27 @@ pub fn for_each(chunks: usize, f: impl Fn(usize) + Send + Sync + 'static) {
     }
 }
 
+/// [`for_each`] that keeps what each chunk returns, in chunk order.
+///
+/// ```
+/// use katalyst::parallel::assist;
+/// assert_eq!(assist::map(4, |i| i * i), vec![0, 1, 4, 9]);
+/// ```
+pub fn map<T: Send + 'static>(
+    chunks: usize,
+    f: impl Fn(usize) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let done = Arc::new(SegQueue::new());
+    let out = done.clone();
+    for_each(chunks, move |i| out.push((i, f(i))));
+    let mut slots: Vec<Option<T>> = (0..chunks).map(|_| None).collect();
+    while let Some((i, v)) = done.pop() {
+        slots[i] = Some(v);
+    }
+    // Every chunk ran before `for_each` returned.
+    slots.into_iter().flatten().collect()
+}
+
 /// Helper side: works on every published job until the queue is empty. Uses the rayon pool
 /// for helpers beyond the first, so call it only where blocking is allowed.
 pub fn run_pending() {

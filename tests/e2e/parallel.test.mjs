@@ -1,5 +1,5 @@
 // Synchronous calls on the main thread that share their work with the compute worker
-// (`crate::parallel::assist`) in threads mode (verifyBatch, sgemm): results must equal an
+// (`crate::parallel::assist`) in threads mode (verifyBatch, sgemm, kmeans): results must equal an
 // independent reference (per-item verify, f64 GEMM computed here), the
 // worker must really take a share, and nothing may block or trap the main thread. Without
 // cross-origin isolation (single build) the same call runs sequentially.
@@ -80,6 +80,64 @@ for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolate
       // Relative to the sum of magnitudes: f32 accumulation over k ≤ 513 terms.
       for (const w of r.worst) assert.ok(w < 513 * 2 ** -23 * 4, `relative error ${w}`);
       if (mode === 'threads') assert.ok(r.helped > 0, 'the compute worker never took a band');
+      else assert.equal(r.helped, 0);
+      assert.deepEqual(tab.problems, []);
+    } finally {
+      await tab.close();
+    }
+  });
+}
+
+for (const { isolated, mode } of [{ isolated: true, mode: 'threads' }, { isolated: false, mode: 'single' }]) {
+  test(`${mode}: main-thread kmeans equals an f64 Lloyd reference`, async () => {
+    const tab = await openPage(env.browser, env.server.url + (isolated ? '' : '?coi=0'));
+    try {
+      await tab.page.waitForFunction(() => window.ready === true);
+      const r = await tab.page.evaluate(async () => {
+        const k = await katalyst.init({ threads: 2 });
+        // Uniform points from fixed centroids: 16-d ones keep moving (plain passes all along),
+        // 2-d ones settle within a few passes (then Hamerly's bounded passes run).
+        let s = 7;
+        const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+        const out = [];
+        const before = k.parallelStats().helpedChunks;
+        for (const [n, d, kk, iters] of [[20000, 16, 16, 8], [30000, 2, 12, 40]]) {
+          const x = Float32Array.from({ length: n * d }, rnd);
+          const init = x.slice(0, kk * d);
+          const got = k.kmeans(x, n, d, kk, { init, maxIter: iters, tol: 0 });
+          // f64 Lloyd for got.iterations steps, then the final assignment.
+          let c = Float64Array.from(init);
+          const labels = new Uint32Array(n);
+          let inertia = 0;
+          for (let it = 0; it <= got.iterations; it++) {
+            const sums = new Float64Array(kk * d), counts = new Float64Array(kk);
+            inertia = 0;
+            for (let i = 0; i < n; i++) {
+              let best = Infinity, arg = 0;
+              for (let j = 0; j < kk; j++) {
+                let e = 0;
+                for (let t = 0; t < d; t++) { const v = x[i * d + t] - c[j * d + t]; e += v * v; }
+                if (e < best) { best = e; arg = j; }
+              }
+              labels[i] = arg; inertia += best; counts[arg]++;
+              for (let t = 0; t < d; t++) sums[arg * d + t] += x[i * d + t];
+            }
+            if (it === got.iterations) break;
+            for (let j = 0; j < kk; j++) if (counts[j]) for (let t = 0; t < d; t++) c[j * d + t] = sums[j * d + t] / counts[j];
+          }
+          let same = 0;
+          for (let i = 0; i < n; i++) same += got.labels[i] === labels[i];
+          out.push({ n, iterations: got.iterations, same, rel: Math.abs(got.inertia - inertia) / inertia });
+        }
+        return { mode: k.mode, out, helped: k.parallelStats().helpedChunks - before };
+      });
+      assert.equal(r.mode, mode);
+      for (const { n, iterations, same, rel } of r.out) {
+        assert.ok(iterations >= 2, `iterations ${iterations}`);
+        assert.ok(same >= n * 0.999, `labels ${same}/${n}`);
+        assert.ok(rel <= 1e-4, `inertia off by ${rel}`);
+      }
+      if (mode === 'threads') assert.ok(r.helped > 0, 'the compute worker never took a chunk');
       else assert.equal(r.helped, 0);
       assert.deepEqual(tab.problems, []);
     } finally {

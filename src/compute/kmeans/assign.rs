@@ -21,6 +21,7 @@ use crate::compute::matmul::kernel::{MR, NR};
 use crate::compute::matmul::pack::pack_a;
 use crate::compute::matmul::view::MatView;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Points per task.
 pub(crate) const CHUNK: usize = 256 * NR;
@@ -31,22 +32,23 @@ const FULL_NUM: usize = 3;
 const FULL_DEN: usize = 4;
 
 /// The centroids of one assignment step.
-pub(crate) struct Centroids<'a> {
+#[derive(Clone)]
+pub(crate) struct Centroids {
     pub k: usize,
     /// Packed as A panels, scaled by −2.
     pub panels: Vec<f32>,
     /// ‖c‖² (+∞ for padding rows).
     pub norms: Vec<f32>,
     /// Centred rows, k×d.
-    pub rows: &'a [f32],
+    pub rows: Vec<f32>,
     /// ½ · distance from each centroid to its nearest other centroid (rounded down).
     pub half_sep: Vec<f32>,
     /// Movement since the bounds were made exact; `None` on the first pass (no bounds yet).
     pub drift: Option<Drift>,
 }
 
-impl<'a> Centroids<'a> {
-    pub fn new(rows: &'a [f32], k: usize, p: &Points, drift: Option<Drift>) -> Self {
+impl Centroids {
+    pub fn new(rows: &[f32], k: usize, p: &Points, drift: Option<Drift>) -> Self {
         let d = p.d;
         let padded = k.div_ceil(MR) * MR;
         let mut panels = vec![0.0f32; padded * d];
@@ -64,7 +66,7 @@ impl<'a> Centroids<'a> {
             k,
             panels,
             norms,
-            rows,
+            rows: rows.to_vec(),
             half_sep,
             drift,
         }
@@ -86,11 +88,15 @@ type ChunkArgs<'a> = (usize, ((&'a mut [u32], &'a mut [Bound]), &'a [f32]));
 /// Assigns every point, updating `labels` (`u32::MAX` = none yet) and `bounds`, and returns
 /// the per-chunk partials in chunk order.
 pub(crate) fn assign(
-    p: &Points,
+    p: &Arc<Points>,
     c: &Centroids,
     labels: &mut [u32],
     bounds: &mut [Bound],
 ) -> Vec<Partial> {
+    if crate::parallel::threads() <= 1 && p.n >= 2 * CHUNK && crate::parallel::assist::helpers() > 0
+    {
+        return assign_assisted(p, c, labels, bounds);
+    }
     let panel_len = p.d * NR;
     let run =
         |(ci, ((lab, bnd), packed)): ChunkArgs| assign_chunk(p, c, ci * CHUNK, packed, lab, bnd);
@@ -111,6 +117,39 @@ pub(crate) fn assign(
             .map(run)
             .collect()
     }
+}
+
+/// [`assign`] on a thread that may not block (the `mt` main thread): chunks shared with the
+/// compute worker through [`crate::parallel::assist`]. The helpers get the points by reference
+/// count and copies of the centroids, labels and bounds (about 12 bytes a point, against a
+/// pass of ≈ 20 ns a point); each chunk's labels and bounds come back in buffers.
+fn assign_assisted(
+    p: &Arc<Points>,
+    c: &Centroids,
+    labels: &mut [u32],
+    bounds: &mut [Bound],
+) -> Vec<Partial> {
+    let (shared, c) = (p.clone(), c.clone());
+    let state = Arc::new((labels.to_vec(), bounds.to_vec()));
+    let parts = crate::parallel::assist::map(p.n.div_ceil(CHUNK), move |i| {
+        let first = i * CHUNK;
+        let end = (first + CHUNK).min(shared.n);
+        let mut lab = state.0[first..end].to_vec();
+        let mut bnd = state.1[first..end].to_vec();
+        let packed = shared.panels(first, end - first);
+        let part = assign_chunk(&shared, &c, first, packed, &mut lab, &mut bnd);
+        (lab, bnd, part)
+    });
+    labels
+        .chunks_mut(CHUNK)
+        .zip(bounds.chunks_mut(CHUNK))
+        .zip(parts)
+        .map(|((l, b), (lab, bnd, part))| {
+            l.copy_from_slice(&lab);
+            b.copy_from_slice(&bnd);
+            part
+        })
+        .collect()
 }
 
 fn assign_chunk(

@@ -17,6 +17,7 @@ pub(crate) struct Bound {
 }
 
 /// How far the centroids moved since the bounds were last made exact.
+#[derive(Clone)]
 pub(crate) struct Drift {
     /// δⱼ per centroid (rounded up).
     pub moved: Vec<f32>,

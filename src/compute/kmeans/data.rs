@@ -87,6 +87,12 @@ impl Points {
     pub fn row(&self, i: usize) -> &[f32] {
         &self.x[i * self.d..(i + 1) * self.d]
     }
+
+    /// The packed panels of points `first .. first + len` (`first` a multiple of NR).
+    pub fn panels(&self, first: usize, len: usize) -> &[f32] {
+        let panel_len = self.d * NR;
+        &self.packed[first / NR * panel_len..][..len.div_ceil(NR) * panel_len]
+    }
 }
 
 /// ‖a − b‖² in f64.

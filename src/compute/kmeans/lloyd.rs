@@ -17,6 +17,7 @@ use super::assign::{assign, Centroids, Partial};
 use super::bounds::{Bound, Drift};
 use super::data::{dist2, Points};
 use super::plain::assign_all;
+use std::sync::Arc;
 
 /// Bounds take over once a plain pass changes at most n / SETTLED labels.
 const SETTLED: usize = 100;
@@ -34,12 +35,12 @@ pub(crate) struct Run {
 
 /// Lloyd from `init`; `bounds_after` is the number of changed labels at or below which the
 /// bounded passes take over (`n / SETTLED` in use; tests force 0 passes or every pass).
-pub(crate) fn lloyd(p: &Points, init: Vec<f32>, k: usize, max_iter: usize, tol: f64) -> Run {
+pub(crate) fn lloyd(p: &Arc<Points>, init: Vec<f32>, k: usize, max_iter: usize, tol: f64) -> Run {
     lloyd_with(p, init, k, max_iter, tol, p.n / SETTLED)
 }
 
 pub(crate) fn lloyd_with(
-    p: &Points,
+    p: &Arc<Points>,
     init: Vec<f32>,
     k: usize,
     max_iter: usize,
@@ -253,7 +254,8 @@ mod tests {
 
     fn check(x: Vec<f32>, n: usize, d: usize, k: usize, iters: usize, what: &str) {
         let init = x[..k * d].to_vec();
-        let points = Points::new(x.clone(), n, d).unwrap_or_else(|_| panic!("{what}: points"));
+        let points =
+            Arc::new(Points::new(x.clone(), n, d).unwrap_or_else(|_| panic!("{what}: points")));
         let centred: Vec<f32> = init
             .chunks_exact(d)
             .flat_map(|r| {
@@ -311,7 +313,7 @@ mod tests {
     fn bounds_skip_most_points_on_clustered_data() {
         let (n, d, k) = (6000, 8, 12);
         let x = blobs(n, d, k, 8);
-        let p = Points::new(x, n, d).unwrap_or_else(|_| panic!("points"));
+        let p = Arc::new(Points::new(x, n, d).unwrap_or_else(|_| panic!("points")));
         // A perturbed start (centroid j = point j + 0.2) so that Lloyd moves a little.
         let init: Vec<f32> = p.x[..k * d].iter().map(|v| v + 0.2).collect();
         let iters = 8;
@@ -322,5 +324,39 @@ mod tests {
             run.computed,
             run.iterations + 1
         );
+    }
+
+    /// The `mt` main thread's path: one rayon thread (so nothing joins the pool) and the passes
+    /// shared with a helper through `parallel::assist`, plain passes then bounded ones. Chunks
+    /// are fixed, so the result must equal the pool's bit for bit.
+    #[test]
+    fn passes_shared_with_a_helper_equal_the_pool_s() {
+        use crate::compute::kmeans::assign::CHUNK;
+        use crate::compute::matmul::kernel::NR;
+        let (n, d, k) = (3 * CHUNK + 5 * NR + 3, 6, 9); // a short last chunk and panel
+        let x = uniform(n * d, 12); // labels keep changing: every pass after the first bounded
+        let p = Arc::new(Points::new(x, n, d).unwrap_or_else(|_| panic!("points")));
+        let init: Vec<f32> = p.x[..k * d].to_vec();
+        let pooled = lloyd_with(&p, init.clone(), k, 6, 0.0, usize::MAX);
+        assert_eq!(pooled.iterations, 6);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap_or_else(|e| panic!("pool: {e}"));
+        let mut shared = None;
+        crate::parallel::assist::with_helper(|| {
+            shared = Some(one.install(|| lloyd_with(&p, init, k, 6, 0.0, usize::MAX)));
+        });
+        let shared = shared.unwrap_or_else(|| panic!("no run"));
+        assert_eq!(shared.labels, pooled.labels);
+        assert_eq!(shared.iterations, pooled.iterations);
+        assert_eq!(shared.computed, pooled.computed);
+        assert!(
+            pooled.computed < (pooled.iterations + 1) * n,
+            "no pass was bounded"
+        );
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&shared.centroids), bits(&pooled.centroids));
+        assert_eq!(shared.inertia.to_bits(), pooled.inertia.to_bits());
     }
 }

@@ -153,7 +153,7 @@ pub(crate) fn kmeans_owned(
     // k-means++ distances and cumulative sums (4 + 8), re-seeding distances (8).
     let per_point = 4 * d + 36;
     checks::probe_memory("data", n.saturating_mul(per_point).saturating_add(1 << 16))?;
-    let points = Points::new(data, n, d)?;
+    let points = std::sync::Arc::new(Points::new(data, n, d)?);
     let tol = opts.tol * points.mean_variance;
     let mut rng = SplitMix64::new(opts.seed);
     let runs = match opts.init {

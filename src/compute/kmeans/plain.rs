@@ -7,6 +7,7 @@ use super::data::Points;
 use super::nearest::{add_row, fold_panel};
 use crate::compute::matmul::kernel::{MR, NR};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// One chunk's contribution to the update step.
 pub(crate) struct Sums {
@@ -16,7 +17,11 @@ pub(crate) struct Sums {
 }
 
 /// Assigns every point, writing `labels`, and returns the per-chunk partial sums in chunk order.
-pub(crate) fn assign_all(p: &Points, c: &Centroids, labels: &mut [u32]) -> Vec<Sums> {
+pub(crate) fn assign_all(p: &Arc<Points>, c: &Centroids, labels: &mut [u32]) -> Vec<Sums> {
+    if crate::parallel::threads() <= 1 && p.n >= 2 * CHUNK && crate::parallel::assist::helpers() > 0
+    {
+        return assign_assisted(p, c, labels);
+    }
     let panel_len = p.d * NR;
     let run = |(ci, (lab, packed)): (usize, (&mut [u32], &[f32]))| {
         assign_chunk(p, c, ci * CHUNK, packed, lab)
@@ -36,6 +41,34 @@ pub(crate) fn assign_all(p: &Points, c: &Centroids, labels: &mut [u32]) -> Vec<S
             .map(run)
             .collect()
     }
+}
+
+/// [`assign_all`] on a thread that may not block (the `mt` main thread): chunks shared with
+/// the compute worker through [`crate::parallel::assist`] (as `assign::assign_assisted`
+/// does); each chunk's labels come back in a buffer and are counted as changed here.
+fn assign_assisted(p: &Arc<Points>, c: &Centroids, labels: &mut [u32]) -> Vec<Sums> {
+    let (shared, c) = (p.clone(), c.clone());
+    let parts = crate::parallel::assist::map(p.n.div_ceil(CHUNK), move |i| {
+        let first = i * CHUNK;
+        let mut lab = vec![u32::MAX; (shared.n - first).min(CHUNK)];
+        let sums = assign_chunk(
+            &shared,
+            &c,
+            first,
+            shared.panels(first, lab.len()),
+            &mut lab,
+        );
+        (lab, sums)
+    });
+    labels
+        .chunks_mut(CHUNK)
+        .zip(parts)
+        .map(|(old, (new, mut sums))| {
+            sums.changed = old.iter().zip(&new).filter(|(a, b)| a != b).count();
+            old.copy_from_slice(&new);
+            sums
+        })
+        .collect()
 }
 
 fn assign_chunk(

@@ -119,7 +119,6 @@ fn multiply_rows(
 /// Row bands shared with helper threads ([`crate::parallel::assist`]). The helpers need owned
 /// data: A is copied (B is shared, C's bands come back in buffers), a few percent of the work.
 fn run_assisted(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: usize) {
-    use crossbeam_queue::SegQueue;
     use std::sync::Arc;
 
     let n = b.n();
@@ -127,10 +126,7 @@ fn run_assisted(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: usi
     // C already holds beta·C; bands start from it only when it is not all zeros.
     let c_in: Option<Arc<Vec<f32>>> = c.iter().any(|&x| x != 0.0).then(|| Arc::new(c.to_vec()));
     let b = b.clone();
-    let bands = m.div_ceil(ASSIST_BAND);
-    let done: Arc<SegQueue<(usize, Vec<f32>)>> = Arc::new(SegQueue::new());
-    let out = done.clone();
-    crate::parallel::assist::for_each(bands, move |i| {
+    let bands = crate::parallel::assist::map(m.div_ceil(ASSIST_BAND), move |i| {
         let r0 = i * ASSIST_BAND;
         let r1 = (r0 + ASSIST_BAND).min(m);
         let mut band = match &c_in {
@@ -143,10 +139,10 @@ fn run_assisted(a: &MatView, b: &PackedMatrix, alpha: f32, c: &mut [f32], m: usi
             cs,
         };
         multiply_rows(&view, &b, alpha, &mut band, r0, r1);
-        out.push((r0, band));
+        band
     });
-    while let Some((r0, band)) = done.pop() {
-        c[r0 * n..r0 * n + band.len()].copy_from_slice(&band);
+    for (rows, band) in c.chunks_mut(ASSIST_BAND * n).zip(bands) {
+        rows.copy_from_slice(&band);
     }
 }
 
