@@ -42,3 +42,23 @@ pub fn threads() -> usize {
         1
     }
 }
+
+/// `f(0) … f(chunks − 1)` on every thread this one may use: the rayon pool when it may block on
+/// it, else the helpers of [`assist`] (the `mt` main thread), else a plain loop. The results
+/// come back in chunk order, so a caller that reduces them in that order gets the same answer
+/// whatever ran where.
+///
+/// ```
+/// assert_eq!(katalyst::parallel::map_chunks(5, |i| i + 1), vec![1, 2, 3, 4, 5]);
+/// ```
+pub fn map_chunks<T: Send + 'static>(
+    chunks: usize,
+    f: impl Fn(usize) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    if threads() > 1 && chunks > 1 {
+        (0..chunks).into_par_iter().map(f).collect()
+    } else {
+        assist::map(chunks, f)
+    }
+}

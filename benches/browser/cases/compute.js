@@ -336,7 +336,8 @@ function kmeansCases() {
   return [
     {
       ...common,
-      name: 'katalyst kmeans (main thread)',
+      name: 'katalyst kmeans (main thread; + compute worker in threads mode)',
+      threads: ({ k }) => k.threads,
       async setup({ katalyst }) {
         const x = data();
         const o = opts(x);

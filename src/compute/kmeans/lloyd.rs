@@ -13,7 +13,7 @@
 //! Uniform data changes 1–5 % of the labels a pass, so it stays on plain passes; converging or
 //! clustered data, where most points skip, switches to bounds. See src/compute/README.md.
 
-use super::assign::{assign, Centroids, Partial};
+use super::assign::{assign, Centroids, Partial, CHUNK};
 use super::bounds::{Bound, Drift};
 use super::data::{dist2, Points};
 use super::plain::assign_all;
@@ -129,14 +129,7 @@ pub(crate) fn lloyd_with(
             computed += partials.iter().map(|q| q.computed).sum::<usize>();
         }
     }
-    let inertia = labels
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| {
-            let l = l as usize;
-            dist2(p.row(i), &cent[l * d..(l + 1) * d])
-        })
-        .sum();
+    let inertia = inertia(p, &cent, &labels);
     Run {
         centroids: cent,
         labels,
@@ -144,6 +137,23 @@ pub(crate) fn lloyd_with(
         iterations,
         computed,
     }
+}
+
+/// Σ ‖x − c(label)‖² in f64, summed per chunk and then over chunks in order.
+fn inertia(p: &Arc<Points>, cent: &[f32], labels: &[u32]) -> f64 {
+    let shared = (p.clone(), cent.to_vec(), Arc::new(labels.to_vec()));
+    let parts = crate::parallel::map_chunks(p.n.div_ceil(CHUNK), move |i| {
+        let (p, cent, labels) = &shared;
+        let first = i * CHUNK;
+        let end = (first + CHUNK).min(p.n);
+        (first..end)
+            .map(|j| {
+                let l = labels[j] as usize;
+                dist2(p.row(j), &cent[l * p.d..(l + 1) * p.d])
+            })
+            .sum::<f64>()
+    });
+    parts.iter().sum()
 }
 
 /// Adds the chunks' changes to the totals, in chunk order; returns how many labels changed.

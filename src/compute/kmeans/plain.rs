@@ -6,7 +6,6 @@ use super::assign::{Centroids, CHUNK};
 use super::data::Points;
 use super::nearest::{add_row, fold_panel};
 use crate::compute::matmul::kernel::{MR, NR};
-use rayon::prelude::*;
 use std::sync::Arc;
 
 /// One chunk's contribution to the update step.
@@ -16,39 +15,13 @@ pub(crate) struct Sums {
     pub changed: usize,
 }
 
-/// Assigns every point, writing `labels`, and returns the per-chunk partial sums in chunk order.
+/// Assigns every point, writing `labels`, and returns the per-chunk partial sums in chunk
+/// order. The chunks run wherever [`crate::parallel::map_chunks`] puts them (on the `mt` main
+/// thread, shared with the compute worker): each gets the points by reference count and a
+/// copy of the centroid panels, and its labels come back in a buffer, counted as changed here.
 pub(crate) fn assign_all(p: &Arc<Points>, c: &Centroids, labels: &mut [u32]) -> Vec<Sums> {
-    if crate::parallel::threads() <= 1 && p.n >= 2 * CHUNK && crate::parallel::assist::helpers() > 0
-    {
-        return assign_assisted(p, c, labels);
-    }
-    let panel_len = p.d * NR;
-    let run = |(ci, (lab, packed)): (usize, (&mut [u32], &[f32]))| {
-        assign_chunk(p, c, ci * CHUNK, packed, lab)
-    };
-    if crate::parallel::threads() > 1 && p.n > CHUNK {
-        labels
-            .par_chunks_mut(CHUNK)
-            .zip(p.packed.par_chunks(CHUNK / NR * panel_len))
-            .enumerate()
-            .map(run)
-            .collect()
-    } else {
-        labels
-            .chunks_mut(CHUNK)
-            .zip(p.packed.chunks(CHUNK / NR * panel_len))
-            .enumerate()
-            .map(run)
-            .collect()
-    }
-}
-
-/// [`assign_all`] on a thread that may not block (the `mt` main thread): chunks shared with
-/// the compute worker through [`crate::parallel::assist`] (as `assign::assign_assisted`
-/// does); each chunk's labels come back in a buffer and are counted as changed here.
-fn assign_assisted(p: &Arc<Points>, c: &Centroids, labels: &mut [u32]) -> Vec<Sums> {
     let (shared, c) = (p.clone(), c.clone());
-    let parts = crate::parallel::assist::map(p.n.div_ceil(CHUNK), move |i| {
+    let parts = crate::parallel::map_chunks(p.n.div_ceil(CHUNK), move |i| {
         let first = i * CHUNK;
         let mut lab = vec![u32::MAX; (shared.n - first).min(CHUNK)];
         let sums = assign_chunk(
