@@ -34,6 +34,9 @@ pub trait Unpark: Send + Sync + 'static {
     fn unpark(&self, worker: usize);
 }
 
+/// One per worker, written by that worker on every turn: aligned like [`super::cell::Cell`]
+/// so that a worker's counters never share a cache line with another worker's wake word.
+#[repr(align(128))]
 pub(crate) struct WorkerSlot {
     pub word: AtomicU32,
     /// The actor running now: `generation << 32 | slot`, 0 if none.
