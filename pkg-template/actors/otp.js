@@ -49,8 +49,17 @@ function checkRef(func, name, ref) {
 }
 
 /** A capability token: opaque, unforgeable (its tag is an HMAC under the system's secret). */
+// A token's own link to the set it was interned as alone (`{ caps: [token] }`), so the usual
+// checked send finds its set without a `WeakMap` lookup: `{ cache, entry }` of one `k.actors`.
+let internedOf, intern;
+
 export class Capability {
   #t;
+  #interned = undefined;
+  static {
+    internedOf = (c) => (#interned in c ? c.#interned : undefined);
+    intern = (c, cache, entry) => { c.#interned = { cache, entry }; };
+  }
   constructor(t) { this.#t = t; Object.freeze(this); }
   /** What it grants, e.g. `'file.read:/docs/*'`. */
   get capability() { return this.#t.capability; }
@@ -181,9 +190,16 @@ export function otpApi(x, base) {
     return true;
   }
   function capsEntry(func, caps) {
+    if (Array.isArray(caps) && caps.length === 1 && caps[0] !== null && typeof caps[0] === 'object') {
+      const m = internedOf(caps[0]);
+      if (m?.cache === capsCache) return m.entry;
+    }
     const key = Array.isArray(caps) && caps.length === 1 && caps[0] !== null && typeof caps[0] === 'object' ? caps[0] : caps;
     const e = key !== null && typeof key === 'object' ? capsCache.get(key) : undefined;
-    if (e && sameTokens(e, caps)) return e;
+    if (e && sameTokens(e, caps)) {
+      if (key === caps[0] && key instanceof Capability) intern(key, capsCache, e); // another k.actors had it
+      return e;
+    }
     const list = tokens(func, caps);
     const fresh = { items: caps.slice(), list, admitted: st ? new WeakSet() : undefined };
     if (e) { // changed contents: a new set in the registered `e.set`
@@ -193,6 +209,7 @@ export function otpApi(x, base) {
     fresh.set = newSet(list);
     capsCache.set(key, fresh);
     freeSet.register(key, fresh.set);
+    if (key === caps[0] && key instanceof Capability) intern(key, capsCache, fresh);
     return fresh;
   }
   const SENT = Promise.resolve();
