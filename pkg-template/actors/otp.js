@@ -170,7 +170,7 @@ export function otpApi(x, base) {
   // what a plain cast costs plus the check. In `st` the set lives in each worker it was sent
   // to (its tokens travel with the first send there), and `admitted` holds the refs that
   // worker admitted it to under a fixed requirement: later sends there resolve at once.
-  const capsCache = new WeakMap(); // caps array or token → { items, list, set, admitted (st) }
+  const capsCache = new WeakMap(); // caps array or token → { items, list, set, admitted, last (st) }
   let nextSet = 1; // st: page-side set ids
   const lastSent = []; // st, per node: { epoch, set } (the last set id a checked cast carried there)
   const newSet = (list) => (st ? { id: nextSet++, nodes: new Map() } : { id: x.capSet(list) });
@@ -201,7 +201,7 @@ export function otpApi(x, base) {
       return e;
     }
     const list = tokens(func, caps);
-    const fresh = { items: caps.slice(), list, admitted: st ? new WeakSet() : undefined };
+    const fresh = { items: caps.slice(), list, admitted: st ? new WeakSet() : undefined, last: undefined };
     if (e) { // changed contents: a new set in the registered `e.set`
       dropSet(e.set);
       return Object.assign(e, fresh, { set: Object.assign(e.set, newSet(list)) });
@@ -318,8 +318,11 @@ export function otpApi(x, base) {
         const d = lastSent[node].set === set.id
           ? { t: 'castCaps', vid: ref.slot, kind: k, payload: p }
           : { t: 'castCaps', vid: ref.slot, set: (lastSent[node].set = set.id), kind: k, payload: p };
+        // `e.last`: the ref of this set's last send that its worker (this epoch of it) had
+        // admitted for good, so a run of sends to one actor skips both lookups below.
+        if (e.last?.ref === ref && e.last.epoch === epoch) { x.post(node, d); return SENT; }
         if (set.nodes.get(node) !== epoch) { set.nodes.set(node, epoch); d.caps = e.list; }
-        if (admitted.has(ref)) { x.post(node, d); return SENT; }
+        if (admitted.has(ref)) { e.last = { ref, epoch }; x.post(node, d); return SENT; }
         d.id = x.nextId();
         const sent = new Promise((resolve, reject) => x.pending.set(d.id, {
           node,
