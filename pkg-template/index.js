@@ -177,17 +177,29 @@ class ComputeHost {
     this.failed = error;
   }
 
-  request(message) {
+  request(message, transfer = []) {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...message });
+      this.worker.postMessage({ id, ...message }, transfer);
     });
   }
 
+  // Typed arrays among the arguments (or in an array argument, as `sha256Batch` takes) travel
+  // as compact copies whose buffers are transferred: one copy, where a structured clone costs
+  // several (3.3 ms per 4 MB in Chromium here) and clones a view's whole buffer. The caller's
+  // arrays are left as they are.
   call(name, args) {
-    return this.request({ type: 'call', name, args });
+    const transfer = [];
+    const copy = (v) => {
+      if (!ArrayBuffer.isView(v) || v instanceof DataView) return v;
+      const c = v.slice();
+      transfer.push(c.buffer);
+      return c;
+    };
+    args = args.map((v) => (Array.isArray(v) ? v.map(copy) : copy(v)));
+    return this.request({ type: 'call', name, args }, transfer);
   }
 
   terminate() {

@@ -135,6 +135,46 @@ for (const isolated of [true, false]) {
   });
 }
 
+for (const isolated of [true, false]) {
+  test(`k.async calls answer as the synchronous ones and leave the caller's arrays alone (${isolated ? 'threads' : 'single'})`, async () => {
+    const { value, problems } = await inPage(isolated, async () => {
+      const k = await katalyst.init({ threads: 2 });
+      const rnd = (n, s) => Float32Array.from({ length: n }, (_, i) => ((i * 7919 + s * 104729) % 997) / 498.5 - 1);
+      // Views into larger buffers (only the view may travel), a batch of views, options.
+      const big = rnd(70 * 33 + 40 * 33 + 17, 1);
+      const a = big.subarray(17, 17 + 70 * 33), b = big.subarray(17 + 70 * 33);
+      const x = rnd(3000 * 4, 2), init = x.slice(0, 5 * 4);
+      const bytes = new Uint8Array(300).map((_, i) => i);
+      const offsets = new Uint32Array([0, 10, 10, 200]);
+      // verifyBatch takes arrays of views: signatures of views, one tampered.
+      const key = katalyst.SigningKey.fromSeed(new Uint8Array(32).fill(9));
+      const msgs = [bytes.subarray(0, 10), bytes.subarray(100), new Uint8Array(0)];
+      const sigs = msgs.map((m) => key.sign(m));
+      sigs[1][5] ^= 1;
+      const pks = msgs.map(() => key.publicKey());
+      const same = (p, q) => p.length === q.length && p.every((v, i) => Object.is(v, q[i]));
+      const sg = [k.sgemm(a, b, 70, 33, 40, { alpha: 0.5 }), await k.async.sgemm(a, b, 70, 33, 40, { alpha: 0.5 })];
+      const km = [k.kmeans(x, 3000, 4, 5, { init, maxIter: 7 }), await k.async.kmeans(x, 3000, 4, 5, { init, maxIter: 7 })];
+      const sh = [k.sha256Batch(bytes.subarray(50), offsets), await k.async.sha256Batch(bytes.subarray(50), offsets)];
+      const vb = [k.verifyBatch(pks, msgs, sigs), await k.async.verifyBatch(pks, msgs, sigs)];
+      const ff = [k.fft(x.subarray(0, 64)), await k.async.fft(x.subarray(0, 64))];
+      return {
+        sgemm: same(sg[0], sg[1]),
+        kmeans: same(km[0].labels, km[1].labels) && same(km[0].centroids, km[1].centroids) && km[0].inertia === km[1].inertia,
+        sha: sh[0].length === 96 && same(sh[0], sh[1]),
+        verify: same(vb[0], [true, false, true]) && same(vb[1], vb[0]),
+        fft: same(ff[0], ff[1]),
+        // Nothing of the caller's was detached or changed.
+        intact: big.buffer.byteLength === big.length * 4 && same(big, rnd(big.length, 1))
+          && x.length === 12000 && init.length === 20 && bytes.buffer.byteLength === 300 && bytes[299] === 43
+          && msgs[1].length === 200,
+      };
+    });
+    assert.deepEqual(value, { sgemm: true, kmeans: true, sha: true, verify: true, fft: true, intact: true });
+    assert.deepEqual(problems, []);
+  });
+}
+
 test('an engine without WebAssembly SIMD gets a clear error naming the feature', async () => {
   const context = await env.browser.newContext();
   // Make the engine reject every module that uses SIMD, as a pre-SIMD engine would.
