@@ -43,6 +43,22 @@ pub fn threads() -> usize {
     }
 }
 
+/// Runs `f` on a thread of the rayon pool when this thread may use the pool but is not in it
+/// (natively, a plain thread; in `mt`, the compute worker), else here. A loop of parallel
+/// steps then starts each one from inside the pool: called from outside, every step hands its
+/// work to the pool and sleeps until it is done, a wake-up each way per step.
+///
+/// ```
+/// assert_eq!(katalyst::parallel::on_pool(|| 6 * 7), 42);
+/// ```
+pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if threads() > 1 && rayon::current_thread_index().is_none() {
+        rayon::scope(|_| f())
+    } else {
+        f()
+    }
+}
+
 /// `f(0) … f(chunks − 1)` on every thread this one may use: the rayon pool when it may block on
 /// it, else the helpers of [`assist`] (the `mt` main thread), else a plain loop. The results
 /// come back in chunk order, so a caller that reduces them in that order gets the same answer

@@ -153,6 +153,17 @@ pub(crate) fn kmeans_owned(
     // k-means++ distances and cumulative sums (4 + 8), re-seeding distances (8).
     let per_point = 4 * d + 36;
     checks::probe_memory("data", n.saturating_mul(per_point).saturating_add(1 << 16))?;
+    crate::parallel::on_pool(|| run(data, n, d, k, opts))
+}
+
+/// [`kmeans_owned`] after its checks: `nInit` runs of Lloyd from the chosen starts.
+fn run(
+    data: Vec<f32>,
+    n: usize,
+    d: usize,
+    k: usize,
+    opts: &KmeansOptions,
+) -> Result<KmeansResult, ComputeError> {
     let points = std::sync::Arc::new(Points::new(data, n, d)?);
     let tol = opts.tol * points.mean_variance;
     let mut rng = SplitMix64::new(opts.seed);
