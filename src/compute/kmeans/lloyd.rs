@@ -341,7 +341,6 @@ mod tests {
     /// are fixed, so the result must equal the pool's bit for bit.
     #[test]
     fn passes_shared_with_a_helper_equal_the_pool_s() {
-        use crate::compute::kmeans::assign::CHUNK;
         use crate::compute::matmul::kernel::NR;
         let (n, d, k) = (3 * CHUNK + 5 * NR + 3, 6, 9); // a short last chunk and panel
         let x = uniform(n * d, 12); // labels keep changing: every pass after the first bounded
