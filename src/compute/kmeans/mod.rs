@@ -153,18 +153,17 @@ pub(crate) fn kmeans_owned(
     // k-means++ distances and cumulative sums (4 + 8), re-seeding distances (8).
     let per_point = 4 * d + 36;
     checks::probe_memory("data", n.saturating_mul(per_point).saturating_add(1 << 16))?;
-    crate::parallel::on_pool(|| run(data, n, d, k, opts))
+    let points = std::sync::Arc::new(Points::new(data, n, d)?);
+    crate::parallel::on_pool(|| run(&points, k, opts))
 }
 
-/// [`kmeans_owned`] after its checks: `nInit` runs of Lloyd from the chosen starts.
+/// `nInit` runs of Lloyd from the chosen starts; the best, in the caller's coordinates.
 fn run(
-    data: Vec<f32>,
-    n: usize,
-    d: usize,
+    points: &std::sync::Arc<Points>,
     k: usize,
     opts: &KmeansOptions,
 ) -> Result<KmeansResult, ComputeError> {
-    let points = std::sync::Arc::new(Points::new(data, n, d)?);
+    let d = points.d;
     let tol = opts.tol * points.mean_variance;
     let mut rng = SplitMix64::new(opts.seed);
     let runs = match opts.init {
@@ -174,8 +173,8 @@ fn run(
     let mut best: Option<lloyd::Run> = None;
     for _ in 0..runs {
         let start = match opts.init {
-            KmeansInit::PlusPlus => init::plus_plus(&points, k, &mut rng),
-            KmeansInit::Random => init::random(&points, k, &mut rng),
+            KmeansInit::PlusPlus => init::plus_plus(points, k, &mut rng),
+            KmeansInit::Random => init::random(points, k, &mut rng),
             KmeansInit::Centroids(c) => c
                 .chunks_exact(d)
                 .flat_map(|row| {
@@ -185,7 +184,7 @@ fn run(
                 })
                 .collect(),
         };
-        let run = lloyd::lloyd(&points, start, k, opts.max_iter, tol);
+        let run = lloyd::lloyd(points, start, k, opts.max_iter, tol);
         if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
             best = Some(run);
         }
