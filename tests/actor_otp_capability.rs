@@ -432,6 +432,45 @@ fn a_guarded_actor_gets_its_down_exit_and_timer_messages() {
     assert_eq!(auth.audit().len(), 2);
 }
 
+/// The runtime's `InitAck` for a child started with `spawn_link_acked` passes its parent's
+/// guard (the runtime sends it, as a DOWN); the same value cast by anyone else does not.
+#[test]
+fn a_guarded_actor_gets_the_init_ack_of_its_child() {
+    let (ex, auth) = setup();
+    let sys = ex.system();
+    let (tx, rx) = channel();
+    let g = auth
+        .spawn_guarded(
+            from_fn(move |m, ctx| {
+                if let Some(InitAck(child)) = m.downcast_ref::<InitAck>() {
+                    let _ = tx.send(Some(*child));
+                } else {
+                    let child = ctx
+                        .spawn_link_acked(Box::new(from_fn(|m, _| Ok(m))), SpawnOptions::default())
+                        .map_err(|e| ExitReason::error(e.to_string()))?;
+                    let _ = tx.send(None);
+                    let _ = tx.send(Some(child));
+                }
+                Ok(Message::Empty)
+            }),
+            Capability::new("x"),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    auth.call(&caps(&auth, &["x"]), g, Message::Empty, T)
+        .unwrap()
+        .wait()
+        .unwrap();
+    assert_eq!(rx.recv_timeout(T).unwrap(), None);
+    let spawned = rx.recv_timeout(T).unwrap();
+    assert_eq!(rx.recv_timeout(T).unwrap(), spawned, "the child's InitAck");
+    assert!(auth.audit().is_empty(), "{:?}", auth.audit());
+    let forged = InitAck(spawned.unwrap());
+    sys.cast(g, Message::value(forged)).unwrap();
+    assert!(rx.recv_timeout(Duration::from_millis(100)).is_err());
+    assert_eq!(auth.audit().len(), 1);
+}
+
 struct Adder(i64);
 impl Behaviour for Adder {
     fn handle(&mut self, m: Message, _: &mut Context<'_>) -> Result<Message, ExitReason> {

@@ -350,7 +350,7 @@ impl Shared {
     fn deliver(
         &self,
         to: ActorRef,
-        from: Option<ActorRef>,
+        (from, caps): (Option<ActorRef>, Option<Carried>),
         kind: EnvelopeKind,
         local: Option<&Worker<u32>>,
     ) {
@@ -358,14 +358,14 @@ impl Shared {
             cell.mailbox.push_unbounded(Envelope {
                 generation: to.id().generation,
                 from,
-                caps: None,
+                caps,
                 kind,
             });
             self.wake(to.id().slot, cell, local);
         }
     }
 
-    /// A message past the mailbox bound (runtime notifications such as `InitAck`).
+    /// A message past the mailbox bound (protocols such as a supervisor's `InitAck`).
     pub fn deliver_cast(
         &self,
         to: ActorRef,
@@ -373,7 +373,15 @@ impl Shared {
         msg: Message,
         local: Option<&Worker<u32>>,
     ) {
-        self.deliver(to, Some(from), EnvelopeKind::Cast(msg), local);
+        self.deliver(to, (Some(from), None), EnvelopeKind::Cast(msg), local);
+    }
+
+    /// The [`InitAck`](super::InitAck) the runtime sends once `child`'s `init` succeeded
+    /// (`spawn_link_acked`): it passes the parent's guard, as its DOWN messages do.
+    pub fn deliver_init_ack(&self, parent: ActorRef, child: ActorRef, local: &Worker<u32>) {
+        let msg = Message::value(super::InitAck(child));
+        let from = (Some(child), Some(Carried::RUNTIME));
+        self.deliver(parent, from, EnvelopeKind::Cast(msg), Some(local));
     }
 
     pub fn deliver_reply(
@@ -383,7 +391,12 @@ impl Shared {
         result: Result<Message, ActorError>,
         local: Option<&Worker<u32>>,
     ) {
-        self.deliver(caller, None, EnvelopeKind::Reply(request, result), local);
+        self.deliver(
+            caller,
+            (None, None),
+            EnvelopeKind::Reply(request, result),
+            local,
+        );
     }
 
     pub fn call_from(
@@ -572,7 +585,7 @@ impl Shared {
                 cancelled,
             } => {
                 if instead.is_none() && !cancelled.load(Ordering::Acquire) {
-                    self.deliver(to, from, EnvelopeKind::Cast(msg), local);
+                    self.deliver(to, (from, None), EnvelopeKind::Cast(msg), local);
                 }
             }
             TimerAction::CallTimeout {

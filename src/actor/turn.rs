@@ -13,9 +13,7 @@ use super::call::{ReplyTo, EXITING};
 use super::capability::{CapSet, Carried};
 use super::cell::{ActorCore, Cell};
 use super::hold::{self, HoldState};
-use super::link::{
-    on_exit_signal, propagated, Down, ExitAction, ExitSignal, InitAck, Signal, Signals,
-};
+use super::link::{on_exit_signal, propagated, Down, ExitAction, ExitSignal, Signal, Signals};
 use super::mailbox::{Envelope, EnvelopeKind};
 use super::mpsc::Consumer;
 use super::panic::{guarded, set_in_flight};
@@ -188,7 +186,7 @@ fn run_messages(
                 (Err(reason), _) | (Ok(_), Some(reason)) => return Some((reason, None)),
                 _ => {
                     if let Some(parent) = core.signals.init_ack.take() {
-                        sys.deliver_cast(parent, me, Message::value(InitAck(me)), Some(local));
+                        sys.deliver_init_ack(parent, me, local);
                     }
                     continue;
                 }
