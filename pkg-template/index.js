@@ -186,14 +186,15 @@ class ComputeHost {
     });
   }
 
-  // Typed arrays among the arguments (or in an array argument, as `sha256Batch` takes) travel
+  // Typed arrays among the arguments (or in an array argument, as `verifyBatch` takes) travel
   // as compact copies whose buffers are transferred: one copy, where a structured clone costs
   // several (3.3 ms per 4 MB in Chromium here) and clones a view's whole buffer. The caller's
-  // arrays are left as they are.
+  // arrays are left as they are; views of shared memory are shared, as before.
   call(name, args) {
     const transfer = [];
+    const shared = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
     const copy = (v) => {
-      if (!ArrayBuffer.isView(v) || v instanceof DataView) return v;
+      if (!ArrayBuffer.isView(v) || v instanceof DataView || (shared && v.buffer instanceof shared)) return v;
       const c = v.slice();
       transfer.push(c.buffer);
       return c;
