@@ -48,11 +48,11 @@ function checkRef(func, name, ref) {
   return ref;
 }
 
-/** A capability token: opaque, unforgeable (its tag is an HMAC under the system's secret). */
 // A token's own link to the set it was interned as alone (`{ caps: [token] }`), so the usual
 // checked send finds its set without a `WeakMap` lookup: `{ cache, entry }` of one `k.actors`.
 let internedOf, intern;
 
+/** A capability token: opaque, unforgeable (its tag is an HMAC under the system's secret). */
 export class Capability {
   #t;
   #interned = undefined;
@@ -190,14 +190,14 @@ export function otpApi(x, base) {
     return true;
   }
   function capsEntry(func, caps) {
-    if (Array.isArray(caps) && caps.length === 1 && caps[0] !== null && typeof caps[0] === 'object') {
-      const m = internedOf(caps[0]);
-      if (m?.cache === capsCache) return m.entry;
-    }
-    const key = Array.isArray(caps) && caps.length === 1 && caps[0] !== null && typeof caps[0] === 'object' ? caps[0] : caps;
+    const alone = Array.isArray(caps) && caps.length === 1 && caps[0] !== null && typeof caps[0] === 'object';
+    const key = alone ? caps[0] : caps;
+    const interned = alone ? internedOf(key) : undefined;
+    if (interned?.cache === capsCache) return interned.entry;
     const e = key !== null && typeof key === 'object' ? capsCache.get(key) : undefined;
+    const token = alone && key instanceof Capability;
     if (e && sameTokens(e, caps)) {
-      if (key === caps[0] && key instanceof Capability) intern(key, capsCache, e); // another k.actors had it
+      if (token) intern(key, capsCache, e); // another k.actors had interned it since
       return e;
     }
     const list = tokens(func, caps);
@@ -209,7 +209,7 @@ export function otpApi(x, base) {
     fresh.set = newSet(list);
     capsCache.set(key, fresh);
     freeSet.register(key, fresh.set);
-    if (key === caps[0] && key instanceof Capability) intern(key, capsCache, fresh);
+    if (token) intern(key, capsCache, fresh);
     return fresh;
   }
   const SENT = Promise.resolve();
