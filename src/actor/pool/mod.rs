@@ -460,8 +460,14 @@ impl Pool {
         let Some((_, processed, service)) = self.sys.load_of(m.actor) else {
             return ewma;
         };
+        // The runtime adds service time at the end of a turn (and before replies), while
+        // `processed` counts every message: sample only once the time has caught up.
+        let s0 = m.seen_service.load(Ordering::Relaxed);
+        if service <= s0 {
+            return ewma;
+        }
+        m.seen_service.store(service, Ordering::Relaxed);
         let p0 = m.seen_processed.swap(processed, Ordering::Relaxed);
-        let s0 = m.seen_service.swap(service, Ordering::Relaxed);
         if processed > p0 {
             let sample = service.saturating_sub(s0) as f64 / (processed - p0) as f64;
             let next = if ewma > 0.0 {
