@@ -512,3 +512,48 @@ fn fft_writes_into_opts_out() {
         &["opts.out", "Float32Array"],
     );
 }
+
+/// Runs a staged transform the way the package's `index.js` does: `input` written at the
+/// index `fftStage` gives in a view of wasm memory, the result read from the index returned.
+fn staged(input: &[f32], out_len: usize, run: impl FnOnce() -> Result<usize, JsValue>) -> Vec<f32> {
+    let heap = || {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        Float32Array::new(&memory.buffer())
+    };
+    let to = c::fft_stage(input.len()).unwrap() as u32;
+    heap().set(&Float32Array::from(input), to);
+    let at = run().unwrap() as u32;
+    heap().subarray(at, at + out_len as u32).to_vec()
+}
+
+#[test]
+fn staged_transforms_equal_the_checked_ones() {
+    let signal =
+        |n: usize| -> Vec<f32> { (0..n).map(|i| ((i * 37 % 101) as f32 - 50.) / 7.).collect() };
+    // Even, odd and prime lengths, forward and inverse.
+    for points in [1usize, 2, 7, 1009, 1024] {
+        let x = signal(2 * points);
+        for inverse in [false, true] {
+            let want = c::fft(&f32a(&x), &obj(&[("inverse", inverse.into())])).unwrap();
+            let got = staged(&x, x.len(), || c::fft_staged(x.len(), inverse));
+            assert_eq!(
+                got,
+                want.to_vec(),
+                "fft of {points} points, inverse {inverse}"
+            );
+        }
+    }
+    for n in [1usize, 2, 7, 1024, 4095] {
+        let x = signal(n);
+        let want = c::rfft(&f32a(&x), &U).unwrap().to_vec();
+        let got = staged(&x, want.len(), || c::rfft_staged(n));
+        assert_eq!(got, want, "rfft of {n}");
+        let back = c::irfft(&f32a(&want), &num(n as f64), &U).unwrap().to_vec();
+        let got = staged(&want, n, || c::irfft_staged(n, want.len()));
+        assert_eq!(got, back, "irfft to {n}");
+    }
+    // The staged functions still refuse what their checked twins refuse.
+    fails(c::fft_staged(3, false), "RangeError", &["data", "3"]);
+    fails(c::irfft_staged(4, 4), "RangeError", &["spectrum", "6", "4"]);
+    fails(c::rfft_staged(0), "RangeError", &["signal"]);
+}

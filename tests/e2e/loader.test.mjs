@@ -157,7 +157,12 @@ for (const isolated of [true, false]) {
       const km = [k.kmeans(x, 3000, 4, 5, { init, maxIter: 7 }), await k.async.kmeans(x, 3000, 4, 5, { init, maxIter: 7 })];
       const sh = [k.sha256Batch(bytes.subarray(50), offsets), await k.async.sha256Batch(bytes.subarray(50), offsets)];
       const vb = [k.verifyBatch(pks, msgs, sigs), await k.async.verifyBatch(pks, msgs, sigs)];
+      // The page's fft, rfft and irfft take the staged path (index.js); the worker's the checked one.
       const ff = [k.fft(x.subarray(0, 64)), await k.async.fft(x.subarray(0, 64))];
+      const out = new Float32Array(2018);
+      const fi = [k.fft(x.subarray(0, 2018), { inverse: true, out }), await k.async.fft(x.subarray(0, 2018), { inverse: true })];
+      const rf = [k.rfft(x.subarray(0, 999)), await k.async.rfft(x.subarray(0, 999))];
+      const ir = [k.irfft(rf[0], 999), await k.async.irfft(rf[0], 999)];
       // A view of shared memory (threads mode) is read where it is, not copied.
       let sharedView = true;
       if (typeof SharedArrayBuffer === 'function' && crossOriginIsolated) {
@@ -170,7 +175,8 @@ for (const isolated of [true, false]) {
         kmeans: same(km[0].labels, km[1].labels) && same(km[0].centroids, km[1].centroids) && km[0].inertia === km[1].inertia,
         sha: sh[0].length === 96 && same(sh[0], sh[1]),
         verify: same(vb[0], [true, false, true]) && same(vb[1], vb[0]),
-        fft: same(ff[0], ff[1]) && sharedView,
+        fft: same(ff[0], ff[1]) && sharedView && fi[0] === out && same(fi[0], fi[1]) && same(rf[0], rf[1])
+          && same(ir[0], ir[1]),
         // Nothing of the caller's was detached or changed.
         intact: big.buffer.byteLength === big.length * 4 && same(big, rnd(big.length, 1))
           && x.length === 12000 && init.length === 20 && bytes.buffer.byteLength === 300 && bytes[299] === 43

@@ -20,6 +20,85 @@ test('initSync loads the st build in Node and the API works', async () => {
   assert.equal(katalyst.initSync({ module: new Uint8Array() }), k, 'a second initSync returns the same handle');
 });
 
+/** The DFT of `n` complex points (interleaved) in f64, scaled by 1/n when `inverse`. */
+function dft(x, inverse) {
+  const n = x.length / 2;
+  const y = new Float64Array(2 * n);
+  const sign = inverse ? 1 : -1;
+  for (let k = 0; k < n; k++) {
+    for (let t = 0; t < n; t++) {
+      const a = (sign * 2 * Math.PI * ((k * t) % n)) / n;
+      y[2 * k] += x[2 * t] * Math.cos(a) - x[2 * t + 1] * Math.sin(a);
+      y[2 * k + 1] += x[2 * t] * Math.sin(a) + x[2 * t + 1] * Math.cos(a);
+    }
+  }
+  return inverse ? y.map((v) => v / n) : y;
+}
+
+function assertClose(got, want, what) {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const scale = Math.max(1, ...Array.from(want, Math.abs));
+  const worst = Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i])));
+  assert.ok(worst <= 1e-5 * scale, `${what}: off by ${worst} (scale ${scale})`);
+}
+
+test('fft, rfft and irfft through the package equal a direct DFT, with and without opts.out', async () => {
+  const katalyst = await import(new URL('index.js', pkg));
+  katalyst.initSync({ module: readFileSync(new URL('st/katalyst_bg.wasm', pkg)) });
+  const signal = (len) => Float32Array.from({ length: len }, (_, i) => ((i * 37) % 101) / 7 - 7);
+  for (const n of [1, 2, 7, 64, 97, 256]) {
+    const x = signal(2 * n);
+    for (const inverse of [false, true]) {
+      const want = dft(x, inverse);
+      assertClose(katalyst.fft(x, { inverse }), want, `fft ${n} inverse=${inverse}`);
+      const out = new Float32Array(2 * n);
+      assert.equal(katalyst.fft(x, { inverse, out }), out, 'fft returns opts.out');
+      assertClose(out, want, `fft ${n} into out`);
+    }
+    // A real signal's DFT: the complex one of (x, 0), first n/2+1 bins; irfft goes back.
+    const r = signal(n);
+    const bins = 2 * (Math.floor(n / 2) + 1);
+    const want = dft(Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? 0 : r[i / 2])), false).subarray(0, bins);
+    const spectrum = katalyst.rfft(r);
+    assertClose(spectrum, want, `rfft ${n}`);
+    const out = new Float32Array(bins);
+    assert.equal(katalyst.rfft(r, { out }), out);
+    assertClose(out, want, `rfft ${n} into out`);
+    assertClose(katalyst.irfft(spectrum, n), r, `irfft ${n}`);
+    const back = new Float32Array(n);
+    assert.equal(katalyst.irfft(spectrum, n, { out: back }), back);
+    assertClose(back, r, `irfft ${n} into out`);
+  }
+  // The input may be the output.
+  const x = signal(16);
+  const want = dft(x, false);
+  katalyst.fft(x, { out: x });
+  assertClose(x, want, 'fft in place');
+});
+
+test('fft, rfft and irfft through the package still refuse bad arguments with the checked errors', async () => {
+  const katalyst = await import(new URL('index.js', pkg));
+  katalyst.initSync({ module: readFileSync(new URL('st/katalyst_bg.wasm', pkg)) });
+  const refuses = (f, type, ...parts) => assert.throws(f, (e) => {
+    assert.ok(e instanceof type, `${e} is not a ${type.name}`);
+    for (const p of parts) assert.match(e.message, p);
+    return true;
+  });
+  const x = new Float32Array(8);
+  refuses(() => katalyst.fft(new Float32Array(3)), RangeError, /data/, /3/);
+  refuses(() => katalyst.fft([1, 0]), TypeError, /'data'/);
+  refuses(() => katalyst.fft(x, { inverse: 1 }), TypeError, /opts\.inverse/);
+  refuses(() => katalyst.fft(x, { out: new Float32Array(6) }), RangeError, /opts\.out/, /8/);
+  refuses(() => katalyst.fft(x, { out: new Float64Array(8) }), TypeError, /opts\.out/);
+  refuses(() => katalyst.fft(x, [1]), TypeError, /'opts'/);
+  refuses(() => katalyst.rfft(new Float32Array(0)), RangeError, /signal/);
+  refuses(() => katalyst.rfft(x, { out: new Float32Array(8) }), RangeError, /opts\.out/, /10/);
+  refuses(() => katalyst.irfft(new Float32Array(4), 4), RangeError, /spectrum/, /6/);
+  refuses(() => katalyst.irfft(new Float32Array(6), 4.5), RangeError, /'n'/);
+  refuses(() => katalyst.irfft(new Float32Array(6), '4'), TypeError, /'n'/);
+  refuses(() => katalyst.irfft(new Float32Array(6), 4, { out: new Float32Array(5) }), RangeError, /opts\.out/);
+});
+
 test('initSync rejects a missing module with a TypeError', async () => {
   // A fresh module instance, so state from the test above does not short-circuit.
   const katalyst = await import(new URL(`index.js?fresh=${Date.now()}`, pkg));

@@ -63,7 +63,7 @@ pub(crate) fn fft_streamed<R>(
     }
     let n = len / 2;
     let plan = plans::complex(n, inverse);
-    Ok(scratch::with_io(len, len, |input, output| {
+    scratch::with_io(len, len, |input, output| {
         fill(input);
         scratch::with_scratch(plan.get_outofplace_scratch_len(), |s| {
             plan.process_outofplace_with_scratch(as_complex(input), as_complex(output), s)
@@ -73,7 +73,7 @@ pub(crate) fn fft_streamed<R>(
             output.iter_mut().for_each(|v| *v *= scale);
         }
         take(output)
-    }))
+    })
 }
 
 /// One real transform of `n` samples without allocating (see [`fft_streamed`]).
@@ -84,11 +84,36 @@ pub(crate) fn rfft_streamed<R>(
 ) -> Result<R, ComputeError> {
     checks::dim("signal.length", n)?;
     let bins = n / 2 + 1;
-    Ok(scratch::with_io(n, 2 * bins, |input, output| {
+    scratch::with_io(n, 2 * bins, |input, output| {
         fill(input);
         real::forward_rows(input, n, as_complex(output));
         take(output)
-    }))
+    })
+}
+
+/// The inverse real transform of `n` samples without allocating (see [`fft_streamed`]): `fill`
+/// writes the `spectrum_len` floats of the spectrum, which must be n/2+1 interleaved bins.
+pub(crate) fn irfft_streamed<R>(
+    n: usize,
+    spectrum_len: usize,
+    fill: impl FnOnce(&mut [f32]),
+    take: impl FnOnce(&[f32]) -> R,
+) -> Result<R, ComputeError> {
+    checks::dim("n", n)?;
+    checks::shape("spectrum", spectrum_len, n / 2 + 1, 2)?;
+    scratch::with_io(spectrum_len, n, |input, output| {
+        fill(input);
+        real::inverse(as_complex(input), n, output);
+        take(output)
+    })
+}
+
+/// Where the calling thread's next `*_streamed` transform finds its input, made to hold `len`
+/// floats. The bindings' staged path writes JavaScript's input there and then streams with a
+/// fill that leaves it in place, so a call crosses the boundary twice and makes no views.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn stage_input(len: usize) -> Result<*mut f32, ComputeError> {
+    scratch::stage_input(len)
 }
 
 /// DFTs of every `n`-point row of `data` (rows × n complex values, interleaved), in parallel
@@ -197,18 +222,12 @@ pub(crate) fn rfft_batch_owned(mut input: Vec<f32>, n: usize) -> Result<Vec<f32>
 /// assert_eq!(x, vec![1.0, 2.0, 3.0, 4.0]);
 /// ```
 pub fn irfft(spectrum: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
-    checks::dim("n", n)?;
-    checks::shape("spectrum", spectrum.len(), n / 2 + 1, 2)?;
-    irfft_owned(spectrum.to_vec(), n)
-}
-
-/// [`irfft`] on a buffer the caller gives up (it is used as the transform's scratch).
-pub(crate) fn irfft_owned(mut bins_buf: Vec<f32>, n: usize) -> Result<Vec<f32>, ComputeError> {
-    checks::dim("n", n)?;
-    checks::shape("spectrum", bins_buf.len(), n / 2 + 1, 2)?;
-    let mut out = checks::filled("output", n, 0.0f32)?;
-    real::inverse(as_complex(&mut bins_buf), n, &mut out);
-    Ok(out)
+    irfft_streamed(
+        n,
+        spectrum.len(),
+        |b| b.copy_from_slice(spectrum),
+        <[f32]>::to_vec,
+    )
 }
 
 /// Rows in a batch buffer of `len` floats with `unit` floats per row.

@@ -1,5 +1,6 @@
 //! A per-thread scratch buffer reused across transforms (no allocation or zeroing per call).
 
+use crate::compute::ComputeError;
 use num_complex::Complex;
 use std::cell::RefCell;
 
@@ -26,26 +27,51 @@ thread_local! {
     static OUTPUT: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Grows `v` to at least `len` floats, refusing (instead of aborting) when memory cannot.
+fn grow(v: &mut Vec<f32>, len: usize, arg: &'static str) -> Result<(), ComputeError> {
+    if v.len() < len {
+        v.try_reserve_exact(len - v.len())
+            .map_err(|_| ComputeError::TooLarge {
+                arg,
+                shape: format!("{len} floats"),
+            })?;
+        v.resize(len, 0.0);
+    }
+    Ok(())
+}
+
+/// Makes the calling thread's input buffer (the one [`with_io`] hands out next) hold at least
+/// `len` floats and returns where it starts. A caller in another memory (JavaScript) writes a
+/// transform's input there, then runs the transform with a fill that leaves it as it is.
+pub(super) fn stage_input(len: usize) -> Result<*mut f32, ComputeError> {
+    INPUT.with(|i| {
+        let mut i = i.borrow_mut();
+        grow(&mut i, len, "data")?;
+        Ok(i.as_mut_ptr())
+    })
+}
+
 /// Runs `f` with per-thread input and output buffers of `in_len` and `out_len` floats
 /// (contents unspecified), so a transform called from JavaScript allocates nothing in wasm.
 pub(super) fn with_io<R>(
     in_len: usize,
     out_len: usize,
     f: impl FnOnce(&mut [f32], &mut [f32]) -> R,
-) -> R {
+) -> Result<R, ComputeError> {
     INPUT.with(|i| {
         OUTPUT.with(|o| match (i.try_borrow_mut(), o.try_borrow_mut()) {
             (Ok(mut i), Ok(mut o)) => {
-                if i.len() < in_len {
-                    i.resize(in_len, 0.0);
-                }
-                if o.len() < out_len {
-                    o.resize(out_len, 0.0);
-                }
-                f(&mut i[..in_len], &mut o[..out_len])
+                grow(&mut i, in_len, "data")?;
+                grow(&mut o, out_len, "output")?;
+                Ok(f(&mut i[..in_len], &mut o[..out_len]))
             }
             // Only if transforms nest on one thread: private buffers.
-            _ => f(&mut vec![0.0; in_len], &mut vec![0.0; out_len]),
+            _ => {
+                let (mut i, mut o) = (Vec::new(), Vec::new());
+                grow(&mut i, in_len, "data")?;
+                grow(&mut o, out_len, "output")?;
+                Ok(f(&mut i, &mut o))
+            }
         })
     })
 }
