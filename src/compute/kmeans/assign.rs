@@ -16,7 +16,7 @@
 
 use super::bounds::{half_separation, Bound, Drift};
 use super::data::Points;
-use super::nearest::{add_row, fold_panel, sub_row};
+use super::nearest::{add_row, fold_panel, sq_distance, sub_row};
 use crate::compute::matmul::kernel::{MR, NR};
 use crate::compute::matmul::pack::pack_a;
 use crate::compute::matmul::view::MatView;
@@ -191,7 +191,10 @@ fn assign_chunk(
         let i = i as usize;
         let own = labels[i] as usize;
         let b = &mut bounds[i];
-        b.upper = distance(p.row(first + i), &c.rows[own * d..(own + 1) * d]);
+        b.upper = root(sq_distance(
+            p.row(first + i),
+            &c.rows[own * d..(own + 1) * d],
+        ));
         b.upper > b.lower && b.upper > c.half_sep[own]
     });
     if todo.is_empty() {
@@ -310,50 +313,4 @@ fn root(v: f32) -> f32 {
     } else {
         0.0
     }
-}
-
-/// ‖a − b‖ with four independent partial sums (a serial f32 sum is a chain of dependent adds).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-fn distance(a: &[f32], b: &[f32]) -> f32 {
-    use core::arch::wasm32::*;
-    let mut acc = f32x4_splat(0.0);
-    let mut a4 = a.chunks_exact(4);
-    let mut b4 = b.chunks_exact(4);
-    for (x, y) in (&mut a4).zip(&mut b4) {
-        // SAFETY: `x` and `y` are exact 4-float chunks; wasm loads need no alignment.
-        let t = unsafe {
-            f32x4_sub(
-                v128_load(x.as_ptr() as *const v128),
-                v128_load(y.as_ptr() as *const v128),
-            )
-        };
-        acc = f32x4_add(acc, f32x4_mul(t, t));
-    }
-    let mut s = (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<1>(acc))
-        + (f32x4_extract_lane::<2>(acc) + f32x4_extract_lane::<3>(acc));
-    for (&x, &y) in a4.remainder().iter().zip(b4.remainder()) {
-        s += (x - y) * (x - y);
-    }
-    s.sqrt()
-}
-
-/// ‖a − b‖ (portable; four partial sums so LLVM can vectorise).
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-#[inline(always)]
-fn distance(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 4];
-    let mut a4 = a.chunks_exact(4);
-    let mut b4 = b.chunks_exact(4);
-    for (x, y) in (&mut a4).zip(&mut b4) {
-        for l in 0..4 {
-            let t = x[l] - y[l];
-            acc[l] += t * t;
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (&x, &y) in a4.remainder().iter().zip(b4.remainder()) {
-        s += (x - y) * (x - y);
-    }
-    s.sqrt()
 }

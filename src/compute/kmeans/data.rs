@@ -2,6 +2,8 @@
 //! as GEMM B panels (NR points side by side, d deep).
 
 use crate::compute::matmul::kernel::NR;
+use crate::compute::matmul::pack::pack_b;
+use crate::compute::matmul::view::MatView;
 use crate::compute::{checks, ComputeError};
 
 /// Rows summed in f32 before folding into the f64 mean (keeps the loop vectorisable).
@@ -50,17 +52,9 @@ impl Points {
         let len = checks::elements("data", panels * NR, d)?;
         let mut packed = checks::filled("data", len, 0.0f32)?;
         let mut norms = vec![0.0f32; panels * NR];
-        for ((panel, rows), nrm) in packed
-            .chunks_exact_mut(d * NR)
-            .zip(x.chunks(NR * d))
-            .zip(norms.chunks_exact_mut(NR))
-        {
-            // Xᵀ as the GEMM B operand: step p holds feature p of the NR points.
-            for (j, row) in rows.chunks_exact(d).enumerate() {
-                for (p, &v) in row.iter().enumerate() {
-                    panel[p * NR + j] = v;
-                }
-            }
+        // Xᵀ as the GEMM B operand: step p of a panel holds feature p of its NR points.
+        pack_b(&MatView::new(&x, d, n, true), 0, n, 0, d, &mut packed);
+        for (panel, nrm) in packed.chunks_exact(d * NR).zip(norms.chunks_exact_mut(NR)) {
             // Lane-wise (one lane per point) sums of squares over the panel.
             let mut acc = [0.0f32; NR];
             for step in panel.chunks_exact(NR) {
@@ -101,17 +95,6 @@ pub(crate) fn dist2(a: &[f32], b: &[f32]) -> f64 {
         .zip(b)
         .map(|(&x, &y)| {
             let t = x as f64 - y as f64;
-            t * t
-        })
-        .sum()
-}
-
-/// ‖a − b‖² in f32 (hot loops of the seeding).
-pub(crate) fn dist2_f32(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| {
-            let t = x - y;
             t * t
         })
         .sum()

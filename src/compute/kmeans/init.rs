@@ -1,6 +1,7 @@
 //! Initial centroids: greedy k-means++ (as scikit-learn) and random distinct points.
 
-use super::data::{dist2_f32, Points};
+use super::data::Points;
+use super::nearest::sq_distance;
 use super::rng::SplitMix64;
 use rayon::prelude::*;
 
@@ -64,7 +65,7 @@ fn distances_to(p: &Points, c: &[f32]) -> Vec<f32> {
     let mut out = vec![0.0f32; p.n];
     let fill = |(chunk, rows): (&mut [f32], &[f32])| {
         for (o, r) in chunk.iter_mut().zip(rows.chunks_exact(p.d)) {
-            *o = dist2_f32(r, c);
+            *o = sq_distance(r, c);
         }
     };
     if crate::parallel::threads() > 1 && p.n >= 2 * PARALLEL_MIN_POINTS {

@@ -159,3 +159,50 @@ pub(crate) fn sub_row(acc: &mut [f32], x: &[f32]) {
         *a -= v;
     }
 }
+
+/// ‖a − b‖² in f32 with four independent partial sums (a serial f32 sum is a chain of
+/// dependent adds), one `f32x4` per 4 features.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub(crate) fn sq_distance(a: &[f32], b: &[f32]) -> f32 {
+    use core::arch::wasm32::*;
+    let mut acc = f32x4_splat(0.0);
+    let mut a4 = a.chunks_exact(4);
+    let mut b4 = b.chunks_exact(4);
+    for (x, y) in (&mut a4).zip(&mut b4) {
+        // SAFETY: `x` and `y` are exact 4-float chunks; wasm loads need no alignment.
+        let t = unsafe {
+            f32x4_sub(
+                v128_load(x.as_ptr() as *const v128),
+                v128_load(y.as_ptr() as *const v128),
+            )
+        };
+        acc = f32x4_add(acc, f32x4_mul(t, t));
+    }
+    let mut s = (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<1>(acc))
+        + (f32x4_extract_lane::<2>(acc) + f32x4_extract_lane::<3>(acc));
+    for (&x, &y) in a4.remainder().iter().zip(b4.remainder()) {
+        s += (x - y) * (x - y);
+    }
+    s
+}
+
+/// ‖a − b‖² in f32 (portable; the same four partial sums, which LLVM vectorises).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline(always)]
+pub(crate) fn sq_distance(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 4];
+    let mut a4 = a.chunks_exact(4);
+    let mut b4 = b.chunks_exact(4);
+    for (x, y) in (&mut a4).zip(&mut b4) {
+        for l in 0..4 {
+            let t = x[l] - y[l];
+            acc[l] += t * t;
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (&x, &y) in a4.remainder().iter().zip(b4.remainder()) {
+        s += (x - y) * (x - y);
+    }
+    s
+}
