@@ -38,11 +38,23 @@ function assist(word) {
   }
 }
 
+// The buffers of the arguments the page copied for this call (not shared ones), to send back
+// for its next call to copy into.
+function spareBuffers(args) {
+  const shared = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : null;
+  const views = (args ?? []).flatMap((v) => (Array.isArray(v) ? v : [v]));
+  const copied = (v) => ArrayBuffer.isView(v) && !(v instanceof DataView) && !(shared && v.buffer instanceof shared);
+  return [...new Set(views.filter(copied).map((v) => v.buffer))];
+}
+
 self.onmessage = async ({ data }) => {
+  const spare = spareBuffers(data.args);
   try {
     const result = data.type === 'start' ? await start(data) : mod[data.name](...data.args);
-    postMessage({ id: data.id, ok: true, result }, transferables(result));
+    const out = transferables(result);
+    const back = spare.filter((b) => !out.includes(b));
+    postMessage({ id: data.id, ok: true, result, spare: back }, [...out, ...back]);
   } catch (e) {
-    postMessage({ id: data.id, ok: false, error: serializeError(e) });
+    postMessage({ id: data.id, ok: false, error: serializeError(e), spare }, spare);
   }
 };

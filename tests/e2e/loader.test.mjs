@@ -170,7 +170,19 @@ for (const isolated of [true, false]) {
         const r = await k.async.fft(s);
         sharedView = same(r, k.fft(s)) && s.buffer.byteLength === 256;
       }
+      // Later calls copy into the buffers the worker sent back: other data of the same size, then
+      // smaller, then a different type in the same bytes.
+      const again = [];
+      for (const len of [3000, 1000]) {
+        const y = rnd(len * 4, len), o = { init: y.slice(0, 20), maxIter: 7 };
+        again.push(same((await k.async.kmeans(y, len, 4, 5, o)).labels, k.kmeans(y, len, 4, 5, o).labels));
+      }
+      const a2 = rnd(70 * 33, 9);
+      again.push(same(await k.async.sgemm(a2, b, 70, 33, 40), k.sgemm(a2, b, 70, 33, 40)));
+      const bytes2 = new Uint8Array(5000).map((_, i) => i * 7);
+      again.push(same(await k.async.sha256(bytes2), k.sha256(bytes2)));
       return {
+        reuse: again.length === 4 && again.every(Boolean),
         sgemm: same(sg[0], sg[1]),
         kmeans: same(km[0].labels, km[1].labels) && same(km[0].centroids, km[1].centroids) && km[0].inertia === km[1].inertia,
         sha: sh[0].length === 96 && same(sh[0], sh[1]),
@@ -183,7 +195,7 @@ for (const isolated of [true, false]) {
           && msgs[1].length === 200,
       };
     });
-    assert.deepEqual(value, { sgemm: true, kmeans: true, sha: true, verify: true, fft: true, intact: true });
+    assert.deepEqual(value, { reuse: true, sgemm: true, kmeans: true, sha: true, verify: true, fft: true, intact: true });
     assert.deepEqual(problems, []);
   });
 }
