@@ -259,18 +259,23 @@ pub fn actors_resume(hold_id: u32, state: &JsValue, kind: u32, payload: &JsValue
 #[wasm_bindgen(js_name = actorsResumeError)]
 pub fn actors_resume_error(hold_id: u32, error: JsValue) {
     forget_caps(hold_id);
-    let Some(held) = HELD.with(|h| h.borrow_mut().remove(&hold_id)) else {
+    let Some(Held {
+        hold,
+        token,
+        resumed,
+    }) = HELD.with(|h| h.borrow_mut().remove(&hold_id))
+    else {
         return;
     };
     let reason = exit_from_js(error);
-    let me: ActorRef = held.hold.actor();
+    let me: ActorRef = hold.actor();
     let stopped =
         super::actor::system_ref().is_some_and(|sys| sys.stop(me, reason.clone()).is_ok());
-    match (held.token, stopped) {
+    match (token, stopped) {
         // Queued before the release, so the exit is the first thing the actor does after it;
         // the behaviour keeps the call's token, which its exit answers.
         (Some(token), true) => {
-            if let Ok(mut r) = held.resumed.lock() {
+            if let Ok(mut r) = resumed.lock() {
                 r.token = Some(token);
             }
         }
@@ -280,5 +285,9 @@ pub fn actors_resume_error(hold_id: u32, error: JsValue) {
         }),
         (None, _) => {}
     }
-    held.hold.release();
+    // Ours goes before the release: another worker may run the exit at once, and the token
+    // must be dropped with the behaviour there (`actor_exited`), not with this copy here
+    // (`no_reply`).
+    drop(resumed);
+    hold.release();
 }
