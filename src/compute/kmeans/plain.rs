@@ -67,20 +67,18 @@ fn assign_chunk(
     }
     let mut sums = vec![0.0f32; k * d];
     let mut counts = vec![0u32; k];
-    let mut changed = 0;
     let points = &p.x[first * d..(first + labels.len()) * d];
     for ((lab, xs), a) in labels.chunks_mut(NR).zip(points.chunks(NR * d)).zip(&arg) {
         for ((label, &new), x) in lab.iter_mut().zip(a).zip(xs.chunks_exact(d)) {
-            changed += usize::from(*label != new);
             *label = new;
             let l = new as usize;
             counts[l] += 1;
-            add_row(&mut sums[l * d..(l + 1) * d], x);
+            add_row(&mut sums[l * d..][..d], x);
         }
     }
     Sums {
         sums,
         counts,
-        changed,
+        changed: 0, // counted by `assign_all`, against the previous labels
     }
 }
