@@ -1,6 +1,6 @@
 //! A per-thread scratch buffer reused across transforms (no allocation or zeroing per call).
 
-use crate::compute::ComputeError;
+use crate::compute::{checks, ComputeError};
 use num_complex::Complex;
 use std::cell::RefCell;
 
@@ -66,12 +66,10 @@ pub(super) fn with_io<R>(
                 Ok(f(&mut i[..in_len], &mut o[..out_len]))
             }
             // Only if transforms nest on one thread: private buffers.
-            _ => {
-                let (mut i, mut o) = (Vec::new(), Vec::new());
-                grow(&mut i, in_len, "data")?;
-                grow(&mut o, out_len, "output")?;
-                Ok(f(&mut i, &mut o))
-            }
+            _ => Ok(f(
+                &mut checks::filled("data", in_len, 0.0)?,
+                &mut checks::filled("output", out_len, 0.0)?,
+            )),
         })
     })
 }
