@@ -84,13 +84,24 @@ function plainOpts(opts, len, withInverse) {
   return { inverse, out };
 }
 
+// The last result's view, reused while the result sits at the same index of the same heap
+// view (a transform's output buffer only moves when it grows): `subarray` per call cost 0.05 µs.
+let resultView = null;
+let resultHeap = null;
+let resultAt = -1;
+
 function staged(mod, input, outLen, out, run) {
   const to = mod.fftStage(input.length);
   heap(to + input.length).set(input, to);
   const at = run();
-  const result = heap(at + outLen).subarray(at, at + outLen);
-  if (out === undefined) return result.slice();
-  out.set(result);
+  const h = heap(at + outLen);
+  if (h !== resultHeap || at !== resultAt || resultView.length !== outLen) {
+    resultView = h.subarray(at, at + outLen);
+    resultHeap = h;
+    resultAt = at;
+  }
+  if (out === undefined) return resultView.slice();
+  out.set(resultView);
   return out;
 }
 

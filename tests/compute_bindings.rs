@@ -523,7 +523,8 @@ fn staged(input: &[f32], out_len: usize, run: impl FnOnce() -> Result<usize, JsV
     let to = c::fft_stage(input.len()).unwrap() as u32;
     heap().set(&Float32Array::from(input), to);
     let at = run().unwrap() as u32;
-    heap().subarray(at, at + out_len as u32).to_vec()
+    // A copy outside wasm memory first: `to_vec` allocates, which may grow (and detach) it.
+    heap().slice(at, at + out_len as u32).to_vec()
 }
 
 #[test]

@@ -86,6 +86,37 @@ fn real_fft_matches_direct_dft() {
     }
 }
 
+/// Even lengths take their own post-processing pass on wasm (`fft/real_simd128.rs`): it must
+/// agree with realfft's transform (same half-length FFT, realfft's own scalar pass) at every
+/// size class of its loop, and with the direct DFT.
+#[test]
+fn real_fft_of_even_lengths_matches_realfft_and_the_dft() {
+    use realfft::{RealToComplex, RealToComplexEven};
+    let mut rng = Rng(15);
+    let mut planner = rustfft::FftPlanner::new();
+    let sizes = (2..=48)
+        .step_by(2)
+        .chain([250, 998, 1000, 1024, 4094, 4096, 65_536]);
+    for n in sizes {
+        let x = rng.vec(n);
+        let got = rfft(&x).unwrap();
+        let plan = RealToComplexEven::new(n, &mut planner);
+        let mut spectrum = plan.make_output_vec();
+        plan.process(&mut x.clone(), &mut spectrum).unwrap();
+        let want: Vec<f64> = spectrum
+            .iter()
+            .flat_map(|z| [z.re as f64, z.im as f64])
+            .collect();
+        let e = rel_rms(&got, &want);
+        assert!(e <= bound(n), "n={n}: {e} from realfft");
+        if n <= 1024 {
+            let as_complex: Vec<f32> = x.iter().flat_map(|&v| [v, 0.0]).collect();
+            let e = rel_rms(&got, &dft(&as_complex, false)[..got.len()]);
+            assert!(e <= bound(n), "n={n}: {e} from the DFT");
+        }
+    }
+}
+
 #[test]
 fn large_sizes_parseval_and_round_trip() {
     let mut rng = Rng(13);

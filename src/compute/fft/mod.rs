@@ -2,11 +2,14 @@
 //! conventions: forward unnormalised, inverse scaled by 1/n, complex data interleaved
 //! `re, im`, real transforms returning the n/2+1 non-negative-frequency bins.
 //!
-//! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`.
+//! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`,
+//! `real_simd128` (the forward real transform of even lengths on wasm), `scratch`.
 
 mod complex;
 mod plans;
 mod real;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod real_simd128;
 mod scratch;
 
 use super::{checks, ComputeError};

@@ -4,7 +4,9 @@
 //! plans privately instead of waiting, because a contended lock that blocks traps on the
 //! browser's main thread in the threads build.
 
-use realfft::{ComplexToReal, RealToComplex, RealToComplexEven, RealToComplexOdd};
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use realfft::RealToComplexEven;
+use realfft::{ComplexToReal, RealToComplex, RealToComplexOdd};
 use realfft::{ComplexToRealEven, ComplexToRealOdd};
 use rustfft::{Fft, FftDirection, FftPlanner};
 use std::collections::HashMap;
@@ -87,14 +89,19 @@ pub(super) fn complex(len: usize, inverse: bool) -> Arc<dyn Fft<f32>> {
     })
 }
 
-/// The real-to-complex FFT of `len` points.
+/// The real-to-complex FFT of `len` points (even lengths on wasm: realfft's algorithm with a
+/// SIMD128 post-processing pass, `real_simd128`).
 pub(super) fn real_forward(len: usize) -> Arc<dyn RealToComplex<f32>> {
     with_cache(|c| {
         if let Some(p) = c.r2c.get(&len) {
             return Arc::clone(p);
         }
         let p: Arc<dyn RealToComplex<f32>> = if len % 2 == 0 {
-            Arc::new(RealToComplexEven::new(len, &mut c.real))
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            let even = super::real_simd128::RealToComplexEvenSimd::new(len, &mut c.real);
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            let even = RealToComplexEven::new(len, &mut c.real);
+            Arc::new(even)
         } else {
             Arc::new(RealToComplexOdd::new(len, &mut c.real))
         };
