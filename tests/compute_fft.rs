@@ -86,12 +86,13 @@ fn real_fft_matches_direct_dft() {
     }
 }
 
-/// Even lengths take their own post-processing pass on wasm (`fft/real_simd128.rs`): it must
-/// agree with realfft's transform (same half-length FFT, realfft's own scalar pass) at every
-/// size class of its loop, and with the direct DFT.
+/// Even lengths take their own O(n) pass on wasm (`fft/real_simd128.rs`), both ways: each
+/// must agree with realfft's transform (same half-length FFT, realfft's own scalar pass) at
+/// every size class of its loop, and with the direct DFT.
 #[test]
-fn real_fft_of_even_lengths_matches_realfft_and_the_dft() {
-    use realfft::{RealToComplex, RealToComplexEven};
+fn real_ffts_of_even_lengths_match_realfft_and_the_dft() {
+    use realfft::{ComplexToReal, ComplexToRealEven, RealToComplex, RealToComplexEven};
+    use rustfft::num_complex::Complex;
     let mut rng = Rng(15);
     let mut planner = rustfft::FftPlanner::new();
     let sizes = (2..=48)
@@ -100,19 +101,49 @@ fn real_fft_of_even_lengths_matches_realfft_and_the_dft() {
     for n in sizes {
         let x = rng.vec(n);
         let got = rfft(&x).unwrap();
-        let plan = RealToComplexEven::new(n, &mut planner);
-        let mut spectrum = plan.make_output_vec();
-        plan.process(&mut x.clone(), &mut spectrum).unwrap();
+        let forward = RealToComplexEven::new(n, &mut planner);
+        let mut spectrum = forward.make_output_vec();
+        forward.process(&mut x.clone(), &mut spectrum).unwrap();
         let want: Vec<f64> = spectrum
             .iter()
             .flat_map(|z| [z.re as f64, z.im as f64])
             .collect();
         let e = rel_rms(&got, &want);
-        assert!(e <= bound(n), "n={n}: {e} from realfft");
+        assert!(e <= bound(n), "n={n}: rfft {e} from realfft");
         if n <= 1024 {
             let as_complex: Vec<f32> = x.iter().flat_map(|&v| [v, 0.0]).collect();
             let e = rel_rms(&got, &dft(&as_complex, false)[..got.len()]);
-            assert!(e <= bound(n), "n={n}: {e} from the DFT");
+            assert!(e <= bound(n), "n={n}: rfft {e} from the DFT");
+        }
+
+        // The inverse of an arbitrary spectrum (not one rfft made), against realfft's scaled by
+        // 1/n and, for small n, the direct inverse DFT of its Hermitian extension.
+        let mut y = rng.vec(2 * (n / 2 + 1));
+        let last = y.len() - 1;
+        (y[1], y[last]) = (0.0, 0.0);
+        let got = irfft(&y, n).unwrap();
+        let inverse = ComplexToRealEven::new(n, &mut planner);
+        let mut bins: Vec<_> = y.chunks(2).map(|p| Complex::new(p[0], p[1])).collect();
+        let mut back = inverse.make_output_vec();
+        inverse.process(&mut bins, &mut back).unwrap();
+        let want: Vec<f64> = back.iter().map(|&v| v as f64 / n as f64).collect();
+        let e = rel_rms(&got, &want);
+        assert!(e <= bound(n), "n={n}: irfft {e} from realfft");
+        if n <= 1024 {
+            let full: Vec<f32> = (0..n)
+                .flat_map(|k| {
+                    let j = k.min(n - k);
+                    let sign = if k == j { 1.0 } else { -1.0 };
+                    [y[2 * j], sign * y[2 * j + 1]]
+                })
+                .collect();
+            let want: Vec<f64> = dft(&full, true)
+                .iter()
+                .step_by(2)
+                .map(|v| v / n as f64)
+                .collect();
+            let e = rel_rms(&got, &want);
+            assert!(e <= bound(n), "n={n}: irfft {e} from the DFT");
         }
     }
 }

@@ -3,7 +3,7 @@
 //! `re, im`, real transforms returning the n/2+1 non-negative-frequency bins.
 //!
 //! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`,
-//! `real_simd128` (the forward real transform of even lengths on wasm), `scratch`.
+//! `real_simd128` (the O(n) pass of even-length real transforms on wasm), `scratch`.
 
 mod complex;
 mod plans;

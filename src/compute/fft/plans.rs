@@ -4,10 +4,9 @@
 //! plans privately instead of waiting, because a contended lock that blocks traps on the
 //! browser's main thread in the threads build.
 
+use realfft::{ComplexToReal, ComplexToRealOdd, RealToComplex, RealToComplexOdd};
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-use realfft::RealToComplexEven;
-use realfft::{ComplexToReal, RealToComplex, RealToComplexOdd};
-use realfft::{ComplexToRealEven, ComplexToRealOdd};
+use realfft::{ComplexToRealEven, RealToComplexEven};
 use rustfft::{Fft, FftDirection, FftPlanner};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, TryLockError};
@@ -110,14 +109,19 @@ pub(super) fn real_forward(len: usize) -> Arc<dyn RealToComplex<f32>> {
     })
 }
 
-/// The complex-to-real inverse FFT of `len` points (unnormalised).
+/// The complex-to-real inverse FFT of `len` points, unnormalised (even lengths on wasm: as
+/// [`real_forward`]).
 pub(super) fn real_inverse(len: usize) -> Arc<dyn ComplexToReal<f32>> {
     with_cache(|c| {
         if let Some(p) = c.c2r.get(&len) {
             return Arc::clone(p);
         }
         let p: Arc<dyn ComplexToReal<f32>> = if len % 2 == 0 {
-            Arc::new(ComplexToRealEven::new(len, &mut c.real))
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            let even = super::real_simd128::ComplexToRealEvenSimd::new(len, &mut c.real);
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            let even = ComplexToRealEven::new(len, &mut c.real);
+            Arc::new(even)
         } else {
             Arc::new(ComplexToRealOdd::new(len, &mut c.real))
         };

@@ -1,27 +1,35 @@
-//! The forward real FFT of even lengths with a SIMD128 post-processing pass, behind realfft's
-//! `RealToComplex` interface. The shape is realfft's: the n samples, read as n/2 complex pairs,
-//! go through a complex FFT of n/2 points, and one pass turns that spectrum Z into the real
-//! signal's bins X. realfft does the pass one bin pair at a time in scalar code: 0.46 µs at
-//! n = 1024 in wasm, 42 % of the half-length FFT, which kept the real transform at 0.7× the
-//! complex one of the same length. Here two bins from each end go per vector (0.19 µs).
-//! Odd lengths and the inverse stay realfft's.
+//! The real FFTs of even lengths with their O(n) pass in SIMD128, behind realfft's
+//! `RealToComplex` and `ComplexToReal` interfaces. The algorithm is realfft's: the n samples,
+//! read as m = n/2 complex pairs z, go through a complex FFT of m points, and one pass over
+//! bin pairs (k, m − k) turns that spectrum Z into the real signal's bins X (the inverse runs
+//! the pass backwards, then the inverse FFT). realfft does the pass one bin pair at a time in
+//! scalar code: 0.46 µs at n = 1024 in wasm, 42 % of the half-length FFT, which kept the real
+//! transform at 0.7× the complex one of the same length. Here two bins from each end go per
+//! vector (0.19 µs). Odd lengths stay realfft's.
 //!
-//! With m = n/2, W = e^(−2πi/n), A = Z[k] and B = conj(Z[m−k]):
-//! E = (A + B)/2 and T = V·(A − B) with V = −i·W^k/2 (a table); then X[k] = E + T and
-//! X[m−k] = conj(E − T).
-//! X[0] and X[m] are Re Z[0] ± Im Z[0].
+//! With W = e^(−2πi/n), the pass maps a pair A = Y[k], B = conj(Y[m−k]) to
+//! Y'[k] = E + T and Y'[m−k] = conj(E − T), where E = s·(A + B) and T = V_k·(A − B):
+//! - forward (Z → X): s = 1/2, V_k = −i·W^k/2;
+//! - inverse (X → 2Z, unnormalised as realfft's, n·x after the inverse FFT): s = 1,
+//!   V_k = i·W^(−k).
+//!
+//! The ends, k = 0 and m, are the callers': X[0], X[m] = Re Z[0] ± Im Z[0], and back.
 
 use core::arch::wasm32::*;
 use num_complex::Complex;
-use realfft::{FftError, RealToComplex};
+use realfft::{ComplexToReal, FftError, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 use std::sync::Arc;
 
 pub(super) struct RealToComplexEvenSimd {
     len: usize,
     half: Arc<dyn Fft<f32>>,
-    /// V = −i·W^k/2 for k = 1, 2, …, two bins per 8 floats, laid out for one complex product
-    /// of a bin pair d: `d·[vr, vr, vr', vr'] + swap_parts(d)·[−vi, vi, −vi', vi']`.
+    twiddles: Vec<f32>,
+}
+
+pub(super) struct ComplexToRealEvenSimd {
+    len: usize,
+    half: Arc<dyn Fft<f32>>,
     twiddles: Vec<f32>,
 }
 
@@ -29,27 +37,48 @@ impl RealToComplexEvenSimd {
     /// The transform of `len` samples (`len` even, ≥ 2).
     pub(super) fn new(len: usize, planner: &mut FftPlanner<f32>) -> Self {
         debug_assert!(len >= 2 && len % 2 == 0);
-        let m = len / 2;
-        // −i·(c + is)/2 = s/2 − i·c/2, computed in f64.
-        let v = |k: usize| {
-            let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
-            ((s / 2.0) as f32, (-c / 2.0) as f32)
-        };
-        let twiddles = (0..m.div_ceil(4))
-            .flat_map(|j| {
-                let ((r0, i0), (r1, i1)) = (v(2 * j + 1), v(2 * j + 2));
-                [r0, r0, r1, r1, -i0, i0, -i1, i1]
-            })
-            .collect();
+        // −i·(c + i·s)/2 = s/2 − i·c/2
+        let twiddles = twiddle_table(len, |c, s| (s / 2.0, -c / 2.0));
         RealToComplexEvenSimd {
             len,
-            half: planner.plan_fft_forward(m),
+            half: planner.plan_fft_forward(len / 2),
             twiddles,
         }
     }
 }
 
-/// V for bin k ≥ 1 out of the table's layout.
+impl ComplexToRealEvenSimd {
+    /// The inverse transform to `len` samples (`len` even, ≥ 2).
+    pub(super) fn new(len: usize, planner: &mut FftPlanner<f32>) -> Self {
+        debug_assert!(len >= 2 && len % 2 == 0);
+        // i·(c − i·s) = s + i·c
+        let twiddles = twiddle_table(len, |c, s| (s, c));
+        ComplexToRealEvenSimd {
+            len,
+            half: planner.plan_fft_inverse(len / 2),
+            twiddles,
+        }
+    }
+}
+
+/// V_k for k = 1 ..= m/2 (+1 padding), from `v(c, s)` with W^k = c + i·s computed in f64; two
+/// bins per 8 floats, laid out for one complex product of a bin pair d:
+/// `d·[vr, vr, vr', vr'] + swap_parts(d)·[−vi, vi, −vi', vi']`.
+fn twiddle_table(len: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> Vec<f32> {
+    let at = |k: usize| {
+        let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
+        let (re, im) = v(c, s);
+        (re as f32, im as f32)
+    };
+    (0..(len / 2).div_ceil(4))
+        .flat_map(|j| {
+            let ((r0, i0), (r1, i1)) = (at(2 * j + 1), at(2 * j + 2));
+            [r0, r0, r1, r1, -i0, i0, -i1, i1]
+        })
+        .collect()
+}
+
+/// V_k out of the table's layout.
 fn twiddle(twiddles: &[f32], k: usize) -> Complex<f32> {
     let (j, lane) = ((k - 1) / 2, (k - 1) % 2);
     Complex::new(
@@ -73,14 +102,12 @@ fn swap_parts(v: v128) -> v128 {
     i32x4_shuffle::<1, 0, 3, 2>(v, v)
 }
 
-/// Z (m + 1 values, Z[m] unused) becomes X in place.
-fn post_process(z: &mut [Complex<f32>], twiddles: &[f32]) {
-    let m = z.len() - 1;
-    let z0 = z[0];
-    z[0] = Complex::new(z0.re + z0.im, 0.0);
-    z[m] = Complex::new(z0.re - z0.im, 0.0);
-    let floats: &mut [f32] = bytemuck::cast_slice_mut(z);
-    let half = f32x4_splat(0.5);
+/// The pass over the pairs (k, m − k), k = 1 ..= m/2, of `y` (m + 1 values; y[0] and y[m] are
+/// left alone), in place.
+fn mirror_pass(y: &mut [Complex<f32>], twiddles: &[f32], scale: f32) {
+    let m = y.len() - 1;
+    let floats: &mut [f32] = bytemuck::cast_slice_mut(y);
+    let s = f32x4_splat(scale);
     let mut k = 1;
     // Bins k, k+1 and their mirrors m−k−1, m−k, all distinct while 2k + 2 < m.
     while 2 * k + 2 < m {
@@ -95,7 +122,7 @@ fn post_process(z: &mut [Complex<f32>], twiddles: &[f32]) {
             let b = conj(swap_halves(v128_load(p.add(hi) as *const v128)));
             let vr = v128_load(twiddles.as_ptr().add(tw) as *const v128);
             let vi = v128_load(twiddles.as_ptr().add(tw + 4) as *const v128);
-            let e = f32x4_mul(f32x4_add(a, b), half);
+            let e = f32x4_mul(f32x4_add(a, b), s);
             let d = f32x4_sub(a, b);
             let t = f32x4_add(f32x4_mul(d, vr), f32x4_mul(swap_parts(d), vi));
             v128_store(p.add(lo) as *mut v128, f32x4_add(e, t));
@@ -103,23 +130,39 @@ fn post_process(z: &mut [Complex<f32>], twiddles: &[f32]) {
         }
         k += 2;
     }
-    // The bins left around the middle (X[m/2] = conj Z[m/2] for even m).
+    // The pairs left around the middle (for even m, y[m/2] becomes conj(y[m/2]) times 2·s).
     while k <= m - k {
-        let (a, b) = (z[k], z[m - k].conj());
-        let e = (a + b) * 0.5;
+        let (a, b) = (y[k], y[m - k].conj());
+        let e = (a + b) * scale;
         let t = (a - b) * twiddle(twiddles, k);
-        z[k] = e + t;
+        y[k] = e + t;
         if k != m - k {
-            z[m - k] = (e - t).conj();
+            y[m - k] = (e - t).conj();
         }
         k += 1;
     }
 }
 
+fn check_lengths(
+    (input, want_input): (usize, usize),
+    (output, want_output): (usize, usize),
+    (scratch, want_scratch): (usize, usize),
+) -> Result<(), FftError> {
+    if input != want_input {
+        return Err(FftError::InputBuffer(want_input, input));
+    }
+    if output != want_output {
+        return Err(FftError::OutputBuffer(want_output, output));
+    }
+    if scratch < want_scratch {
+        return Err(FftError::ScratchBuffer(want_scratch, scratch));
+    }
+    Ok(())
+}
+
 impl RealToComplex<f32> for RealToComplexEvenSimd {
     fn process(&self, input: &mut [f32], output: &mut [Complex<f32>]) -> Result<(), FftError> {
-        let mut scratch = self.make_scratch_vec();
-        self.process_with_scratch(input, output, &mut scratch)
+        self.process_with_scratch(input, output, &mut self.make_scratch_vec())
     }
 
     fn process_with_scratch(
@@ -128,24 +171,23 @@ impl RealToComplex<f32> for RealToComplexEvenSimd {
         output: &mut [Complex<f32>],
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
-        if input.len() != self.len {
-            return Err(FftError::InputBuffer(self.len, input.len()));
-        }
-        if output.len() != self.complex_len() {
-            return Err(FftError::OutputBuffer(self.complex_len(), output.len()));
-        }
-        if scratch.len() < self.get_scratch_len() {
-            return Err(FftError::ScratchBuffer(
-                self.get_scratch_len(),
-                scratch.len(),
-            ));
-        }
+        let scratch_len = self.get_scratch_len();
+        check_lengths(
+            (input.len(), self.len),
+            (output.len(), self.complex_len()),
+            (scratch.len(), scratch_len),
+        )?;
         let m = self.len / 2;
         let pairs: &mut [Complex<f32>] = bytemuck::cast_slice_mut(input);
-        let scratch = &mut scratch[..self.get_scratch_len()];
-        self.half
-            .process_outofplace_with_scratch(pairs, &mut output[..m], scratch);
-        post_process(output, &self.twiddles);
+        self.half.process_outofplace_with_scratch(
+            pairs,
+            &mut output[..m],
+            &mut scratch[..scratch_len],
+        );
+        let z0 = output[0];
+        output[0] = Complex::new(z0.re + z0.im, 0.0);
+        output[m] = Complex::new(z0.re - z0.im, 0.0);
+        mirror_pass(output, &self.twiddles, 0.5);
         Ok(())
     }
 
@@ -163,6 +205,62 @@ impl RealToComplex<f32> for RealToComplexEvenSimd {
 
     fn make_output_vec(&self) -> Vec<Complex<f32>> {
         vec![Complex::new(0.0, 0.0); self.complex_len()]
+    }
+
+    fn make_scratch_vec(&self) -> Vec<Complex<f32>> {
+        vec![Complex::new(0.0, 0.0); self.get_scratch_len()]
+    }
+}
+
+impl ComplexToReal<f32> for ComplexToRealEvenSimd {
+    fn process(&self, input: &mut [Complex<f32>], output: &mut [f32]) -> Result<(), FftError> {
+        self.process_with_scratch(input, output, &mut self.make_scratch_vec())
+    }
+
+    /// As realfft's: `input` is clobbered; nonzero imaginary parts of its first and last bins
+    /// are reported (`InputValues`) after the transform, which ignores them as NumPy does.
+    fn process_with_scratch(
+        &self,
+        input: &mut [Complex<f32>],
+        output: &mut [f32],
+        scratch: &mut [Complex<f32>],
+    ) -> Result<(), FftError> {
+        let scratch_len = self.get_scratch_len();
+        check_lengths(
+            (input.len(), self.complex_len()),
+            (output.len(), self.len),
+            (scratch.len(), scratch_len),
+        )?;
+        let m = self.len / 2;
+        let (first, last) = (input[0], input[m]);
+        input[0] = Complex::new(first.re + last.re, first.re - last.re);
+        mirror_pass(input, &self.twiddles, 1.0);
+        let pairs: &mut [Complex<f32>] = bytemuck::cast_slice_mut(output);
+        self.half.process_outofplace_with_scratch(
+            &mut input[..m],
+            pairs,
+            &mut scratch[..scratch_len],
+        );
+        if first.im != 0.0 || last.im != 0.0 {
+            return Err(FftError::InputValues(first.im != 0.0, last.im != 0.0));
+        }
+        Ok(())
+    }
+
+    fn get_scratch_len(&self) -> usize {
+        self.half.get_outofplace_scratch_len()
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn make_input_vec(&self) -> Vec<Complex<f32>> {
+        vec![Complex::new(0.0, 0.0); self.complex_len()]
+    }
+
+    fn make_output_vec(&self) -> Vec<f32> {
+        vec![0.0; self.len]
     }
 
     fn make_scratch_vec(&self) -> Vec<Complex<f32>> {
