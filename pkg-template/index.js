@@ -90,8 +90,9 @@ let resultView = null;
 let resultHeap = null;
 let resultAt = -1;
 
-function staged(mod, input, outLen, out, run) {
-  const to = mod.fftStage(input.length);
+/** `caller`: which transform stages, for errors (0 `fft`, 1 `rfft`, 2 `irfft`). */
+function staged(mod, caller, input, outLen, out, run) {
+  const to = mod.fftStage(input.length, caller);
   heap(to + input.length).set(input, to);
   const at = run();
   const h = heap(at + outLen);
@@ -110,7 +111,7 @@ export function fft(data, opts) {
   const len = data instanceof Float32Array ? data.length : 0;
   const o = len > 0 && len % 2 === 0 ? plainOpts(opts, len, true) : undefined;
   if (o === undefined) return mod.fft(data, opts);
-  return staged(mod, data, len, o.out, () => mod.fftStaged(len, o.inverse));
+  return staged(mod, 0, data, len, o.out, () => mod.fftStaged(len, o.inverse));
 }
 
 export function rfft(signal, opts) {
@@ -119,7 +120,7 @@ export function rfft(signal, opts) {
   const len = 2 * (Math.floor(n / 2) + 1);
   const o = n > 0 ? plainOpts(opts, len, false) : undefined;
   if (o === undefined) return mod.rfft(signal, opts);
-  return staged(mod, signal, len, o.out, () => mod.rfftStaged(n));
+  return staged(mod, 1, signal, len, o.out, () => mod.rfftStaged(n));
 }
 
 export function irfft(spectrum, n, opts) {
@@ -128,7 +129,7 @@ export function irfft(spectrum, n, opts) {
     && spectrum.length === 2 * (Math.floor(n / 2) + 1);
   const o = plain ? plainOpts(opts, n, false) : undefined;
   if (o === undefined) return mod.irfft(spectrum, n, opts);
-  return staged(mod, spectrum, n, o.out, () => mod.irfftStaged(n, spectrum.length));
+  return staged(mod, 2, spectrum, n, o.out, () => mod.irfftStaged(n, spectrum.length));
 }
 
 export const fftBatch = forward('fftBatch');

@@ -515,12 +515,17 @@ fn fft_writes_into_opts_out() {
 
 /// Runs a staged transform the way the package's `index.js` does: `input` written at the
 /// index `fftStage` gives in a view of wasm memory, the result read from the index returned.
-fn staged(input: &[f32], out_len: usize, run: impl FnOnce() -> Result<usize, JsValue>) -> Vec<f32> {
+fn staged(
+    caller: u8,
+    input: &[f32],
+    out_len: usize,
+    run: impl FnOnce() -> Result<usize, JsValue>,
+) -> Vec<f32> {
     let heap = || {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         Float32Array::new(&memory.buffer())
     };
-    let to = c::fft_stage(input.len()).unwrap() as u32;
+    let to = c::fft_stage(input.len(), caller).unwrap() as u32;
     heap().set(&Float32Array::from(input), to);
     let at = run().unwrap() as u32;
     // A copy outside wasm memory first: `to_vec` allocates, which may grow (and detach) it.
@@ -536,7 +541,7 @@ fn staged_transforms_equal_the_checked_ones() {
         let x = signal(2 * points);
         for inverse in [false, true] {
             let want = c::fft(&f32a(&x), &obj(&[("inverse", inverse.into())])).unwrap();
-            let got = staged(&x, x.len(), || c::fft_staged(x.len(), inverse));
+            let got = staged(0, &x, x.len(), || c::fft_staged(x.len(), inverse));
             assert_eq!(
                 got,
                 want.to_vec(),
@@ -547,14 +552,29 @@ fn staged_transforms_equal_the_checked_ones() {
     for n in [1usize, 2, 7, 1024, 4095] {
         let x = signal(n);
         let want = c::rfft(&f32a(&x), &U).unwrap().to_vec();
-        let got = staged(&x, want.len(), || c::rfft_staged(n));
+        let got = staged(1, &x, want.len(), || c::rfft_staged(n));
         assert_eq!(got, want, "rfft of {n}");
         let back = c::irfft(&f32a(&want), &num(n as f64), &U).unwrap().to_vec();
-        let got = staged(&want, n, || c::irfft_staged(n, want.len()));
+        let got = staged(2, &want, n, || c::irfft_staged(n, want.len()));
         assert_eq!(got, back, "irfft to {n}");
     }
     // The staged functions still refuse what their checked twins refuse.
     fails(c::fft_staged(3, false), "RangeError", &["data", "3"]);
     fails(c::irfft_staged(4, 4), "RangeError", &["spectrum", "6", "4"]);
     fails(c::rfft_staged(0), "RangeError", &["signal"]);
+    // Staging more than memory can hold names the transform that asked.
+    let huge = usize::MAX / 4;
+    for (caller, prefix) in [
+        (0, "fft: data:"),
+        (1, "rfft: signal:"),
+        (2, "irfft: spectrum:"),
+    ] {
+        let e = c::fft_stage(huge, caller).expect_err("staging 4 GB");
+        let msg = get(&e, "message").as_string().unwrap();
+        assert!(
+            msg.starts_with(prefix),
+            "{msg:?} does not start with {prefix:?}"
+        );
+        assert_eq!(fails(Err::<(), _>(e), "RangeError", &[]), "too_large");
+    }
 }

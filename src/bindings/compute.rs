@@ -266,9 +266,15 @@ pub fn irfft(spectrum: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32A
 // views and a dozen boundary calls per call: about 0.75 µs, a third of a 1024-point transform.
 
 /// The `Float32Array` index where the next staged transform reads `len` floats of input.
+/// `caller` names that transform in errors: 0 `fft`, 1 `rfft`, 2 `irfft`.
 #[wasm_bindgen(js_name = fftStage)]
-pub fn fft_stage(len: usize) -> Result<usize, JsValue> {
-    let at = compute::fft::stage_input(len).map_err(|e| to_js("fft", e))?;
+pub fn fft_stage(len: usize, caller: u8) -> Result<usize, JsValue> {
+    let (function, arg) = match caller {
+        1 => ("rfft", "signal"),
+        2 => ("irfft", "spectrum"),
+        _ => ("fft", "data"),
+    };
+    let at = compute::fft::stage_input(len, arg).map_err(|e| to_js(function, e))?;
     Ok(at as usize / 4)
 }
 

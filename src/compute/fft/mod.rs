@@ -115,8 +115,8 @@ pub(crate) fn irfft_streamed<R>(
 /// floats. The bindings' staged path writes JavaScript's input there and then streams with a
 /// fill that leaves it in place, so a call crosses the boundary twice and makes no views.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub(crate) fn stage_input(len: usize) -> Result<*mut f32, ComputeError> {
-    scratch::stage_input(len)
+pub(crate) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, ComputeError> {
+    scratch::stage_input(len, arg)
 }
 
 /// DFTs of every `n`-point row of `data` (rows × n complex values, interleaved), in parallel

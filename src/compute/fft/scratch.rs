@@ -41,12 +41,13 @@ fn grow(v: &mut Vec<f32>, len: usize, arg: &'static str) -> Result<(), ComputeEr
 }
 
 /// Makes the calling thread's input buffer (the one [`with_io`] hands out next) hold at least
-/// `len` floats and returns where it starts. A caller in another memory (JavaScript) writes a
-/// transform's input there, then runs the transform with a fill that leaves it as it is.
-pub(super) fn stage_input(len: usize) -> Result<*mut f32, ComputeError> {
+/// `len` floats and returns where it starts; `arg` names the input in the error. A caller in
+/// another memory (JavaScript) writes a transform's input there, then runs the transform with
+/// a fill that leaves it as it is.
+pub(super) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, ComputeError> {
     INPUT.with(|i| {
         let mut i = i.borrow_mut();
-        grow(&mut i, len, "data")?;
+        grow(&mut i, len, arg)?;
         Ok(i.as_mut_ptr())
     })
 }
