@@ -163,6 +163,23 @@ for (const isolated of [true, false]) {
       const fi = [k.fft(x.subarray(0, 2018), { inverse: true, out }), await k.async.fft(x.subarray(0, 2018), { inverse: true })];
       const rf = [k.rfft(x.subarray(0, 999)), await k.async.rfft(x.subarray(0, 999))];
       const ir = [k.irfft(rf[0], 999), await k.async.irfft(rf[0], 999)];
+      // Even lengths run the SIMD128 pass in both builds: rfft against a direct f64 DFT, and
+      // irfft back to the signal.
+      const realEven = [1000, 1024].every((n) => {
+        const sig = x.subarray(0, n), spec = k.rfft(sig), back = k.irfft(spec, n);
+        let worst = 0, scale = 1;
+        for (let f = 0; f <= n / 2; f++) {
+          let re = 0, im = 0;
+          for (let t = 0; t < n; t++) {
+            const w = (-2 * Math.PI * ((f * t) % n)) / n;
+            re += sig[t] * Math.cos(w);
+            im += sig[t] * Math.sin(w);
+          }
+          scale = Math.max(scale, Math.abs(re), Math.abs(im));
+          worst = Math.max(worst, Math.abs(spec[2 * f] - re), Math.abs(spec[2 * f + 1] - im));
+        }
+        return worst <= 1e-5 * scale && back.every((v, t) => Math.abs(v - sig[t]) <= 1e-5);
+      });
       // A view of shared memory (threads mode) is read where it is, not copied.
       let sharedView = true;
       if (typeof SharedArrayBuffer === 'function' && crossOriginIsolated) {
@@ -189,13 +206,14 @@ for (const isolated of [true, false]) {
         verify: same(vb[0], [true, false, true]) && same(vb[1], vb[0]),
         fft: same(ff[0], ff[1]) && sharedView && fi[0] === out && same(fi[0], fi[1]) && same(rf[0], rf[1])
           && same(ir[0], ir[1]),
+        realEven,
         // Nothing of the caller's was detached or changed.
         intact: big.buffer.byteLength === big.length * 4 && same(big, rnd(big.length, 1))
           && x.length === 12000 && init.length === 20 && bytes.buffer.byteLength === 300 && bytes[299] === 43
           && msgs[1].length === 200,
       };
     });
-    assert.deepEqual(value, { reuse: true, sgemm: true, kmeans: true, sha: true, verify: true, fft: true, intact: true });
+    assert.deepEqual(value, { reuse: true, sgemm: true, kmeans: true, sha: true, verify: true, fft: true, realEven: true, intact: true });
     assert.deepEqual(problems, []);
   });
 }
