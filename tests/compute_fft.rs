@@ -50,10 +50,14 @@ fn bound(n: usize) -> f64 {
     20.0 * U * ((n as f64).log2() + 2.0)
 }
 
+/// Lengths with a prime factor above 31 up to 8192 run Bluestein's algorithm over a power of
+/// two on wasm (37 … 1009 here, 8191 in the large-size test), and rustfft's plan otherwise.
 #[test]
 fn small_and_prime_lengths_match_direct_dft() {
     let mut rng = Rng(11);
-    let sizes: Vec<usize> = (1..=24).chain([31, 64, 97, 100, 127, 210, 257]).collect();
+    let sizes: Vec<usize> = (1..=24)
+        .chain([31, 37, 64, 97, 100, 111, 127, 210, 257, 1009])
+        .collect();
     for n in sizes {
         let x = rng.vec(2 * n);
         for inverse in [false, true] {
@@ -151,7 +155,7 @@ fn real_ffts_of_even_lengths_match_realfft_and_the_dft() {
 #[test]
 fn large_sizes_parseval_and_round_trip() {
     let mut rng = Rng(13);
-    for n in [1usize << 12, 1 << 16, 65_537, 3 * 5 * 7 * 11 * 13] {
+    for n in [1usize << 12, 1 << 16, 8191, 65_537, 3 * 5 * 7 * 11 * 13] {
         let x = rng.vec(2 * n);
         let y = fft(&x, false).unwrap();
         // Parseval: Σ|X|² = n·Σ|x|², to the same relative accuracy as the transform (squared).
@@ -182,6 +186,50 @@ fn real_fft_of_odd_and_even_lengths_agrees_with_complex() {
         let half = rfft(&x).unwrap();
         let want: Vec<f64> = full[..half.len()].iter().map(|&v| v as f64).collect();
         assert!(rel_rms(&half, &want) <= 2.0 * bound(n));
+    }
+}
+
+/// Powers of two from 64 points run Katalyst's own SIMD128 passes on wasm (rustfft's planner
+/// below that, and natively): every power of two, both directions, one signal (out of place)
+/// and three rows (in place, one transform after another over the buffer), against rustfft's
+/// scalar `Radix4` and, up to 2048 points, the direct DFT.
+#[test]
+fn powers_of_two_match_rustfft_and_the_dft() {
+    use rustfft::{algorithm::Radix4, num_complex::Complex, Fft, FftDirection};
+    let mut rng = Rng(21);
+    for bits in 1..=16 {
+        let n = 1usize << bits;
+        let x = rng.vec(3 * 2 * n);
+        for inverse in [false, true] {
+            let dir = if inverse {
+                FftDirection::Inverse
+            } else {
+                FftDirection::Forward
+            };
+            let mut want: Vec<Complex<f32>> =
+                x.chunks(2).map(|p| Complex::new(p[0], p[1])).collect();
+            Radix4::new(n, dir).process(&mut want);
+            let scale = if inverse { 1.0 / n as f64 } else { 1.0 };
+            let want: Vec<f64> = want
+                .iter()
+                .flat_map(|z| [z.re as f64 * scale, z.im as f64 * scale])
+                .collect();
+            let rows = fft_batch(&x, n, inverse).unwrap();
+            for r in 0..3 {
+                let span = r * 2 * n..(r + 1) * 2 * n;
+                let e = rel_rms(&rows[span.clone()], &want[span.clone()]);
+                assert!(e <= bound(n), "n={n} inverse={inverse} row {r}: {e}");
+            }
+            let one = fft(&x[..2 * n], inverse).unwrap();
+            let e = rel_rms(&one, &want[..2 * n]);
+            assert!(e <= bound(n), "n={n} inverse={inverse}: {e} from Radix4");
+            if n <= 2048 {
+                let mut exact = dft(&x[..2 * n], inverse);
+                exact.iter_mut().for_each(|v| *v *= scale);
+                let e = rel_rms(&one, &exact);
+                assert!(e <= bound(n), "n={n} inverse={inverse}: {e} from the DFT");
+            }
+        }
     }
 }
 

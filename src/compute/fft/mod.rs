@@ -1,12 +1,17 @@
 //! Fast Fourier transforms on `rustfft` (SIMD128 planner on wasm32) and `realfft`, NumPy
 //! conventions: forward unnormalised, inverse scaled by 1/n, complex data interleaved
-//! `re, im`, real transforms returning the n/2+1 non-negative-frequency bins.
+//! `re, im`, real transforms returning the n/2+1 non-negative-frequency bins. On wasm, powers
+//! of two from 64 points run our own SIMD128 passes behind rustfft's `Fft` trait, and the real
+//! transforms of even lengths realfft's algorithm with its O(n) pass in SIMD128.
 //!
 //! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`,
-//! `real_simd128` (the O(n) pass of even-length real transforms on wasm), `scratch`.
+//! `pow2_simd128` (power-of-two complex FFTs on wasm), `real_simd128` (the O(n) pass of
+//! even-length real transforms on wasm), `scratch`.
 
 mod complex;
 mod plans;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod pow2_simd128;
 mod real;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod real_simd128;
@@ -15,7 +20,8 @@ mod scratch;
 use super::{checks, ComputeError};
 use num_complex::Complex;
 
-/// The instruction set of the FFT planner in use: `"wasm_simd"` on wasm32 with SIMD128,
+/// The instruction set of rustfft's planner in use (the lengths it plans; powers of two from 64
+/// points on wasm run Katalyst's own SIMD128 passes): `"wasm_simd"` on wasm32 with SIMD128,
 /// `"avx"`, `"sse"` or `"neon"` natively, `"scalar"` when none applies.
 ///
 /// ```

@@ -18,7 +18,7 @@
 use core::arch::wasm32::*;
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
-use rustfft::{Fft, FftPlanner};
+use rustfft::Fft;
 use std::sync::Arc;
 
 pub(super) struct RealToComplexEvenSimd {
@@ -34,28 +34,30 @@ pub(super) struct ComplexToRealEvenSimd {
 }
 
 impl RealToComplexEvenSimd {
-    /// The transform of `len` samples (`len` even, ≥ 2).
-    pub(super) fn new(len: usize, planner: &mut FftPlanner<f32>) -> Self {
-        debug_assert!(len >= 2 && len % 2 == 0);
+    /// The transform of `len` samples (`len` even, ≥ 2) on `half`, the forward complex FFT of
+    /// `len / 2` points.
+    pub(super) fn new(len: usize, half: Arc<dyn Fft<f32>>) -> Self {
+        debug_assert!(len >= 2 && len % 2 == 0 && half.len() == len / 2);
         // −i·(c + i·s)/2 = s/2 − i·c/2
         let twiddles = twiddle_table(len, |c, s| (s / 2.0, -c / 2.0));
         RealToComplexEvenSimd {
             len,
-            half: planner.plan_fft_forward(len / 2),
+            half,
             twiddles,
         }
     }
 }
 
 impl ComplexToRealEvenSimd {
-    /// The inverse transform to `len` samples (`len` even, ≥ 2).
-    pub(super) fn new(len: usize, planner: &mut FftPlanner<f32>) -> Self {
-        debug_assert!(len >= 2 && len % 2 == 0);
+    /// The inverse transform to `len` samples (`len` even, ≥ 2) on `half`, the inverse complex
+    /// FFT of `len / 2` points.
+    pub(super) fn new(len: usize, half: Arc<dyn Fft<f32>>) -> Self {
+        debug_assert!(len >= 2 && len % 2 == 0 && half.len() == len / 2);
         // i·(c − i·s) = s + i·c
         let twiddles = twiddle_table(len, |c, s| (s, c));
         ComplexToRealEvenSimd {
             len,
-            half: planner.plan_fft_inverse(len / 2),
+            half,
             twiddles,
         }
     }
