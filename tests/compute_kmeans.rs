@@ -1,5 +1,5 @@
-//! k-means against an f64 Lloyd reference written here (same initial centroids), plus the
-//! edge cases k = 1, k = n, restarts, random init and empty-cluster re-seeding.
+//! k-means against the tests' f64 Lloyd reference (`common::lloyd_f64`, same initial
+//! centroids), plus the edge cases k = 1, k = n, restarts, random init and empty-cluster re-seeding.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use katalyst::compute::{kmeans, KmeansInit, KmeansOptions};
 
 mod common;
-use common::Rng;
+use common::{lloyd_f64, Rng};
 
 /// `k` Gaussian blobs in `d` dimensions, offset far from the origin to stress centring.
 fn blobs(n: usize, d: usize, k: usize, seed: u64) -> Vec<f32> {
@@ -27,51 +27,10 @@ fn blobs(n: usize, d: usize, k: usize, seed: u64) -> Vec<f32> {
         .collect()
 }
 
-/// Plain f64 Lloyd from `init` until labels stop changing; returns (inertia, labels).
-fn lloyd_f64(x: &[f32], n: usize, d: usize, k: usize, init: &[f32]) -> (f64, Vec<usize>) {
-    let mut c: Vec<f64> = init.iter().map(|&v| v as f64).collect();
-    let mut labels = vec![usize::MAX; n];
-    let dist = |i: usize, c: &[f64], j: usize| -> f64 {
-        (0..d)
-            .map(|t| (x[i * d + t] as f64 - c[j * d + t]).powi(2))
-            .sum()
-    };
-    for _ in 0..300 {
-        let new: Vec<usize> = (0..n)
-            .map(|i| {
-                (0..k)
-                    .min_by(|&a, &b| dist(i, &c, a).total_cmp(&dist(i, &c, b)))
-                    .unwrap()
-            })
-            .collect();
-        if new == labels {
-            break;
-        }
-        labels = new;
-        let mut sums = vec![0.0; k * d];
-        let mut counts = vec![0usize; k];
-        for i in 0..n {
-            counts[labels[i]] += 1;
-            for t in 0..d {
-                sums[labels[i] * d + t] += x[i * d + t] as f64;
-            }
-        }
-        for j in 0..k {
-            if counts[j] > 0 {
-                for t in 0..d {
-                    c[j * d + t] = sums[j * d + t] / counts[j] as f64;
-                }
-            }
-        }
-    }
-    let inertia = (0..n).map(|i| dist(i, &c, labels[i])).sum();
-    (inertia, labels)
-}
-
 /// `kmeans` from `init` (run to convergence) against [`lloyd_f64`]: inertia within `rel_tol`,
 /// and at least 99.9 % of the labels the same (float near-ties may differ).
 fn matches_f64_lloyd(x: &[f32], n: usize, d: usize, k: usize, init: &[f32], rel_tol: f64) {
-    let (want, want_labels) = lloyd_f64(x, n, d, k, init);
+    let (want_labels, want, _) = lloyd_f64(x, n, d, k, init, 300);
     let opts = KmeansOptions {
         init: KmeansInit::Centroids(init),
         tol: 0.0,
