@@ -184,6 +184,13 @@ fn ping_reports_bad_requests_and_wrong_echoes_to_its_caller() {
         .unwrap_err();
     assert!(e.to_string().contains("at least 1"), "{e}");
     sys.stop(counter, ExitReason::Normal).unwrap();
+    // `stop` is asynchronous: wait until the counter is gone, so ping meets no process rather
+    // than one exiting under its call (`actor_exited`, seen once in CI).
+    let t0 = std::time::Instant::now();
+    while sys.load_of(counter).is_some() {
+        assert!(t0.elapsed() < LONG, "counter still alive");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     let e = sys
         .call(ping, ping_request(counter, 2), LONG)
         .unwrap()
