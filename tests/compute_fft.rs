@@ -99,9 +99,12 @@ fn real_ffts_of_even_lengths_match_realfft_and_the_dft() {
     use rustfft::num_complex::Complex;
     let mut rng = Rng(15);
     let mut planner = rustfft::FftPlanner::new();
+    // Every power of two from 128 samples: on wasm their half-length FFTs are Katalyst's own,
+    // whose last pass (radix-4 or radix-8 by parity) does the forward pass over bin pairs.
     let sizes = (2..=48)
         .step_by(2)
-        .chain([250, 998, 1000, 1024, 4094, 4096, 65_536]);
+        .chain([250, 998, 1000, 4094])
+        .chain((7..=16).map(|bits| 1 << bits));
     for n in sizes {
         let x = rng.vec(n);
         let got = rfft(&x).unwrap();
