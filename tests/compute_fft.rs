@@ -99,8 +99,8 @@ fn real_ffts_of_even_lengths_match_realfft_and_the_dft() {
     use rustfft::num_complex::Complex;
     let mut rng = Rng(15);
     let mut planner = rustfft::FftPlanner::new();
-    // Every power of two from 128 samples: on wasm their half-length FFTs are Katalyst's own,
-    // whose last pass (radix-4 or radix-8 by parity) does the forward pass over bin pairs.
+    // Every power of two from 128 samples: on wasm their half-length FFTs are Katalyst's own
+    // (a radix-4 or radix-8 last pass by parity).
     let sizes = (2..=48)
         .step_by(2)
         .chain([250, 998, 1000, 4094])

@@ -90,29 +90,14 @@ impl Pow2Simd {
     /// `tmp[(k − 1) % 2] != dst`; `src` may equal `dst`.
     unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: [*mut f32; 2]) {
         let n = self.len;
-        let (last, s) = self.passes_but_last(src, tmp);
-        match (n / s, self.direction == FftDirection::Inverse) {
-            (4, false) => last_radix4::<false>(last, dst, n),
-            (4, true) => last_radix4::<true>(last, dst, n),
-            (_, false) => last_radix8::<false>(last, dst, n),
-            (_, true) => last_radix8::<true>(last, dst, n),
-        }
-    }
-
-    /// Every pass but the last, as [`Pow2Simd::run`] makes them; returns the split buffer the
-    /// last pass reads and its stride s (n/s is 4 or 8).
-    ///
-    /// # Safety
-    /// As [`Pow2Simd::run`].
-    unsafe fn passes_but_last(&self, src: *const f32, tmp: [*mut f32; 2]) -> (Split, usize) {
-        let n = self.len;
+        let inverse = self.direction == FftDirection::Inverse;
         let split = |p: *mut f32| Split {
             re: p,
             im: p.add(n),
         };
         // SAFETY (whole function): every pass reads and writes within 2n floats of its
         // buffers, which the caller guarantees; source and destination differ per pass.
-        if self.direction == FftDirection::Inverse {
+        if inverse {
             first_pass::<true>(src, split(tmp[1]), n, &self.first);
         } else {
             first_pass::<false>(src, split(tmp[1]), n, &self.first);
@@ -133,64 +118,12 @@ impl Pow2Simd {
             at += 1;
             s *= 4;
         }
-        (split(tmp[at % 2]), s)
-    }
-
-    /// The scratch buffers of an out-of-place transform from `input` to `output`, by the
-    /// parity of the number of passes (see [`Pow2Simd::run`]).
-    fn out_of_place_tmp(
-        &self,
-        input: *mut f32,
-        output: *mut f32,
-        scratch: *mut f32,
-    ) -> [*mut f32; 2] {
-        if self.passes() % 2 == 1 {
-            [input, output]
-        } else {
-            [output, scratch]
-        }
-    }
-
-    /// The forward real FFT of `2·len` samples, read as `len` complex pairs `input` (clobbered),
-    /// into `output`'s `len + 1` bins: realfft's algorithm (see `real_simd128`), with its pass
-    /// over bin pairs (k, len − k) fused into this FFT's last pass, which holds both bins of a
-    /// pair in registers. `v` holds that pass's twiddles V_k = −i·W^k/2 (W = e^(−2πi/(2·len)))
-    /// for k < len, real parts then imaginary parts. `scratch` holds `len` values.
-    pub(super) fn real_forward(
-        &self,
-        input: &mut [Complex<f32>],
-        output: &mut [Complex<f32>],
-        scratch: &mut [Complex<f32>],
-        v: &[f32],
-    ) {
-        let n = self.len;
-        assert!(
-            self.direction == FftDirection::Forward
-                && input.len() == n
-                && output.len() == n + 1
-                && scratch.len() >= n
-                && v.len() == 2 * n,
-            "Pow2Simd::real_forward: buffers of {}, {}, {} and {} for {n} points",
-            input.len(),
-            output.len(),
-            scratch.len(),
-            v.len()
-        );
-        let (i, o) = (floats(input), floats(output));
-        let tmp = self.out_of_place_tmp(i, o, floats(scratch));
-        let v = Split {
-            re: v.as_ptr().cast_mut(),
-            im: v[n..].as_ptr().cast_mut(),
-        };
-        // SAFETY: as `process_outofplace_with_scratch`; the fused last pass writes the
-        // `n + 1` bins of `output` and reads `v` within its `n` values per part.
-        unsafe {
-            let (last, s) = self.passes_but_last(i, tmp);
-            if n / s == 4 {
-                last_real(o, n, v, |q| radix4_block(last, q, s));
-            } else {
-                last_real(o, n, v, |q| radix8_block(last, q, s));
-            }
+        let last = split(tmp[at % 2]);
+        match (n / s, inverse) {
+            (4, false) => last_radix4::<false>(last, dst, n),
+            (4, true) => last_radix4::<true>(last, dst, n),
+            (_, false) => last_radix8::<false>(last, dst, n),
+            (_, true) => last_radix8::<true>(last, dst, n),
         }
     }
 
@@ -233,10 +166,11 @@ impl Fft<f32> for Pow2Simd {
         let n = self.len;
         assert!(scratch.len() >= n, "Pow2Simd: scratch too small");
         let s = floats(&mut scratch[..n]);
+        let odd = self.passes() % 2 == 1;
         for (i, o) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(n)) {
             let (i, o) = (floats(i), floats(o));
             // The input may be overwritten (rustfft's contract for out-of-place transforms).
-            let tmp = self.out_of_place_tmp(i, o, s);
+            let tmp = if odd { [i, o] } else { [o, s] };
             // SAFETY: distinct buffers of n complex numbers; with k passes, tmp[1] is never
             // the input and tmp[(k − 1) % 2] never the output (checked for both parities).
             unsafe { self.run(i, o, tmp) };
@@ -445,126 +379,50 @@ unsafe fn middle_pass(x: Split, y: Split, n: usize, s: usize, tw: &[f32]) {
     }
 }
 
-/// The outputs j = 0..4 (bins q + j·s) of the last pass's butterflies q..q+4 when n/s = 4
-/// (p = 0 only, no twiddles).
-#[inline(always)]
-unsafe fn radix4_block(x: Split, q: usize, s: usize) -> [Cx; 4] {
-    butterfly4(
-        x.load(q),
-        x.load(q + s),
-        x.load(q + 2 * s),
-        x.load(q + 3 * s),
-    )
-}
-
-/// The outputs j = 0..8 (bins q + j·s) of the last pass's butterflies q..q+4 when n/s = 8
-/// (p = 0 only): a radix-8 butterfly split into a radix-2 step, with W₈^j on the differences,
-/// and two radix-4 butterflies.
-#[inline(always)]
-unsafe fn radix8_block(x: Split, q: usize, s: usize) -> [Cx; 8] {
-    let h = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
-    let minus_h = f32x4_splat(-std::f32::consts::FRAC_1_SQRT_2);
-    let at = |j: usize| x.load(q + j * s);
-    let (x0, x1, x2, x3) = (at(0), at(1), at(2), at(3));
-    let (x4, x5, x6, x7) = (at(4), at(5), at(6), at(7));
-    let even = butterfly4(add(x0, x4), add(x1, x5), add(x2, x6), add(x3, x7));
-    let (d1, d2, d3) = (sub(x1, x5), sub(x2, x6), sub(x3, x7));
-    // d1·(1 − i)/√2, d2·(−i), d3·(−1 − i)/√2
-    let v1 = (
-        f32x4_mul(f32x4_add(d1.0, d1.1), h),
-        f32x4_mul(f32x4_sub(d1.1, d1.0), h),
-    );
-    let v2 = (d2.1, f32x4_neg(d2.0));
-    let v3 = (
-        f32x4_mul(f32x4_sub(d3.1, d3.0), h),
-        f32x4_mul(f32x4_add(d3.0, d3.1), minus_h),
-    );
-    let odd = butterfly4(sub(x0, x4), v1, v2, v3);
-    [
-        even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3],
-    ]
-}
-
-/// The last pass when n/s = 4: split `x` → interleaved `y`.
+/// The last pass when n/s = 4 (p = 0 only, no twiddles): split `x` → interleaved `y`.
 #[inline(never)]
 unsafe fn last_radix4<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
     let s = n / 4;
     for q in (0..s).step_by(4) {
-        for (j, z) in radix4_block(x, q, s).into_iter().enumerate() {
+        let out = butterfly4(
+            x.load(q),
+            x.load(q + s),
+            x.load(q + 2 * s),
+            x.load(q + 3 * s),
+        );
+        for (j, z) in out.into_iter().enumerate() {
             store_interleaved::<SWAP>(y, q + j * s, z);
         }
     }
 }
 
-/// The last pass when n/s = 8: split `x` → interleaved `y`.
+/// The last pass when n/s = 8 (p = 0 only): a radix-8 butterfly split into a radix-2 step, with
+/// W₈^j on the differences, and two radix-4 butterflies; split `x` → interleaved `y`.
 #[inline(never)]
 unsafe fn last_radix8<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
     let s = n / 8;
+    let h = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
+    let minus_h = f32x4_neg(h);
     for q in (0..s).step_by(4) {
-        for (j, z) in radix8_block(x, q, s).into_iter().enumerate() {
-            store_interleaved::<SWAP>(y, q + j * s, z);
-        }
-    }
-}
-
-/// The four lanes of `v` in the opposite order.
-#[inline(always)]
-fn reverse(v: v128) -> v128 {
-    i32x4_shuffle::<3, 2, 1, 0>(v, v)
-}
-
-/// A real transform's last pass (see [`Pow2Simd::real_forward`]): `block(q)` gives the last
-/// pass's outputs j = 0..R for butterflies q..q+4, bins Z[q + j·s] (s = m/R); this writes the
-/// m + 1 bins X of the real signal to interleaved `y`. With A = Z[k], B = conj(Z[m − k]),
-/// E = (A + B)/2 and T = V_k·(A − B): X[k] = E + T, X[m − k] = conj(E − T).
-///
-/// Bin k = q + j·s pairs with m − k = (s − q) + (R − 1 − j)·s, so butterflies q..q+4 (lanes
-/// 1..s/2) pair with butterflies s−q−3..s−q+1 in reverse lane order. Lane 0 pairs with itself
-/// (bins j·s and (R − j)·s, and the DC and Nyquist bins): plain last pass, then scalar pairs.
-#[inline(always)]
-unsafe fn last_real<const R: usize>(
-    y: *mut f32,
-    m: usize,
-    v: Split,
-    block: impl Fn(usize) -> [Cx; R],
-) {
-    let s = m / R;
-    for (j, z) in block(0).into_iter().enumerate() {
-        store_interleaved::<false>(y, j * s, z);
-    }
-    let bins = y.cast::<Complex<f32>>();
-    let z0 = *bins;
-    *bins = Complex::new(z0.re + z0.im, 0.0);
-    *bins.add(m) = Complex::new(z0.re - z0.im, 0.0);
-    for k in (s..=m / 2).step_by(s) {
-        let (a, b) = (*bins.add(k), (*bins.add(m - k)).conj());
-        let e = (a + b) * 0.5;
-        let t = (a - b) * Complex::new(*v.re.add(k), *v.im.add(k));
-        *bins.add(k) = e + t;
-        if k != m - k {
-            *bins.add(m - k) = (e - t).conj();
-        }
-    }
-    let half = f32x4_splat(0.5);
-    for q in (1..=s / 2 - 3).step_by(4) {
-        let (a, b) = (block(q), block(s - q - 3));
-        for j in 0..R {
-            let k = q + j * s;
-            let (ar, ai) = a[j];
-            let (br, bi) = (reverse(b[R - 1 - j].0), reverse(b[R - 1 - j].1));
-            let (vr, vi) = v.load(k);
-            let (er, ei) = (
-                f32x4_mul(f32x4_add(ar, br), half),
-                f32x4_mul(f32x4_sub(ai, bi), half),
-            );
-            let (dr, di) = (f32x4_sub(ar, br), f32x4_add(ai, bi));
-            let (tr, ti) = (
-                f32x4_sub(f32x4_mul(vr, dr), f32x4_mul(vi, di)),
-                f32x4_add(f32x4_mul(vr, di), f32x4_mul(vi, dr)),
-            );
-            store_interleaved::<false>(y, k, (f32x4_add(er, tr), f32x4_add(ei, ti)));
-            let mirror = (reverse(f32x4_sub(er, tr)), reverse(f32x4_sub(ti, ei)));
-            store_interleaved::<false>(y, m - k - 3, mirror);
+        let at = |j: usize| x.load(q + j * s);
+        let (x0, x1, x2, x3) = (at(0), at(1), at(2), at(3));
+        let (x4, x5, x6, x7) = (at(4), at(5), at(6), at(7));
+        let even = butterfly4(add(x0, x4), add(x1, x5), add(x2, x6), add(x3, x7));
+        let (d1, d2, d3) = (sub(x1, x5), sub(x2, x6), sub(x3, x7));
+        // d1·(1 − i)/√2, d2·(−i), d3·(−1 − i)/√2
+        let v1 = (
+            f32x4_mul(f32x4_add(d1.0, d1.1), h),
+            f32x4_mul(f32x4_sub(d1.1, d1.0), h),
+        );
+        let v2 = (d2.1, f32x4_neg(d2.0));
+        let v3 = (
+            f32x4_mul(f32x4_sub(d3.1, d3.0), h),
+            f32x4_mul(f32x4_add(d3.0, d3.1), minus_h),
+        );
+        let odd = butterfly4(sub(x0, x4), v1, v2, v3);
+        for (k, (e, o)) in even.into_iter().zip(odd).enumerate() {
+            store_interleaved::<SWAP>(y, q + 2 * k * s, e);
+            store_interleaved::<SWAP>(y, q + (2 * k + 1) * s, o);
         }
     }
 }

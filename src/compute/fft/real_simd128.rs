@@ -5,8 +5,7 @@
 //! the pass backwards, then the inverse FFT). realfft does the pass one bin pair at a time in
 //! scalar code: 0.46 µs at n = 1024 in wasm, 42 % of the half-length FFT, which kept the real
 //! transform at 0.7× the complex one of the same length. Here two bins from each end go per
-//! vector (0.19 µs). When the half-length FFT is our own power of two (`pow2_simd128`), the
-//! forward pass is fused into that FFT's last pass instead. Odd lengths stay realfft's.
+//! vector (0.19 µs). Odd lengths stay realfft's.
 //!
 //! With W = e^(−2πi/n), the pass maps a pair A = Y[k], B = conj(Y[m−k]) to
 //! Y'[k] = E + T and Y'[m−k] = conj(E − T), where E = s·(A + B) and T = V_k·(A − B):
@@ -19,23 +18,12 @@
 use core::arch::wasm32::*;
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
-use rustfft::{Fft, Length};
+use rustfft::Fft;
 use std::sync::Arc;
-
-use super::pow2_simd128::Pow2Simd;
-
-/// The forward transform's half-length FFT.
-pub(super) enum ForwardHalf {
-    /// Ours: the pass over bin pairs runs inside its last pass.
-    Pow2(Arc<Pow2Simd>),
-    /// Any other plan, followed by [`mirror_pass`].
-    Planned(Arc<dyn Fft<f32>>),
-}
 
 pub(super) struct RealToComplexEvenSimd {
     len: usize,
-    half: ForwardHalf,
-    /// [`Pow2Simd::real_forward`]'s V_k, split; else [`twiddle_table`]'s.
+    half: Arc<dyn Fft<f32>>,
     twiddles: Vec<f32>,
 }
 
@@ -48,25 +36,10 @@ pub(super) struct ComplexToRealEvenSimd {
 impl RealToComplexEvenSimd {
     /// The transform of `len` samples (`len` even, ≥ 2) on `half`, the forward complex FFT of
     /// `len / 2` points.
-    pub(super) fn new(len: usize, half: ForwardHalf) -> Self {
+    pub(super) fn new(len: usize, half: Arc<dyn Fft<f32>>) -> Self {
+        debug_assert!(len >= 2 && len % 2 == 0 && half.len() == len / 2);
         // −i·(c + i·s)/2 = s/2 − i·c/2
-        let v = |c: f64, s: f64| (s / 2.0, -c / 2.0);
-        let twiddles = match &half {
-            ForwardHalf::Pow2(p) => {
-                debug_assert!(len % 2 == 0 && p.len() == len / 2);
-                let (re, im): (Vec<f32>, Vec<f32>) = (0..len / 2)
-                    .map(|k| {
-                        let (re, im) = v_k(len, k, v);
-                        (re as f32, im as f32)
-                    })
-                    .unzip();
-                [re, im].concat()
-            }
-            ForwardHalf::Planned(p) => {
-                debug_assert!(len >= 2 && len % 2 == 0 && p.len() == len / 2);
-                twiddle_table(len, v)
-            }
-        };
+        let twiddles = twiddle_table(len, |c, s| (s / 2.0, -c / 2.0));
         RealToComplexEvenSimd {
             len,
             half,
@@ -95,7 +68,8 @@ impl ComplexToRealEvenSimd {
 /// `d·[vr, vr, vr', vr'] + swap_parts(d)·[−vi, vi, −vi', vi']`.
 fn twiddle_table(len: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> Vec<f32> {
     let at = |k: usize| {
-        let (re, im) = v_k(len, k, &v);
+        let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
+        let (re, im) = v(c, s);
         (re as f32, im as f32)
     };
     (0..(len / 2).div_ceil(4))
@@ -104,12 +78,6 @@ fn twiddle_table(len: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> Vec<f32> {
             [r0, r0, r1, r1, -i0, i0, -i1, i1]
         })
         .collect()
-}
-
-/// `v(c, s)` for W^k = c + i·s, W = e^(−2πi/len), in f64.
-fn v_k(len: usize, k: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> (f64, f64) {
-    let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
-    v(c, s)
 }
 
 /// V_k out of the table's layout.
@@ -213,25 +181,20 @@ impl RealToComplex<f32> for RealToComplexEvenSimd {
         )?;
         let m = self.len / 2;
         let pairs: &mut [Complex<f32>] = bytemuck::cast_slice_mut(input);
-        let scratch = &mut scratch[..scratch_len];
-        match &self.half {
-            ForwardHalf::Pow2(half) => half.real_forward(pairs, output, scratch, &self.twiddles),
-            ForwardHalf::Planned(half) => {
-                half.process_outofplace_with_scratch(pairs, &mut output[..m], scratch);
-                let z0 = output[0];
-                output[0] = Complex::new(z0.re + z0.im, 0.0);
-                output[m] = Complex::new(z0.re - z0.im, 0.0);
-                mirror_pass(output, &self.twiddles, 0.5);
-            }
-        }
+        self.half.process_outofplace_with_scratch(
+            pairs,
+            &mut output[..m],
+            &mut scratch[..scratch_len],
+        );
+        let z0 = output[0];
+        output[0] = Complex::new(z0.re + z0.im, 0.0);
+        output[m] = Complex::new(z0.re - z0.im, 0.0);
+        mirror_pass(output, &self.twiddles, 0.5);
         Ok(())
     }
 
     fn get_scratch_len(&self) -> usize {
-        match &self.half {
-            ForwardHalf::Pow2(half) => half.get_outofplace_scratch_len(),
-            ForwardHalf::Planned(half) => half.get_outofplace_scratch_len(),
-        }
+        self.half.get_outofplace_scratch_len()
     }
 
     fn len(&self) -> usize {
