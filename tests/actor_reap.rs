@@ -253,6 +253,31 @@ fn more_deaths_than_workers_still_leave_a_working_pool() {
     }
 }
 
+/// A hold released before its turn ended (here at once, by the handler) must not strand the
+/// messages queued behind the holding one: they were sent while the actor was already
+/// scheduled, so no later send would wake it. Hand-driven, so the order is fixed.
+#[test]
+fn a_hold_released_within_its_turn_leaves_no_message_behind() {
+    let sys = system(1);
+    let mut w = sys.worker(0).unwrap();
+    let a = sys
+        .spawn(
+            from_fn(|m, ctx| {
+                if m.as_int() == Some(0) {
+                    drop(ctx.hold());
+                }
+                Ok(m)
+            }),
+            SpawnOptions::default(),
+        )
+        .unwrap();
+    sys.cast(a, Message::Int(0)).unwrap();
+    let call = sys.call(a, Message::Int(1), T).unwrap();
+    while w.run_slice(64) == Slice::Busy {}
+    assert_eq!(sys.load_of(a).map(|l| (l.0, l.1)), Some((0, 2)));
+    assert_eq!(call.try_take().unwrap().unwrap().as_int(), Some(1));
+}
+
 #[test]
 fn a_hold_keeps_order_and_releases_from_another_thread() {
     let ex = NativeExecutor::start(Config::default()).unwrap();

@@ -117,6 +117,10 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
             }
             return handled;
         }
+        // Released before the turn ended. The turn stopped at the holding message, and messages
+        // queued before it began may still wait: their senders found the actor scheduled and
+        // left them to this turn. Run it again rather than idle it with a full mailbox.
+        more = true;
     }
     if cell.end(more) {
         // An actor that used up its budget goes behind everything queued (the shared queue);
