@@ -294,6 +294,53 @@ fn predictive_prefers_the_member_forecast_to_finish_first() {
     assert!(st.members[0].ewma_service > st.members[1].ewma_service);
 }
 
+/// Members inside long handlers report their service time only when the handlers return;
+/// autoscale counts the turns still running, so a pool whose members are all stuck grows
+/// before any handler returns (before, its service time was unknown and it stayed at `min`).
+#[test]
+fn autoscale_grows_while_every_handler_is_still_running() {
+    use std::sync::atomic::AtomicBool;
+    let ex = NativeExecutor::start(Config::default()).unwrap();
+    let (done, go) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let (d, g) = (done.clone(), go.clone());
+    let slow: Factory = Arc::new(move || {
+        let (d, g) = (d.clone(), g.clone());
+        Box::new(from_fn(move |m, _| {
+            let t0 = Instant::now();
+            while !g.load(Ordering::Acquire) && t0.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            d.fetch_add(1, Ordering::AcqRel);
+            Ok(m)
+        })) as Box<dyn Behaviour>
+    });
+    let spec = PoolSpec {
+        size: 1,
+        min: 1,
+        max: 4,
+        ..Default::default()
+    };
+    let pool = Pool::new(ex.system(), slow, spec).unwrap();
+    pool.autoscale();
+    let mut sizes = Vec::new();
+    // ~200 msg/s, each member's handler running for 100 ms and more: the pool wants its cap.
+    // Rounds stretch on a busy machine (the member may start its turn late), so allow several.
+    while sizes.last() != Some(&4) && sizes.len() < 10 {
+        for _ in 0..20 {
+            pool.cast(Message::Int(0)).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        sizes.push(pool.autoscale());
+    }
+    let returned = done.load(Ordering::Acquire);
+    go.store(true, Ordering::Release);
+    assert_eq!(returned, 0, "a handler returned within 5 s");
+    assert_eq!(sizes.last(), Some(&4), "sizes {sizes:?}");
+}
+
 #[test]
 fn autoscale_records_forecasts_and_stays_within_bounds() {
     let ex = NativeExecutor::start(Config::default()).unwrap();
@@ -312,9 +359,8 @@ fn autoscale_records_forecasts_and_stays_within_bounds() {
     .unwrap();
     pool.autoscale();
     let mut sent = 0;
-    // Busy rounds until the pool reaches its cap: ~2 000 msg/s × 2 ms / 0.7 ≈ 6 → max. That
-    // takes three rounds on a quiet machine; a busy one stretches the rounds and delays the
-    // turns that report service time, so it may take a few more.
+    // Busy rounds until the pool reaches its cap: ~2 000 msg/s × 2 ms / 0.7 ≈ 6 → max. One or
+    // two rounds on a quiet machine; a busy one stretches the rounds, so it may take more.
     let mut rounds = 0;
     while pool.members().len() < 4 {
         assert!(rounds < 12, "still {} members", pool.members().len());
@@ -334,8 +380,9 @@ fn autoscale_records_forecasts_and_stays_within_bounds() {
     pool.autoscale();
     let s = pool.stats();
     assert_eq!(s.forecasts.len(), rounds + 2);
-    // Each point compares a forecast with the measured rate that followed.
-    assert!(s.forecasts[1].actual_rate > 100.0);
+    // Each point compares a forecast with the measured rate that followed: the first, made
+    // before any message, with the first busy round's.
+    assert!(s.forecasts[0].actual_rate > 100.0);
     assert!(s
         .forecasts
         .iter()

@@ -50,6 +50,11 @@ pub(crate) struct Cell {
     pub processed: AtomicU64,
     pub errors: AtomicU64,
     pub service_ns: AtomicU64,
+    /// While a turn runs: when its service time not yet in `service_ns` began (the turn's
+    /// start or its latest reply), and `processed` then; 0 between turns. See
+    /// [`Cell::serving_from`].
+    serving_since: AtomicU64,
+    processed_since: AtomicU64,
     /// Set by the watchdog while the current turn overruns its limit.
     pub overrun: AtomicBool,
     pub named: AtomicBool,
@@ -73,6 +78,8 @@ impl Cell {
             processed: AtomicU64::new(0),
             errors: AtomicU64::new(0),
             service_ns: AtomicU64::new(0),
+            serving_since: AtomicU64::new(0),
+            processed_since: AtomicU64::new(0),
             overrun: AtomicBool::new(false),
             named: AtomicBool::new(false),
         }
@@ -133,6 +140,28 @@ impl Cell {
                 true
             }
         }
+    }
+
+    /// The running turn's service time from `now` on is not in `service_ns` yet (`now` = 0:
+    /// the turn ended). Only the running worker writes these.
+    pub fn serving_from(&self, now: u64) {
+        if now != 0 {
+            let processed = self.processed.load(Ordering::Relaxed);
+            self.processed_since.store(processed, Ordering::Relaxed);
+        }
+        self.serving_since.store(now, Ordering::Relaxed);
+    }
+
+    /// The running turn's service time at `now` not yet in `service_ns`, and how many messages
+    /// it finished meanwhile; `None` between turns.
+    pub fn serving(&self, now: u64) -> Option<(u64, u64)> {
+        let since = self.serving_since.load(Ordering::Relaxed);
+        if since == 0 {
+            return None;
+        }
+        let done = self.processed.load(Ordering::Relaxed);
+        let before = self.processed_since.load(Ordering::Relaxed);
+        Some((now.saturating_sub(since), done.saturating_sub(before)))
     }
 
     fn core_lock(&self) -> MutexGuard<'_, Option<Box<ActorCore>>> {

@@ -1335,6 +1335,14 @@ impl System {
         ))
     }
 
+    /// If `actor` is in a turn: the service time that turn has not reported yet (ns) and the
+    /// messages it finished meanwhile. [`System::load_of`]'s service time grows only at the end
+    /// of a turn and at replies, so a handler that runs for seconds shows there only when done.
+    pub(crate) fn serving(&self, actor: ActorRef) -> Option<(u64, u64)> {
+        let cell = self.inner.lookup(actor).ok()?;
+        cell.serving(self.inner.now_ns())
+    }
+
     /// Takes the supervision / capability / upgrade events since the last call (at most the
     /// latest 1 024).
     ///

@@ -45,6 +45,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
 
     // Service time not yet added to the cell's total (see `run_messages`).
     let mut served_from = start;
+    cell.serving_from(start);
     let mut handled = 0u64;
     let mut more = false;
     let mut freed = false;
@@ -99,6 +100,7 @@ pub(crate) fn run(sys: &Arc<Shared>, local: &Worker<u32>, worker: usize, slot: u
     let elapsed = now.saturating_sub(start);
     cell.service_ns
         .fetch_add(now.saturating_sub(served_from), Ordering::Relaxed);
+    cell.serving_from(0);
     // A turn that overran the watchdog limit is reported even if no scan ran meanwhile (`st`:
     // the worker's only thread was inside the handler).
     sys.watchdog_check(worker, now, true);
@@ -188,6 +190,7 @@ fn run_messages(
                 b.init(ctx).map(|_| Message::Empty)
             });
             *served_from = sys.now_ns(); // `init` is not service time
+            cell.serving_from(*served_from);
             hold::void(hold);
             match (r, stop) {
                 (Err(reason), _) | (Ok(_), Some(reason)) => return Some((reason, None)),
@@ -277,6 +280,7 @@ fn run_messages(
                     cell.service_ns
                         .fetch_add(now.saturating_sub(*served_from), Ordering::Relaxed);
                     *served_from = now;
+                    cell.serving_from(now);
                     reply.complete(sys, Some(local), Ok(msg));
                 }
                 if let Some(reason) = stop {

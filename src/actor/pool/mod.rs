@@ -481,6 +481,17 @@ impl Pool {
         ewma
     }
 
+    /// A lower bound on `m`'s service time per message from the turn it is running: the
+    /// time that turn has not reported yet over the messages it covers, the one in hand
+    /// included (0 between turns). Members busy with long handlers report nothing until those
+    /// end; without this, a pool whose members are all inside such handlers would not grow.
+    fn running_service(&self, m: &Member) -> f64 {
+        match self.sys.serving(m.actor) {
+            Some((ns, finished)) => ns as f64 / (finished + 1) as f64,
+            None => 0.0,
+        }
+    }
+
     /// Sends to the member the strategy picks (`noproc` if that member just died: it is
     /// replaced and the send retried once).
     ///
@@ -573,6 +584,8 @@ impl Pool {
     /// arrival rate since the last step, records it against the forecast made then, forecasts
     /// the next interval (EWMA of rates) and sizes the pool to
     /// `ceil(forecast rate × mean service time / target utilisation)`, within `min..=max`.
+    /// A member's service time is its EWMA, or more if the turn it is running has already
+    /// taken longer per message (so members stuck in long handlers count while they run).
     /// Returns the new size.
     ///
     /// See [`PoolStats`] for an example.
@@ -600,7 +613,7 @@ impl Pool {
         let members = self.members.load();
         let services: Vec<f64> = members
             .iter()
-            .map(|m| self.refresh(m))
+            .map(|m| self.refresh(m).max(self.running_service(m)))
             .filter(|s| *s > 0.0)
             .collect();
         let service_s = if services.is_empty() {
