@@ -72,10 +72,12 @@ fn small_and_prime_lengths_match_direct_dft() {
     }
 }
 
+/// Odd lengths run a complex FFT of the full length from the plan cache (`fft/real_odd.rs`):
+/// on wasm, Bluestein's algorithm for 37, 101, 1009 and 3 × 1009.
 #[test]
 fn real_fft_matches_direct_dft() {
     let mut rng = Rng(12);
-    for n in (1..=20).chain([33, 64, 101, 128]) {
+    for n in (1..=20).chain([33, 37, 64, 101, 128, 1009, 3027]) {
         let x = rng.vec(n);
         let as_complex: Vec<f32> = x.iter().flat_map(|&v| [v, 0.0]).collect();
         let want = dft(&as_complex, false);
@@ -83,10 +85,26 @@ fn real_fft_matches_direct_dft() {
         assert_eq!(got.len(), 2 * (n / 2 + 1));
         let e = rel_rms(&got, &want[..got.len()]);
         assert!(e <= bound(n), "n={n}: {e}");
+        // Real bins are exactly real, as NumPy's: DC, and Nyquist for even n.
+        assert_eq!(got[1], 0.0, "n={n}: DC bin");
+        if n % 2 == 0 {
+            assert_eq!(got[got.len() - 1], 0.0, "n={n}: Nyquist bin");
+        }
         let back = irfft(&got, n).unwrap();
         let xs: Vec<f64> = x.iter().map(|&v| v as f64).collect();
         let e = rel_rms(&back, &xs);
         assert!(e <= 2.0 * bound(n), "roundtrip n={n}: {e}");
+        // The DC bin's imaginary part (and, for even n, the Nyquist bin's) is ignored, as NumPy.
+        let mut bent = got.clone();
+        bent[1] = 3.0;
+        if n % 2 == 0 {
+            *bent.last_mut().unwrap() = -2.0;
+        }
+        assert_eq!(
+            irfft(&bent, n).unwrap(),
+            back,
+            "n={n}: irfft read an ignored part"
+        );
     }
 }
 

@@ -13,6 +13,7 @@ mod plans;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod pow2_simd128;
 mod real;
+mod real_odd;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod real_simd128;
 mod scratch;

@@ -4,7 +4,8 @@
 //! plans privately instead of waiting, because a contended lock that blocks traps on the
 //! browser's main thread in the threads build.
 
-use realfft::{ComplexToReal, ComplexToRealOdd, RealToComplex, RealToComplexOdd};
+use super::real_odd::{ComplexToRealOdd, RealToComplexOdd};
+use realfft::{ComplexToReal, RealToComplex};
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 use realfft::{ComplexToRealEven, RealToComplexEven};
 use rustfft::{Fft, FftDirection, FftPlanner};
@@ -38,10 +39,10 @@ impl ComplexPlanner {
 
 struct Cache {
     complex: ComplexPlanner,
-    /// realfft's building block where realfft's own transforms run (odd lengths; every length
-    /// natively); on wasm32 `FftPlanner::new` settles on the same SIMD128 planner (the AVX,
-    /// SSE and NEON planners refuse there), see [`backend`]. Even lengths on wasm take their
-    /// half-length FFT from this cache's complex plans instead.
+    /// realfft's planner for its even-length transforms, which run natively. On wasm those take
+    /// their half-length FFT from this cache's complex plans, as odd lengths do everywhere
+    /// (`real_odd`).
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     real: FftPlanner<f32>,
     forward: HashMap<usize, Arc<dyn Fft<f32>>>,
     inverse: HashMap<usize, Arc<dyn Fft<f32>>>,
@@ -53,6 +54,7 @@ impl Cache {
     fn new() -> Self {
         Cache {
             complex: ComplexPlanner::new(),
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
             real: FftPlanner::new(),
             forward: HashMap::new(),
             inverse: HashMap::new(),
@@ -141,7 +143,8 @@ fn has_prime_factor_above_31(mut len: usize) -> bool {
 }
 
 /// The real-to-complex FFT of `len` points (even lengths on wasm: realfft's algorithm with a
-/// SIMD128 post-processing pass, `real_simd128`).
+/// SIMD128 post-processing pass, `real_simd128`; odd lengths: realfft's on this cache's complex
+/// plan, `real_odd`).
 pub(super) fn real_forward(len: usize) -> Arc<dyn RealToComplex<f32>> {
     with_cache(|c| {
         if let Some(p) = c.r2c.get(&len) {
@@ -155,7 +158,7 @@ pub(super) fn real_forward(len: usize) -> Arc<dyn RealToComplex<f32>> {
             let even = RealToComplexEven::new(len, &mut c.real);
             Arc::new(even)
         } else {
-            Arc::new(RealToComplexOdd::new(len, &mut c.real))
+            Arc::new(RealToComplexOdd::new(c.complex(len, false)))
         };
         c.r2c.insert(len, Arc::clone(&p));
         p
@@ -177,7 +180,7 @@ pub(super) fn real_inverse(len: usize) -> Arc<dyn ComplexToReal<f32>> {
             let even = ComplexToRealEven::new(len, &mut c.real);
             Arc::new(even)
         } else {
-            Arc::new(ComplexToRealOdd::new(len, &mut c.real))
+            Arc::new(ComplexToRealOdd::new(c.complex(len, true)))
         };
         c.c2r.insert(len, Arc::clone(&p));
         p

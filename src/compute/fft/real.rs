@@ -4,6 +4,7 @@ use super::plans;
 use super::scratch::with_scratch;
 use num_complex::Complex;
 use rayon::prelude::*;
+use realfft::FftError;
 
 const PARALLEL_MIN_POINTS: usize = 1 << 14;
 
@@ -54,4 +55,22 @@ pub(super) fn inverse(spectrum: &mut [Complex<f32>], n: usize, out: &mut [f32]) 
     for x in out.iter_mut() {
         *x *= s;
     }
+}
+
+/// realfft's buffer checks, in its order: input, output, then scratch (at least).
+pub(super) fn check_lengths(
+    (input, want_input): (usize, usize),
+    (output, want_output): (usize, usize),
+    (scratch, want_scratch): (usize, usize),
+) -> Result<(), FftError> {
+    if input != want_input {
+        return Err(FftError::InputBuffer(want_input, input));
+    }
+    if output != want_output {
+        return Err(FftError::OutputBuffer(want_output, output));
+    }
+    if scratch < want_scratch {
+        return Err(FftError::ScratchBuffer(want_scratch, scratch));
+    }
+    Ok(())
 }

@@ -15,6 +15,7 @@
 //!
 //! The ends, k = 0 and m, are the callers': X[0], X[m] = Re Z[0] ± Im Z[0], and back.
 
+use super::real::check_lengths;
 use core::arch::wasm32::*;
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
@@ -143,23 +144,6 @@ fn mirror_pass(y: &mut [Complex<f32>], twiddles: &[f32], scale: f32) {
         }
         k += 1;
     }
-}
-
-fn check_lengths(
-    (input, want_input): (usize, usize),
-    (output, want_output): (usize, usize),
-    (scratch, want_scratch): (usize, usize),
-) -> Result<(), FftError> {
-    if input != want_input {
-        return Err(FftError::InputBuffer(want_input, input));
-    }
-    if output != want_output {
-        return Err(FftError::OutputBuffer(want_output, output));
-    }
-    if scratch < want_scratch {
-        return Err(FftError::ScratchBuffer(want_scratch, scratch));
-    }
-    Ok(())
 }
 
 impl RealToComplex<f32> for RealToComplexEvenSimd {
