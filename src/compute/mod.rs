@@ -4,6 +4,7 @@ mod checks;
 mod error;
 pub(crate) mod fft;
 pub(crate) mod kmeans;
+mod lines;
 mod matmul;
 
 pub use error::ComputeError;

@@ -1,6 +1,7 @@
 //! Per-thread buffers reused across transforms (no allocation or zeroing per call), each
 //! starting on a cache line.
 
+use crate::compute::lines::{line_start, slack};
 use crate::compute::{checks, ComputeError};
 use num_complex::Complex;
 use std::cell::RefCell;
@@ -13,8 +14,9 @@ thread_local! {
 pub(super) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Complex<f32>]) -> R) -> R {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut s) => {
-            if s.len() < len + LINE / 8 {
-                s.resize(len + LINE / 8, Complex::new(0.0, 0.0));
+            let want = len + slack::<Complex<f32>>();
+            if s.len() < want {
+                s.resize(want, Complex::new(0.0, 0.0));
             }
             let at = line_start(&s);
             f(&mut s[at..at + len])
@@ -22,21 +24,6 @@ pub(super) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Complex<f32>]) ->
         // Only if a transform ever ran inside another on one thread: use a private buffer.
         Err(_) => f(&mut vec![Complex::new(0.0, 0.0); len]),
     })
-}
-
-/// Bytes in a cache line. The buffers start on one: a 16-byte SIMD load at a multiple of 16
-/// bytes from there never straddles two lines, and the FFT passes load at such offsets. A
-/// `Vec<f32>` is only 4-byte aligned (the input buffer started 8 bytes past a 16-byte boundary:
-/// a quarter of its loads were split).
-const LINE: usize = 64;
-
-/// The first index of `v` on a cache line, or 0 if the platform cannot tell (`v` holds a line's
-/// worth of slack).
-fn line_start<T>(v: &[T]) -> usize {
-    match v.as_ptr().align_offset(LINE) {
-        at if at * std::mem::size_of::<T>() < LINE => at,
-        _ => 0,
-    }
 }
 
 thread_local! {
@@ -47,7 +34,7 @@ thread_local! {
 /// Grows `v` to hold `len` floats from its first cache line on, refusing (instead of aborting)
 /// when memory cannot; returns where they start.
 fn grow(v: &mut Vec<f32>, len: usize, arg: &'static str) -> Result<usize, ComputeError> {
-    let want = len + LINE / 4;
+    let want = len + slack::<f32>();
     if v.len() < want {
         v.try_reserve_exact(want - v.len())
             .map_err(|_| ComputeError::TooLarge {
@@ -99,7 +86,7 @@ mod tests {
     use super::*;
 
     fn on_line<T>(s: &[T]) -> bool {
-        s.as_ptr() as usize % LINE == 0
+        s.as_ptr() as usize % crate::compute::lines::LINE == 0
     }
 
     #[test]
