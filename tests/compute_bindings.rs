@@ -563,17 +563,20 @@ fn staged_transforms_equal_the_checked_ones() {
     fails(c::irfft_staged(4, 4), "RangeError", &["spectrum", "6", "4"]);
     fails(c::rfft_staged(0), "RangeError", &["signal"]);
     // Staging more than memory can hold names the transform that asked.
-    let huge = usize::MAX / 4;
-    for (caller, prefix) in [
-        (0, "fft: data:"),
-        (1, "rfft: signal:"),
-        (2, "irfft: spectrum:"),
-    ] {
+    // (`usize::MAX`: the buffer's cache-line slack must not wrap the length around.)
+    for (huge, (caller, prefix)) in [usize::MAX / 4, usize::MAX].into_iter().flat_map(|huge| {
+        [
+            (0, "fft: data:"),
+            (1, "rfft: signal:"),
+            (2, "irfft: spectrum:"),
+        ]
+        .map(|c| (huge, c))
+    }) {
         let e = c::fft_stage(huge, caller).expect_err("staging 4 GB");
         let msg = get(&e, "message").as_string().unwrap();
         assert!(
             msg.starts_with(prefix),
-            "{msg:?} does not start with {prefix:?}"
+            "{huge}: {msg:?} does not start with {prefix:?}"
         );
         assert_eq!(fails(Err::<(), _>(e), "RangeError", &[]), "too_large");
     }

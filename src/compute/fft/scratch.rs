@@ -14,7 +14,7 @@ thread_local! {
 pub(super) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Complex<f32>]) -> R) -> R {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut s) => {
-            let want = len + slack::<Complex<f32>>();
+            let want = len.saturating_add(slack::<Complex<f32>>());
             if s.len() < want {
                 s.resize(want, Complex::new(0.0, 0.0));
             }
@@ -34,13 +34,14 @@ thread_local! {
 /// Grows `v` to hold `len` floats from its first cache line on, refusing (instead of aborting)
 /// when memory cannot; returns where they start.
 fn grow(v: &mut Vec<f32>, len: usize, arg: &'static str) -> Result<usize, ComputeError> {
-    let want = len + slack::<f32>();
+    let too_large = || ComputeError::TooLarge {
+        arg,
+        shape: format!("{len} floats"),
+    };
+    let want = len.checked_add(slack::<f32>()).ok_or_else(too_large)?;
     if v.len() < want {
         v.try_reserve_exact(want - v.len())
-            .map_err(|_| ComputeError::TooLarge {
-                arg,
-                shape: format!("{len} floats"),
-            })?;
+            .map_err(|_| too_large())?;
         v.resize(want, 0.0);
     }
     Ok(line_start(v))
