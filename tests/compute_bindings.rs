@@ -562,6 +562,11 @@ fn staged_transforms_equal_the_checked_ones() {
     fails(c::fft_staged(3, false), "RangeError", &["data", "3"]);
     fails(c::irfft_staged(4, 4), "RangeError", &["spectrum", "6", "4"]);
     fails(c::rfft_staged(0), "RangeError", &["signal"]);
+    // n/2 + 1 bins of 2 floats would not fit in usize: refused, not wrapped around.
+    assert_eq!(
+        fails(c::rfft_staged(usize::MAX), "RangeError", &["signal"]),
+        "too_large"
+    );
     // Staging more than memory can hold names the transform that asked.
     // (`usize::MAX`: the buffer's cache-line slack must not wrap the length around.)
     for (huge, (caller, prefix)) in [usize::MAX / 4, usize::MAX].into_iter().flat_map(|huge| {

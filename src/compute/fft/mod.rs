@@ -93,8 +93,8 @@ pub(crate) fn rfft_streamed<R>(
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("signal.length", n)?;
-    let bins = n / 2 + 1;
-    scratch::with_io(n, 2 * bins, |input, output| {
+    let bins = checks::elements("signal", n / 2 + 1, 2)?;
+    scratch::with_io(n, bins, |input, output| {
         fill(input);
         real::forward_rows(input, n, as_complex(output));
         take(output)
