@@ -48,6 +48,10 @@ struct Cache {
     inverse: HashMap<usize, Arc<dyn Fft<f32>>>,
     r2c: HashMap<usize, Arc<dyn RealToComplex<f32>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<f32>>>,
+    /// Our power-of-two plans by (length, inverse), also in `forward` and `inverse`: the real
+    /// transforms use them as they are.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    pow2: HashMap<(usize, bool), Arc<super::pow2_simd128::Pow2Simd>>,
 }
 
 impl Cache {
@@ -60,6 +64,8 @@ impl Cache {
             inverse: HashMap::new(),
             r2c: HashMap::new(),
             c2r: HashMap::new(),
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            pow2: HashMap::new(),
         }
     }
 }
@@ -111,9 +117,8 @@ impl Cache {
         };
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            use super::pow2_simd128::{Pow2Simd, MIN_LEN};
-            if len.is_power_of_two() && len >= MIN_LEN {
-                return Arc::new(Pow2Simd::new(len, dir));
+            if let Some(p) = self.pow2(len, inverse) {
+                return p;
             }
             if len <= BLUESTEIN_MAX_LEN && has_prime_factor_above_31(len) {
                 let inner = self.complex((2 * len - 1).next_power_of_two(), inverse);
@@ -121,6 +126,24 @@ impl Cache {
             }
         }
         self.complex.plan(len, dir)
+    }
+
+    /// Our SIMD128 plan of `len` points if `len` is a power of two it takes.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    fn pow2(&mut self, len: usize, inverse: bool) -> Option<Arc<super::pow2_simd128::Pow2Simd>> {
+        use super::pow2_simd128::{Pow2Simd, MIN_LEN};
+        if !len.is_power_of_two() || len < MIN_LEN {
+            return None;
+        }
+        let plan = self.pow2.entry((len, inverse)).or_insert_with(|| {
+            let dir = if inverse {
+                FftDirection::Inverse
+            } else {
+                FftDirection::Forward
+            };
+            Arc::new(Pow2Simd::new(len, dir))
+        });
+        Some(Arc::clone(plan))
     }
 }
 
@@ -152,8 +175,14 @@ pub(super) fn real_forward(len: usize) -> Arc<dyn RealToComplex<f32>> {
         }
         let p: Arc<dyn RealToComplex<f32>> = if len % 2 == 0 {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            let even =
-                super::real_simd128::RealToComplexEvenSimd::new(len, c.complex(len / 2, false));
+            let even = {
+                use super::real_simd128::{ForwardHalf, RealToComplexEvenSimd, SPLIT_MAX_HALF};
+                let half = match c.pow2(len / 2, false) {
+                    Some(p) if len / 2 <= SPLIT_MAX_HALF => ForwardHalf::Split(p),
+                    _ => ForwardHalf::Planned(c.complex(len / 2, false)),
+                };
+                RealToComplexEvenSimd::new(len, half)
+            };
             #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
             let even = RealToComplexEven::new(len, &mut c.real);
             Arc::new(even)

@@ -90,14 +90,29 @@ impl Pow2Simd {
     /// `tmp[(k − 1) % 2] != dst`; `src` may equal `dst`.
     unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: [*mut f32; 2]) {
         let n = self.len;
-        let inverse = self.direction == FftDirection::Inverse;
+        let (last, s) = self.passes_but_last(src, tmp);
+        match (n / s, self.direction == FftDirection::Inverse) {
+            (4, false) => last_radix4::<false>(last, dst, n),
+            (4, true) => last_radix4::<true>(last, dst, n),
+            (_, false) => last_radix8::<false>(last, dst, n),
+            (_, true) => last_radix8::<true>(last, dst, n),
+        }
+    }
+
+    /// Every pass but the last, as [`Pow2Simd::run`] makes them; returns the split buffer the
+    /// last pass reads and its stride s (n/s is 4 or 8).
+    ///
+    /// # Safety
+    /// As [`Pow2Simd::run`].
+    unsafe fn passes_but_last(&self, src: *const f32, tmp: [*mut f32; 2]) -> (Split, usize) {
+        let n = self.len;
         let split = |p: *mut f32| Split {
             re: p,
             im: p.add(n),
         };
         // SAFETY (whole function): every pass reads and writes within 2n floats of its
         // buffers, which the caller guarantees; source and destination differ per pass.
-        if inverse {
+        if self.direction == FftDirection::Inverse {
             first_pass::<true>(src, split(tmp[1]), n, &self.first);
         } else {
             first_pass::<false>(src, split(tmp[1]), n, &self.first);
@@ -118,12 +133,60 @@ impl Pow2Simd {
             at += 1;
             s *= 4;
         }
-        let last = split(tmp[at % 2]);
-        match (n / s, inverse) {
-            (4, false) => last_radix4::<false>(last, dst, n),
-            (4, true) => last_radix4::<true>(last, dst, n),
-            (_, false) => last_radix8::<false>(last, dst, n),
-            (_, true) => last_radix8::<true>(last, dst, n),
+        (split(tmp[at % 2]), s)
+    }
+
+    /// The scratch buffers of an out-of-place transform from `input` to `output`, by the
+    /// parity of the number of passes (see [`Pow2Simd::run`]).
+    fn out_of_place_tmp(
+        &self,
+        input: *mut f32,
+        output: *mut f32,
+        scratch: *mut f32,
+    ) -> [*mut f32; 2] {
+        if self.passes() % 2 == 1 {
+            [input, output]
+        } else {
+            [output, scratch]
+        }
+    }
+
+    /// The forward FFT of `input` (clobbered) with its result left split in `z`: real parts in
+    /// the first `len` floats, imaginary parts in the next `len`, for a pass that reads them
+    /// there (the real transform's pass over bin pairs, `real_simd128`). `temp` holds `len`
+    /// values (clobbered).
+    pub(super) fn forward_split(
+        &self,
+        input: &mut [Complex<f32>],
+        temp: &mut [Complex<f32>],
+        z: &mut [Complex<f32>],
+    ) {
+        let n = self.len;
+        assert!(
+            self.direction == FftDirection::Forward
+                && input.len() == n
+                && temp.len() >= n
+                && z.len() >= n,
+            "Pow2Simd::forward_split: buffers of {}, {} and {} for {n} points",
+            input.len(),
+            temp.len(),
+            z.len()
+        );
+        let z = floats(z);
+        // SAFETY: three distinct buffers of at least n complex numbers: the passes alternate
+        // between `input` and `temp` (the first reads `input` and writes `temp`), so the last
+        // reads one of them and writes `z`, as `run` requires.
+        unsafe {
+            let (last, s) = self.passes_but_last(floats(input), [floats(input), floats(temp)]);
+            let z = Split {
+                re: z,
+                im: z.add(n),
+            };
+            if n / s == 4 {
+                last_radix4_split(last, z, n);
+            } else {
+                last_radix8_split(last, z, n);
+            }
         }
     }
 
@@ -166,11 +229,10 @@ impl Fft<f32> for Pow2Simd {
         let n = self.len;
         assert!(scratch.len() >= n, "Pow2Simd: scratch too small");
         let s = floats(&mut scratch[..n]);
-        let odd = self.passes() % 2 == 1;
         for (i, o) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(n)) {
             let (i, o) = (floats(i), floats(o));
             // The input may be overwritten (rustfft's contract for out-of-place transforms).
-            let tmp = if odd { [i, o] } else { [o, s] };
+            let tmp = self.out_of_place_tmp(i, o, s);
             // SAFETY: distinct buffers of n complex numbers; with k passes, tmp[1] is never
             // the input and tmp[(k − 1) % 2] never the output (checked for both parities).
             unsafe { self.run(i, o, tmp) };
@@ -379,50 +441,89 @@ unsafe fn middle_pass(x: Split, y: Split, n: usize, s: usize, tw: &[f32]) {
     }
 }
 
-/// The last pass when n/s = 4 (p = 0 only, no twiddles): split `x` → interleaved `y`.
-#[inline(never)]
-unsafe fn last_radix4<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
-    let s = n / 4;
-    for q in (0..s).step_by(4) {
-        let out = butterfly4(
-            x.load(q),
-            x.load(q + s),
-            x.load(q + 2 * s),
-            x.load(q + 3 * s),
-        );
-        for (j, z) in out.into_iter().enumerate() {
-            store_interleaved::<SWAP>(y, q + j * s, z);
-        }
-    }
+/// The outputs j = 0..4 (bins q + j·s) of the last pass's butterflies q..q+4 when n/s = 4
+/// (p = 0 only, no twiddles).
+#[inline(always)]
+unsafe fn radix4_block(x: Split, q: usize, s: usize) -> [Cx; 4] {
+    butterfly4(
+        x.load(q),
+        x.load(q + s),
+        x.load(q + 2 * s),
+        x.load(q + 3 * s),
+    )
 }
 
-/// The last pass when n/s = 8 (p = 0 only): a radix-8 butterfly split into a radix-2 step, with
-/// W₈^j on the differences, and two radix-4 butterflies; split `x` → interleaved `y`.
+/// The outputs j = 0..8 (bins q + j·s) of the last pass's butterflies q..q+4 when n/s = 8
+/// (p = 0 only): a radix-8 butterfly split into a radix-2 step, with W₈^j on the differences,
+/// and two radix-4 butterflies.
+#[inline(always)]
+unsafe fn radix8_block(x: Split, q: usize, s: usize) -> [Cx; 8] {
+    let h = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
+    let minus_h = f32x4_splat(-std::f32::consts::FRAC_1_SQRT_2);
+    let at = |j: usize| x.load(q + j * s);
+    let (x0, x1, x2, x3) = (at(0), at(1), at(2), at(3));
+    let (x4, x5, x6, x7) = (at(4), at(5), at(6), at(7));
+    let even = butterfly4(add(x0, x4), add(x1, x5), add(x2, x6), add(x3, x7));
+    let (d1, d2, d3) = (sub(x1, x5), sub(x2, x6), sub(x3, x7));
+    // d1·(1 − i)/√2, d2·(−i), d3·(−1 − i)/√2
+    let v1 = (
+        f32x4_mul(f32x4_add(d1.0, d1.1), h),
+        f32x4_mul(f32x4_sub(d1.1, d1.0), h),
+    );
+    let v2 = (d2.1, f32x4_neg(d2.0));
+    let v3 = (
+        f32x4_mul(f32x4_sub(d3.1, d3.0), h),
+        f32x4_mul(f32x4_add(d3.0, d3.1), minus_h),
+    );
+    let odd = butterfly4(sub(x0, x4), v1, v2, v3);
+    [
+        even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3],
+    ]
+}
+
+/// The last pass when n/s = 4: split `x` → interleaved `y`.
+#[inline(never)]
+unsafe fn last_radix4<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
+    last_pass(
+        n / 4,
+        |q| radix4_block(x, q, n / 4),
+        |i, z| store_interleaved::<SWAP>(y, i, z),
+    );
+}
+
+/// The last pass when n/s = 8: split `x` → interleaved `y`.
 #[inline(never)]
 unsafe fn last_radix8<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
-    let s = n / 8;
-    let h = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
-    let minus_h = f32x4_neg(h);
+    last_pass(
+        n / 8,
+        |q| radix8_block(x, q, n / 8),
+        |i, z| store_interleaved::<SWAP>(y, i, z),
+    );
+}
+
+/// The last pass when n/s = 4, forward, left split: split `x` → split `y`.
+#[inline(never)]
+unsafe fn last_radix4_split(x: Split, y: Split, n: usize) {
+    last_pass(n / 4, |q| radix4_block(x, q, n / 4), |i, z| y.store(i, z));
+}
+
+/// The last pass when n/s = 8, forward, left split: split `x` → split `y`.
+#[inline(never)]
+unsafe fn last_radix8_split(x: Split, y: Split, n: usize) {
+    last_pass(n / 8, |q| radix8_block(x, q, n / 8), |i, z| y.store(i, z));
+}
+
+/// Stores the outputs of the last pass's butterflies, four at a time: `block(q)` gives bins
+/// q + j·s (j = 0..R) of butterflies q..q+4; `store(i, z)` writes bins i..i+4.
+#[inline(always)]
+unsafe fn last_pass<const R: usize>(
+    s: usize,
+    block: impl Fn(usize) -> [Cx; R],
+    mut store: impl FnMut(usize, Cx),
+) {
     for q in (0..s).step_by(4) {
-        let at = |j: usize| x.load(q + j * s);
-        let (x0, x1, x2, x3) = (at(0), at(1), at(2), at(3));
-        let (x4, x5, x6, x7) = (at(4), at(5), at(6), at(7));
-        let even = butterfly4(add(x0, x4), add(x1, x5), add(x2, x6), add(x3, x7));
-        let (d1, d2, d3) = (sub(x1, x5), sub(x2, x6), sub(x3, x7));
-        // d1·(1 − i)/√2, d2·(−i), d3·(−1 − i)/√2
-        let v1 = (
-            f32x4_mul(f32x4_add(d1.0, d1.1), h),
-            f32x4_mul(f32x4_sub(d1.1, d1.0), h),
-        );
-        let v2 = (d2.1, f32x4_neg(d2.0));
-        let v3 = (
-            f32x4_mul(f32x4_sub(d3.1, d3.0), h),
-            f32x4_mul(f32x4_add(d3.0, d3.1), minus_h),
-        );
-        let odd = butterfly4(sub(x0, x4), v1, v2, v3);
-        for (k, (e, o)) in even.into_iter().zip(odd).enumerate() {
-            store_interleaved::<SWAP>(y, q + 2 * k * s, e);
-            store_interleaved::<SWAP>(y, q + (2 * k + 1) * s, o);
+        for (j, z) in block(q).into_iter().enumerate() {
+            store(q + j * s, z);
         }
     }
 }

@@ -19,12 +19,29 @@ use super::real::check_lengths;
 use core::arch::wasm32::*;
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
-use rustfft::Fft;
+use rustfft::{Fft, Length};
 use std::sync::Arc;
+
+use super::pow2_simd128::Pow2Simd;
+
+/// Half-lengths up to which the forward transform leaves our FFT's result split for
+/// [`pair_pass_split`]. Above, the split last pass's store streams (16 for a radix-8 pass,
+/// n/8 floats apart) compete for L1 sets, and the interleaved path wins.
+pub(super) const SPLIT_MAX_HALF: usize = 512;
+
+/// The forward transform's half-length FFT.
+pub(super) enum ForwardHalf {
+    /// Ours, its result left split for [`pair_pass_split`].
+    Split(Arc<Pow2Simd>),
+    /// Any plan, followed by [`mirror_pass`].
+    Planned(Arc<dyn Fft<f32>>),
+}
 
 pub(super) struct RealToComplexEvenSimd {
     len: usize,
-    half: Arc<dyn Fft<f32>>,
+    half: ForwardHalf,
+    /// V_k as [`pair_pass_split`] reads them (k < m, real parts then imaginary parts), or as
+    /// [`twiddle_table`] lays them out for [`mirror_pass`].
     twiddles: Vec<f32>,
 }
 
@@ -37,10 +54,25 @@ pub(super) struct ComplexToRealEvenSimd {
 impl RealToComplexEvenSimd {
     /// The transform of `len` samples (`len` even, ≥ 2) on `half`, the forward complex FFT of
     /// `len / 2` points.
-    pub(super) fn new(len: usize, half: Arc<dyn Fft<f32>>) -> Self {
-        debug_assert!(len >= 2 && len % 2 == 0 && half.len() == len / 2);
+    pub(super) fn new(len: usize, half: ForwardHalf) -> Self {
         // −i·(c + i·s)/2 = s/2 − i·c/2
-        let twiddles = twiddle_table(len, |c, s| (s / 2.0, -c / 2.0));
+        let v = |c: f64, s: f64| (s / 2.0, -c / 2.0);
+        let twiddles = match &half {
+            ForwardHalf::Split(p) => {
+                debug_assert!(len % 16 == 0 && p.len() == len / 2);
+                let (re, im): (Vec<f32>, Vec<f32>) = (0..len / 2)
+                    .map(|k| {
+                        let (re, im) = v_k(len, k, v);
+                        (re as f32, im as f32)
+                    })
+                    .unzip();
+                [re, im].concat()
+            }
+            ForwardHalf::Planned(p) => {
+                debug_assert!(len >= 2 && len % 2 == 0 && p.len() == len / 2);
+                twiddle_table(len, v)
+            }
+        };
         RealToComplexEvenSimd {
             len,
             half,
@@ -69,8 +101,7 @@ impl ComplexToRealEvenSimd {
 /// `d·[vr, vr, vr', vr'] + swap_parts(d)·[−vi, vi, −vi', vi']`.
 fn twiddle_table(len: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> Vec<f32> {
     let at = |k: usize| {
-        let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
-        let (re, im) = v(c, s);
+        let (re, im) = v_k(len, k, &v);
         (re as f32, im as f32)
     };
     (0..(len / 2).div_ceil(4))
@@ -79,6 +110,12 @@ fn twiddle_table(len: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> Vec<f32> {
             [r0, r0, r1, r1, -i0, i0, -i1, i1]
         })
         .collect()
+}
+
+/// `v(c, s)` for W^k = c + i·s, W = e^(−2πi/len), in f64.
+fn v_k(len: usize, k: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> (f64, f64) {
+    let (s, c) = (-2.0 * std::f64::consts::PI * k as f64 / len as f64).sin_cos();
+    v(c, s)
 }
 
 /// V_k out of the table's layout.
@@ -146,6 +183,61 @@ fn mirror_pass(y: &mut [Complex<f32>], twiddles: &[f32], scale: f32) {
     }
 }
 
+/// The four lanes of `v` in the opposite order.
+fn reverse(v: v128) -> v128 {
+    i32x4_shuffle::<3, 2, 1, 0>(v, v)
+}
+
+/// The forward pass over bin pairs from a split spectrum: `z` holds Z's m real parts, then its
+/// m imaginary parts (m a multiple of 8); writes the m + 1 bins X to interleaved `x`. `v` holds
+/// V_k (k < m) split the same way. Bins k..k+4 pair with bins m−k−3..m−k+1 read in reverse lane
+/// order, four pairs per step with no part swaps; the middle bin m/2 is its own pair and is
+/// computed twice (as the last lane of one step and the first mirrored lane), equal both times
+/// to rounding.
+fn pair_pass_split(z: &[f32], v: &[f32], x: &mut [Complex<f32>]) {
+    let m = x.len() - 1;
+    assert!(m % 8 == 0 && z.len() >= 2 * m && v.len() >= 2 * m);
+    let (z0r, z0i) = (z[0], z[m]);
+    x[0] = Complex::new(z0r + z0i, 0.0);
+    x[m] = Complex::new(z0r - z0i, 0.0);
+    let (zr, zi, vre, vim) = (z.as_ptr(), z[m..].as_ptr(), v.as_ptr(), v[m..].as_ptr());
+    let out: *mut f32 = x.as_mut_ptr().cast();
+    let half = f32x4_splat(0.5);
+    for k in (1..=m / 2 - 3).step_by(4) {
+        let mk = m - k - 3;
+        // SAFETY: k + 4 ≤ m/2 + 1 ≤ m and mk + 4 = m − k + 1 ≤ m, so the loads of z's and v's
+        // m-float halves are in bounds, and the stores of 8 floats at 2k and 2·mk stay within
+        // x's 2(m + 1). wasm loads and stores need no alignment.
+        unsafe {
+            let load = |p: *const f32, i: usize| v128_load(p.add(i).cast());
+            let (ar, ai) = (load(zr, k), load(zi, k));
+            let (br, bi) = (reverse(load(zr, mk)), reverse(load(zi, mk)));
+            let (vr, vi) = (load(vre, k), load(vim, k));
+            let (er, ei) = (
+                f32x4_mul(f32x4_add(ar, br), half),
+                f32x4_mul(f32x4_sub(ai, bi), half),
+            );
+            let (dr, di) = (f32x4_sub(ar, br), f32x4_add(ai, bi));
+            let (tr, ti) = (
+                f32x4_sub(f32x4_mul(vr, dr), f32x4_mul(vi, di)),
+                f32x4_add(f32x4_mul(vr, di), f32x4_mul(vi, dr)),
+            );
+            store_interleaved(out, k, f32x4_add(er, tr), f32x4_add(ei, ti));
+            let (xr, xi) = (reverse(f32x4_sub(er, tr)), reverse(f32x4_sub(ti, ei)));
+            store_interleaved(out, mk, xr, xi);
+        }
+    }
+}
+
+/// Stores complex numbers i..i+4 (parts `re`, `im`) at interleaved `y`.
+///
+/// # Safety
+/// `y` holds 2(i + 4) floats.
+unsafe fn store_interleaved(y: *mut f32, i: usize, re: v128, im: v128) {
+    v128_store(y.add(2 * i).cast(), i32x4_shuffle::<0, 4, 1, 5>(re, im));
+    v128_store(y.add(2 * i + 4).cast(), i32x4_shuffle::<2, 6, 3, 7>(re, im));
+}
+
 impl RealToComplex<f32> for RealToComplexEvenSimd {
     fn process(&self, input: &mut [f32], output: &mut [Complex<f32>]) -> Result<(), FftError> {
         self.process_with_scratch(input, output, &mut self.make_scratch_vec())
@@ -165,20 +257,31 @@ impl RealToComplex<f32> for RealToComplexEvenSimd {
         )?;
         let m = self.len / 2;
         let pairs: &mut [Complex<f32>] = bytemuck::cast_slice_mut(input);
-        self.half.process_outofplace_with_scratch(
-            pairs,
-            &mut output[..m],
-            &mut scratch[..scratch_len],
-        );
-        let z0 = output[0];
-        output[0] = Complex::new(z0.re + z0.im, 0.0);
-        output[m] = Complex::new(z0.re - z0.im, 0.0);
-        mirror_pass(output, &self.twiddles, 0.5);
+        let scratch = &mut scratch[..scratch_len];
+        match &self.half {
+            ForwardHalf::Split(half) => {
+                // Z goes to scratch, split; the passes before use `output` as their other buffer.
+                half.forward_split(pairs, &mut output[..m], scratch);
+                let z: &[f32] = bytemuck::cast_slice(scratch);
+                pair_pass_split(z, &self.twiddles, output);
+            }
+            ForwardHalf::Planned(half) => {
+                half.process_outofplace_with_scratch(pairs, &mut output[..m], scratch);
+                let z0 = output[0];
+                output[0] = Complex::new(z0.re + z0.im, 0.0);
+                output[m] = Complex::new(z0.re - z0.im, 0.0);
+                mirror_pass(output, &self.twiddles, 0.5);
+            }
+        }
         Ok(())
     }
 
     fn get_scratch_len(&self) -> usize {
-        self.half.get_outofplace_scratch_len()
+        match &self.half {
+            // Where Z is left split: m complex numbers' worth of floats.
+            ForwardHalf::Split(half) => half.len(),
+            ForwardHalf::Planned(half) => half.get_outofplace_scratch_len(),
+        }
     }
 
     fn len(&self) -> usize {
