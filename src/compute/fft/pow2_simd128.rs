@@ -136,21 +136,6 @@ impl Pow2Simd {
         (split(tmp[at % 2]), s)
     }
 
-    /// The scratch buffers of an out-of-place transform from `input` to `output`, by the
-    /// parity of the number of passes (see [`Pow2Simd::run`]).
-    fn out_of_place_tmp(
-        &self,
-        input: *mut f32,
-        output: *mut f32,
-        scratch: *mut f32,
-    ) -> [*mut f32; 2] {
-        if self.passes() % 2 == 1 {
-            [input, output]
-        } else {
-            [output, scratch]
-        }
-    }
-
     /// The forward FFT of `input` (clobbered) with its result left split in `z`: real parts in
     /// the first `len` floats, imaginary parts in the next `len`, for a pass that reads them
     /// there (the real transform's pass over bin pairs, `real_simd128`). `temp` holds `len`
@@ -229,10 +214,11 @@ impl Fft<f32> for Pow2Simd {
         let n = self.len;
         assert!(scratch.len() >= n, "Pow2Simd: scratch too small");
         let s = floats(&mut scratch[..n]);
+        let odd = self.passes() % 2 == 1;
         for (i, o) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(n)) {
             let (i, o) = (floats(i), floats(o));
             // The input may be overwritten (rustfft's contract for out-of-place transforms).
-            let tmp = self.out_of_place_tmp(i, o, s);
+            let tmp = if odd { [i, o] } else { [o, s] };
             // SAFETY: distinct buffers of n complex numbers; with k passes, tmp[1] is never
             // the input and tmp[(k − 1) % 2] never the output (checked for both parities).
             unsafe { self.run(i, o, tmp) };
