@@ -306,7 +306,7 @@ unsafe fn load_interleaved<const SWAP: bool>(x: *const f32, i: usize) -> Cx {
 
 /// Stores `z` as complex numbers i..i+4 of interleaved `y`, parts exchanged when `SWAP`.
 #[inline(always)]
-unsafe fn store_interleaved<const SWAP: bool>(y: *mut f32, i: usize, z: Cx) {
+pub(super) unsafe fn store_interleaved<const SWAP: bool>(y: *mut f32, i: usize, z: Cx) {
     let (re, im) = if SWAP { (z.1, z.0) } else { z };
     v128_store(y.add(2 * i).cast(), i32x4_shuffle::<0, 4, 1, 5>(re, im));
     v128_store(y.add(2 * i + 4).cast(), i32x4_shuffle::<2, 6, 3, 7>(re, im));

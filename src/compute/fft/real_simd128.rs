@@ -22,7 +22,7 @@ use realfft::{ComplexToReal, FftError, RealToComplex};
 use rustfft::{Fft, Length};
 use std::sync::Arc;
 
-use super::pow2_simd128::Pow2Simd;
+use super::pow2_simd128::{store_interleaved, Pow2Simd};
 
 /// Half-lengths up to which the forward transform leaves our FFT's result split for
 /// [`pair_pass_split`]. Above, the split last pass's store streams (16 for a radix-8 pass,
@@ -222,20 +222,11 @@ fn pair_pass_split(z: &[f32], v: &[f32], x: &mut [Complex<f32>]) {
                 f32x4_sub(f32x4_mul(vr, dr), f32x4_mul(vi, di)),
                 f32x4_add(f32x4_mul(vr, di), f32x4_mul(vi, dr)),
             );
-            store_interleaved(out, k, f32x4_add(er, tr), f32x4_add(ei, ti));
-            let (xr, xi) = (reverse(f32x4_sub(er, tr)), reverse(f32x4_sub(ti, ei)));
-            store_interleaved(out, mk, xr, xi);
+            store_interleaved::<false>(out, k, (f32x4_add(er, tr), f32x4_add(ei, ti)));
+            let mirrored = (reverse(f32x4_sub(er, tr)), reverse(f32x4_sub(ti, ei)));
+            store_interleaved::<false>(out, mk, mirrored);
         }
     }
-}
-
-/// Stores complex numbers i..i+4 (parts `re`, `im`) at interleaved `y`.
-///
-/// # Safety
-/// `y` holds 2(i + 4) floats.
-unsafe fn store_interleaved(y: *mut f32, i: usize, re: v128, im: v128) {
-    v128_store(y.add(2 * i).cast(), i32x4_shuffle::<0, 4, 1, 5>(re, im));
-    v128_store(y.add(2 * i + 4).cast(), i32x4_shuffle::<2, 6, 3, 7>(re, im));
 }
 
 impl RealToComplex<f32> for RealToComplexEvenSimd {
