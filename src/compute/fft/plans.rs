@@ -110,11 +110,6 @@ impl Cache {
     /// planner hands to Rader's algorithm over its mixed-radix FFTs) Bluestein's algorithm over
     /// one of those powers of two. Every other length runs rustfft's plan.
     fn plan_complex(&mut self, len: usize, inverse: bool) -> Arc<dyn Fft<f32>> {
-        let dir = if inverse {
-            FftDirection::Inverse
-        } else {
-            FftDirection::Forward
-        };
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
             if let Some(p) = self.pow2(len, inverse) {
@@ -125,7 +120,7 @@ impl Cache {
                 return Arc::new(rustfft::algorithm::BluesteinsAlgorithm::new(len, inner));
             }
         }
-        self.complex.plan(len, dir)
+        self.complex.plan(len, direction(inverse))
     }
 
     /// Our SIMD128 plan of `len` points if `len` is a power of two it takes.
@@ -135,15 +130,19 @@ impl Cache {
         if !len.is_power_of_two() || len < MIN_LEN {
             return None;
         }
-        let plan = self.pow2.entry((len, inverse)).or_insert_with(|| {
-            let dir = if inverse {
-                FftDirection::Inverse
-            } else {
-                FftDirection::Forward
-            };
-            Arc::new(Pow2Simd::new(len, dir))
-        });
+        let plan = self
+            .pow2
+            .entry((len, inverse))
+            .or_insert_with(|| Arc::new(Pow2Simd::new(len, direction(inverse))));
         Some(Arc::clone(plan))
+    }
+}
+
+fn direction(inverse: bool) -> FftDirection {
+    if inverse {
+        FftDirection::Inverse
+    } else {
+        FftDirection::Forward
     }
 }
 
