@@ -62,9 +62,9 @@ export const sgemm = forward('sgemm');
 
 // Single transforms with plain arguments (a Float32Array; opts absent, or an object whose `out`
 // is absent or a Float32Array of the result's length and whose `inverse` is absent or a
-// boolean) copy straight between the caller's arrays and the wasm heap: two calls into wasm
-// and no typed-array views made per call, where the checked binding spends about 0.75 µs, a
-// third of a 1024-point transform. Anything else takes the checked binding, which throws the
+// boolean) copy straight between the caller's arrays and the wasm heap: one call into wasm
+// (two when the input is longer than any staged before) and no allocation per call, where the
+// checked binding spends about 0.75 µs, a third of a 1024-point transform. Anything else takes the checked binding, which throws the
 // precise error.
 let heapView = null;
 /** A view of wasm memory reaching index `end`, remade only after the memory grew. */
@@ -74,14 +74,41 @@ function heap(end) {
   return heapView;
 }
 
-/** `opts` when it is plain for a result of `len` floats, else `undefined`. */
+// What `plainOpts` read from the last plain `opts` (module state, so a call allocates nothing).
+let plainInverse = false;
+let plainOut;
+
+/** Whether `opts` is plain for a result of `len` floats; its fields are left in `plain*`. */
 function plainOpts(opts, len, withInverse) {
-  if (opts === undefined || opts === null) return { inverse: false, out: undefined };
-  if (typeof opts !== 'object' || Array.isArray(opts)) return undefined;
+  if (opts === undefined || opts === null) {
+    plainInverse = false;
+    plainOut = undefined;
+    return true;
+  }
+  if (typeof opts !== 'object' || Array.isArray(opts)) return false;
   const { inverse = false, out } = opts;
-  if (withInverse && typeof inverse !== 'boolean') return undefined;
-  if (out !== undefined && !(out instanceof Float32Array && out.length === len)) return undefined;
-  return { inverse, out };
+  if (withInverse && typeof inverse !== 'boolean') return false;
+  if (out !== undefined && !(out instanceof Float32Array && out.length === len)) return false;
+  plainInverse = inverse;
+  plainOut = out;
+  return true;
+}
+
+// Where this thread's staged input starts and how many floats it holds: it only moves when a
+// longer input is staged (`fftStage`), so shorter ones skip that call.
+let stagedAt = 0;
+let stagedLen = 0;
+
+/** Copies `input` to the staged input. `caller`: the transform, for errors (0 `fft`, 1 `rfft`, 2 `irfft`). */
+function stage(mod, caller, input) {
+  const len = input.length;
+  if (len > stagedLen) {
+    const at = mod.fftStage(len, caller);
+    if (at === 0) throw mod.fftStagedError();
+    stagedAt = at;
+    stagedLen = len;
+  }
+  heap(stagedAt + len).set(input, stagedAt);
 }
 
 // The last result's view, reused while the result sits at the same index of the same heap
@@ -90,11 +117,9 @@ let resultView = null;
 let resultHeap = null;
 let resultAt = -1;
 
-/** `caller`: which transform stages, for errors (0 `fft`, 1 `rfft`, 2 `irfft`). */
-function staged(mod, caller, input, outLen, out, run) {
-  const to = mod.fftStage(input.length, caller);
-  heap(to + input.length).set(input, to);
-  const at = run();
+/** The result at index `at` (0: the staged call failed) in `out`, or a new array. */
+function result(mod, at, outLen, out) {
+  if (at === 0) throw mod.fftStagedError();
   const h = heap(at + outLen);
   if (h !== resultHeap || at !== resultAt || resultView.length !== outLen) {
     resultView = h.subarray(at, at + outLen);
@@ -109,27 +134,30 @@ function staged(mod, caller, input, outLen, out, run) {
 export function fft(data, opts) {
   const mod = loaded();
   const len = data instanceof Float32Array ? data.length : 0;
-  const o = len > 0 && len % 2 === 0 ? plainOpts(opts, len, true) : undefined;
-  if (o === undefined) return mod.fft(data, opts);
-  return staged(mod, 0, data, len, o.out, () => mod.fftStaged(len, o.inverse));
+  if (len === 0 || len % 2 !== 0 || !plainOpts(opts, len, true)) return mod.fft(data, opts);
+  const out = plainOut;
+  stage(mod, 0, data);
+  return result(mod, mod.fftStaged(len, plainInverse), len, out);
 }
 
 export function rfft(signal, opts) {
   const mod = loaded();
   const n = signal instanceof Float32Array ? signal.length : 0;
   const len = 2 * (Math.floor(n / 2) + 1);
-  const o = n > 0 ? plainOpts(opts, len, false) : undefined;
-  if (o === undefined) return mod.rfft(signal, opts);
-  return staged(mod, 1, signal, len, o.out, () => mod.rfftStaged(n));
+  if (n === 0 || !plainOpts(opts, len, false)) return mod.rfft(signal, opts);
+  const out = plainOut;
+  stage(mod, 1, signal);
+  return result(mod, mod.rfftStaged(n), len, out);
 }
 
 export function irfft(spectrum, n, opts) {
   const mod = loaded();
   const plain = spectrum instanceof Float32Array && Number.isInteger(n) && n >= 1 && n <= 0xffffffff
     && spectrum.length === 2 * (Math.floor(n / 2) + 1);
-  const o = plain ? plainOpts(opts, n, false) : undefined;
-  if (o === undefined) return mod.irfft(spectrum, n, opts);
-  return staged(mod, 2, spectrum, n, o.out, () => mod.irfftStaged(n, spectrum.length));
+  if (!plain || !plainOpts(opts, n, false)) return mod.irfft(spectrum, n, opts);
+  const out = plainOut;
+  stage(mod, 2, spectrum);
+  return result(mod, mod.irfftStaged(n, spectrum.length), n, out);
 }
 
 export const fftBatch = forward('fftBatch');
@@ -209,7 +237,7 @@ export const INTERNAL_EXPORTS = [
   // main-thread loops shared with the compute worker (parallel::assist); `parallelStats()`
   'assistServe', 'assistRun', 'assistHelped',
   // the staged path of `fft`, `rfft` and `irfft`
-  'fftStage', 'fftStaged', 'rfftStaged', 'irfftStaged',
+  'fftStage', 'fftStaged', 'rfftStaged', 'irfftStaged', 'fftStagedError',
 ];
 
 /** The names this package exports from the wasm builds (for tests that check nothing is missed). */

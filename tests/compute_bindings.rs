@@ -513,21 +513,25 @@ fn fft_writes_into_opts_out() {
     );
 }
 
+/// A staged call's index, or the error it kept (0 is never an index).
+fn staged_result(at: usize) -> Result<usize, JsValue> {
+    if at == 0 {
+        Err(c::fft_staged_error())
+    } else {
+        Ok(at)
+    }
+}
+
 /// Runs a staged transform the way the package's `index.js` does: `input` written at the
 /// index `fftStage` gives in a view of wasm memory, the result read from the index returned.
-fn staged(
-    caller: u8,
-    input: &[f32],
-    out_len: usize,
-    run: impl FnOnce() -> Result<usize, JsValue>,
-) -> Vec<f32> {
+fn staged(caller: u8, input: &[f32], out_len: usize, run: impl FnOnce() -> usize) -> Vec<f32> {
     let heap = || {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         Float32Array::new(&memory.buffer())
     };
-    let to = c::fft_stage(input.len(), caller).unwrap() as u32;
+    let to = staged_result(c::fft_stage(input.len(), caller)).unwrap() as u32;
     heap().set(&Float32Array::from(input), to);
-    let at = run().unwrap() as u32;
+    let at = staged_result(run()).unwrap() as u32;
     // A copy outside wasm memory first: `to_vec` allocates, which may grow (and detach) it.
     heap().slice(at, at + out_len as u32).to_vec()
 }
@@ -559,14 +563,33 @@ fn staged_transforms_equal_the_checked_ones() {
         assert_eq!(got, back, "irfft to {n}");
     }
     // The staged functions still refuse what their checked twins refuse.
-    fails(c::fft_staged(3, false), "RangeError", &["data", "3"]);
-    fails(c::irfft_staged(4, 4), "RangeError", &["spectrum", "6", "4"]);
-    fails(c::rfft_staged(0), "RangeError", &["signal"]);
+    let s = |at| staged_result(at);
+    fails(s(c::fft_staged(3, false)), "RangeError", &["data", "3"]);
+    fails(
+        s(c::irfft_staged(4, 4)),
+        "RangeError",
+        &["spectrum", "6", "4"],
+    );
+    fails(s(c::rfft_staged(0)), "RangeError", &["signal"]);
+    // The error is taken once.
+    assert!(c::fft_staged_error().is_undefined());
     // n/2 + 1 bins of 2 floats would not fit in usize: refused, not wrapped around.
     assert_eq!(
-        fails(c::rfft_staged(usize::MAX), "RangeError", &["signal"]),
+        fails(s(c::rfft_staged(usize::MAX)), "RangeError", &["signal"]),
         "too_large"
     );
+    // The staged input stays where it is for shorter inputs, and a transform of more floats
+    // than were staged is refused rather than run on what lies beyond.
+    let at = s(c::fft_stage(4096, 0)).unwrap();
+    assert_eq!(s(c::fft_stage(100, 1)).unwrap(), at);
+    let x = signal(2048);
+    assert_eq!(
+        staged(0, &x, x.len(), || c::fft_staged(x.len(), false)),
+        c::fft(&f32a(&x), &U).unwrap().to_vec()
+    );
+    assert_eq!(s(c::fft_stage(2048, 0)).unwrap(), at);
+    let beyond = fails(s(c::fft_staged(1 << 20, false)), "RangeError", &["data"]);
+    assert_eq!(beyond, "bad_length");
     // Staging more than memory can hold names the transform that asked.
     // (`usize::MAX`: the buffer's cache-line slack must not wrap the length around.)
     for (huge, (caller, prefix)) in [usize::MAX / 4, usize::MAX].into_iter().flat_map(|huge| {
@@ -577,7 +600,7 @@ fn staged_transforms_equal_the_checked_ones() {
         ]
         .map(|c| (huge, c))
     }) {
-        let e = c::fft_stage(huge, caller).expect_err("staging 4 GB");
+        let e = staged_result(c::fft_stage(huge, caller)).expect_err("staging 4 GB");
         let msg = get(&e, "message").as_string().unwrap();
         assert!(
             msg.starts_with(prefix),

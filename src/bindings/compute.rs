@@ -5,8 +5,10 @@
 //! kernels themselves work in place on those copies.
 
 use super::{args, error::to_js};
-use crate::compute::{self, GemmOptions, KmeansInit, KmeansOptions, MultiplyOptions};
+use crate::compute::fft::Input;
+use crate::compute::{self, ComputeError, GemmOptions, KmeansInit, KmeansOptions, MultiplyOptions};
 use js_sys::{Float32Array, Object, Reflect, Uint32Array};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// `C = alpha·op(A)·op(B) + beta·C`, row-major; see the package's `sgemm`.
@@ -182,7 +184,7 @@ pub fn fft(data: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "fft";
     let data = args::float32_array(F, "data", data)?;
     let o = fft_opts(F, opts, true)?;
-    let fill = |buf: &mut [f32]| data.copy_to(buf);
+    let fill = Input::Fill(|buf: &mut [f32]| data.copy_to(buf));
     compute::fft::fft_streamed(data.length() as usize, o.inverse, fill, |r| {
         emit(F, o.out, r)
     })
@@ -231,7 +233,7 @@ pub fn rfft(signal: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
         ));
     }
     let o = fft_opts(F, opts, false)?;
-    let fill = |buf: &mut [f32]| signal.copy_to(buf);
+    let fill = Input::Fill(|buf: &mut [f32]| signal.copy_to(buf));
     compute::fft::rfft_streamed(signal.length() as usize, fill, |r| emit(F, o.out, r))
         .map_err(|e| to_js(F, e))?
 }
@@ -254,46 +256,74 @@ pub fn irfft(spectrum: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32A
     let spectrum = args::float32_array(F, "spectrum", spectrum)?;
     let n = args::dim(F, "n", n)?;
     let o = fft_opts(F, opts, false)?;
-    let fill = |buf: &mut [f32]| spectrum.copy_to(buf);
+    let fill = Input::Fill(|buf: &mut [f32]| spectrum.copy_to(buf));
     compute::fft::irfft_streamed(n, spectrum.length() as usize, fill, |r| emit(F, o.out, r))
         .map_err(|e| to_js(F, e))?
 }
 
 // The staged path of `fft`, `rfft` and `irfft`, for the package's `index.js` when the arguments
 // are plain: it writes the input at the index `fftStage` returns in a `Float32Array` over wasm
-// memory, runs the transform, and copies the result from the index the transform returns
-// (valid until this thread's next transform). The checked functions above make two typed-array
-// views and a dozen boundary calls per call: about 0.75 µs, a third of a 1024-point transform.
+// memory (asking again only for a longer input: the index holds until then), runs the
+// transform, and copies the result from the index the transform returns (valid until this
+// thread's next transform). The checked functions above make two typed-array views and a dozen
+// boundary calls per call: about 0.75 µs, a third of a 1024-point transform. These return a
+// plain number, 0 on error with the error kept for `fftStagedError`: a `Result` comes back to
+// JavaScript as an array made per call.
 
-/// The `Float32Array` index where the next staged transform reads `len` floats of input.
-/// `caller` names that transform in errors: 0 `fft`, 1 `rfft`, 2 `irfft`.
+/// The `Float32Array` index where staged transforms read up to `len` floats of input, or 0.
+/// `caller` names the transform in errors: 0 `fft`, 1 `rfft`, 2 `irfft`.
 #[wasm_bindgen(js_name = fftStage)]
-pub fn fft_stage(len: usize, caller: u8) -> Result<usize, JsValue> {
+pub fn fft_stage(len: usize, caller: u8) -> usize {
     let (function, arg) = match caller {
         1 => ("rfft", "signal"),
         2 => ("irfft", "spectrum"),
         _ => ("fft", "data"),
     };
-    let at = compute::fft::stage_input(len, arg).map_err(|e| to_js(function, e))?;
-    Ok(at as usize / 4)
+    staged_result(
+        function,
+        compute::fft::stage_input(len, arg).map(|at| at as usize / 4),
+    )
 }
 
-/// `fft` of the `len` staged floats; returns the result's index.
+/// `fft` of the first `len` staged floats; returns the result's index, or 0.
 #[wasm_bindgen(js_name = fftStaged)]
-pub fn fft_staged(len: usize, inverse: bool) -> Result<usize, JsValue> {
-    compute::fft::fft_streamed(len, inverse, |_| {}, heap_index).map_err(|e| to_js("fft", e))
+pub fn fft_staged(len: usize, inverse: bool) -> usize {
+    let r = compute::fft::fft_streamed(len, inverse, STAGED, heap_index);
+    staged_result("fft", r)
 }
 
-/// `rfft` of the `n` staged samples; returns the result's index.
+/// `rfft` of the first `n` staged floats; returns the result's index, or 0.
 #[wasm_bindgen(js_name = rfftStaged)]
-pub fn rfft_staged(n: usize) -> Result<usize, JsValue> {
-    compute::fft::rfft_streamed(n, |_| {}, heap_index).map_err(|e| to_js("rfft", e))
+pub fn rfft_staged(n: usize) -> usize {
+    staged_result("rfft", compute::fft::rfft_streamed(n, STAGED, heap_index))
 }
 
-/// `irfft` to `n` samples of the `spectrum_len` staged floats; returns the result's index.
+/// `irfft` to `n` samples of the first `spectrum_len` staged floats; returns the result's
+/// index, or 0.
 #[wasm_bindgen(js_name = irfftStaged)]
-pub fn irfft_staged(n: usize, spectrum_len: usize) -> Result<usize, JsValue> {
-    compute::fft::irfft_streamed(n, spectrum_len, |_| {}, heap_index).map_err(|e| to_js("irfft", e))
+pub fn irfft_staged(n: usize, spectrum_len: usize) -> usize {
+    let r = compute::fft::irfft_streamed(n, spectrum_len, STAGED, heap_index);
+    staged_result("irfft", r)
+}
+
+/// The error of this thread's last staged call that returned 0 (`undefined` once taken).
+#[wasm_bindgen(js_name = fftStagedError)]
+pub fn fft_staged_error() -> JsValue {
+    STAGED_ERROR.with(|e| e.replace(JsValue::UNDEFINED))
+}
+
+const STAGED: Input<fn(&mut [f32])> = Input::Staged;
+
+thread_local! {
+    static STAGED_ERROR: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// An index, or 0 with the error kept for [`fft_staged_error`] (no result is at index 0).
+fn staged_result(function: &str, r: Result<usize, ComputeError>) -> usize {
+    r.unwrap_or_else(|e| {
+        STAGED_ERROR.with(|s| *s.borrow_mut() = to_js(function, e));
+        0
+    })
 }
 
 fn heap_index(result: &[f32]) -> usize {

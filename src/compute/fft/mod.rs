@@ -20,6 +20,7 @@ mod scratch;
 
 use super::{checks, ComputeError};
 use num_complex::Complex;
+pub(crate) use scratch::Input;
 
 /// The instruction set of rustfft's planner in use (the lengths it plans; powers of two from 64
 /// points on wasm run Katalyst's own SIMD128 passes): `"wasm_simd"` on wasm32 with SIMD128,
@@ -51,18 +52,18 @@ pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
     fft_streamed(
         data.len(),
         inverse,
-        |b| b.copy_from_slice(data),
+        Input::Fill(|b: &mut [f32]| b.copy_from_slice(data)),
         <[f32]>::to_vec,
     )
 }
 
-/// One complex transform of `len` floats without allocating: `fill` writes the interleaved
-/// input into a reused buffer, `take` reads the result (the bindings' path, where both sides
-/// are JavaScript arrays).
+/// One complex transform of `len` floats without allocating: the interleaved input is written
+/// into a reused buffer (`Input::Fill`) or was staged there ([`stage_input`]), `take` reads the
+/// result (the bindings' path, where both sides are JavaScript arrays).
 pub(crate) fn fft_streamed<R>(
     len: usize,
     inverse: bool,
-    fill: impl FnOnce(&mut [f32]),
+    input: Input<impl FnOnce(&mut [f32])>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     if len == 0 || len % 2 != 0 {
@@ -73,8 +74,7 @@ pub(crate) fn fft_streamed<R>(
     }
     let n = len / 2;
     let plan = plans::complex(n, inverse);
-    scratch::with_io(len, len, |input, output| {
-        fill(input);
+    scratch::with_io(input, len, len, |input, output| {
         scratch::with_scratch(plan.get_outofplace_scratch_len(), |s| {
             plan.process_outofplace_with_scratch(as_complex(input), as_complex(output), s)
         });
@@ -89,38 +89,36 @@ pub(crate) fn fft_streamed<R>(
 /// One real transform of `n` samples without allocating (see [`fft_streamed`]).
 pub(crate) fn rfft_streamed<R>(
     n: usize,
-    fill: impl FnOnce(&mut [f32]),
+    input: Input<impl FnOnce(&mut [f32])>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("signal.length", n)?;
     let bins = checks::elements("signal", n / 2 + 1, 2)?;
-    scratch::with_io(n, bins, |input, output| {
-        fill(input);
+    scratch::with_io(input, n, bins, |input, output| {
         real::forward_rows(input, n, as_complex(output));
         take(output)
     })
 }
 
-/// The inverse real transform of `n` samples without allocating (see [`fft_streamed`]): `fill`
-/// writes the `spectrum_len` floats of the spectrum, which must be n/2+1 interleaved bins.
+/// The inverse real transform of `n` samples without allocating (see [`fft_streamed`]): the
+/// input is the `spectrum_len` floats of the spectrum, which must be n/2+1 interleaved bins.
 pub(crate) fn irfft_streamed<R>(
     n: usize,
     spectrum_len: usize,
-    fill: impl FnOnce(&mut [f32]),
+    input: Input<impl FnOnce(&mut [f32])>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("n", n)?;
     checks::shape("spectrum", spectrum_len, n / 2 + 1, 2)?;
-    scratch::with_io(spectrum_len, n, |input, output| {
-        fill(input);
+    scratch::with_io(input, spectrum_len, n, |input, output| {
         real::inverse(as_complex(input), n, output);
         take(output)
     })
 }
 
-/// Where the calling thread's next `*_streamed` transform finds its input, made to hold `len`
-/// floats. The bindings' staged path writes JavaScript's input there and then streams with a
-/// fill that leaves it in place, so a call crosses the boundary twice and makes no views.
+/// Where the calling thread's `*_streamed` transforms with `Input::Staged` find their input,
+/// made to hold `len` floats; it moves only when this grows it. The bindings' staged path
+/// writes JavaScript's input there, so a call crosses the boundary once and makes no views.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, ComputeError> {
     scratch::stage_input(len, arg)
@@ -198,7 +196,11 @@ pub fn fft2(
 /// assert_eq!(y, vec![10.0, 0.0, -2.0, 2.0, -2.0, 0.0]);
 /// ```
 pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
-    rfft_streamed(signal.len(), |b| b.copy_from_slice(signal), <[f32]>::to_vec)
+    rfft_streamed(
+        signal.len(),
+        Input::Fill(|b: &mut [f32]| b.copy_from_slice(signal)),
+        <[f32]>::to_vec,
+    )
 }
 
 /// Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) complex bins, interleaved.
@@ -235,7 +237,7 @@ pub fn irfft(spectrum: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     irfft_streamed(
         n,
         spectrum.len(),
-        |b| b.copy_from_slice(spectrum),
+        Input::Fill(|b: &mut [f32]| b.copy_from_slice(spectrum)),
         <[f32]>::to_vec,
     )
 }

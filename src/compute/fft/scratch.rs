@@ -29,6 +29,7 @@ pub(super) fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Complex<f32>]) ->
 thread_local! {
     static INPUT: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     static OUTPUT: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static STAGED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Grows `v` to hold `len` floats from its first cache line on, refusing (instead of aborting)
@@ -47,39 +48,82 @@ fn grow(v: &mut Vec<f32>, len: usize, arg: &'static str) -> Result<usize, Comput
     Ok(line_start(v))
 }
 
-/// Makes the calling thread's input buffer (the one [`with_io`] hands out next) hold at least
-/// `len` floats and returns where it starts; `arg` names the input in the error. A caller in
-/// another memory (JavaScript) writes a transform's input there, then runs the transform with
-/// a fill that leaves it as it is.
+/// Makes the calling thread's staged input hold at least `len` floats and returns where it
+/// starts. A caller in another memory (JavaScript) writes a transform's input there and runs
+/// the transform with [`Input::Staged`]; the buffer only moves when this grows it, so that
+/// caller may write there again without asking while its inputs fit.
 pub(super) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, ComputeError> {
-    INPUT.with(|i| {
-        let mut i = i.borrow_mut();
-        let at = grow(&mut i, len, arg)?;
-        Ok(i[at..].as_mut_ptr())
+    STAGED.with(|s| {
+        let mut s = s.borrow_mut();
+        let at = grow(&mut s, len, arg)?;
+        Ok(s[at..].as_mut_ptr())
     })
 }
 
-/// Runs `f` with per-thread input and output buffers of `in_len` and `out_len` floats
-/// (contents unspecified), so a transform called from JavaScript allocates nothing in wasm.
+/// Where a transform's input comes from.
+pub(crate) enum Input<F> {
+    /// Written by `F` into a per-thread buffer.
+    Fill(F),
+    /// Left in the staged buffer by the caller ([`stage_input`]).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    Staged,
+}
+
+/// Runs `f` with `in_len` floats of input (filled, or staged) and a per-thread output buffer
+/// of `out_len` floats (contents unspecified), so a transform called from JavaScript
+/// allocates nothing in wasm.
 pub(super) fn with_io<R>(
+    input: Input<impl FnOnce(&mut [f32])>,
     in_len: usize,
     out_len: usize,
     f: impl FnOnce(&mut [f32], &mut [f32]) -> R,
 ) -> Result<R, ComputeError> {
-    INPUT.with(|i| {
-        OUTPUT.with(|o| match (i.try_borrow_mut(), o.try_borrow_mut()) {
-            (Ok(mut i), Ok(mut o)) => {
-                let a = grow(&mut i, in_len, "data")?;
-                let b = grow(&mut o, out_len, "output")?;
-                Ok(f(&mut i[a..a + in_len], &mut o[b..b + out_len]))
-            }
-            // Only if transforms nest on one thread: private buffers.
-            _ => Ok(f(
-                &mut checks::filled("data", in_len, 0.0)?,
-                &mut checks::filled("output", out_len, 0.0)?,
-            )),
-        })
+    OUTPUT.with(|o| {
+        let Ok(mut o) = o.try_borrow_mut() else {
+            // Only if transforms nest on one thread: a private buffer.
+            let mut o = checks::filled("output", out_len, 0.0)?;
+            return with_input(input, in_len, |i| f(i, &mut o));
+        };
+        let b = grow(&mut o, out_len, "output")?;
+        with_input(input, in_len, |i| f(i, &mut o[b..b + out_len]))
     })
+}
+
+fn with_input<R>(
+    input: Input<impl FnOnce(&mut [f32])>,
+    len: usize,
+    f: impl FnOnce(&mut [f32]) -> R,
+) -> Result<R, ComputeError> {
+    match input {
+        Input::Fill(fill) => INPUT.with(|i| match i.try_borrow_mut() {
+            Ok(mut i) => {
+                let a = grow(&mut i, len, "data")?;
+                let i = &mut i[a..a + len];
+                fill(i);
+                Ok(f(i))
+            }
+            Err(_) => {
+                let mut i = checks::filled("data", len, 0.0)?;
+                fill(&mut i);
+                Ok(f(&mut i))
+            }
+        }),
+        // Never borrowed twice: nothing run while it is borrowed calls back into a transform.
+        Input::Staged => STAGED.with(|s| {
+            let mut s = s.borrow_mut();
+            let a = line_start(&s);
+            let staged = s.len().saturating_sub(a);
+            match a.checked_add(len).and_then(|end| s.get_mut(a..end)) {
+                Some(i) => Ok(f(i)),
+                None => Err(ComputeError::BadLength {
+                    arg: "data",
+                    shape: "at most the floats staged".into(),
+                    expected: staged,
+                    actual: len,
+                }),
+            }
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -92,16 +136,31 @@ mod tests {
 
     #[test]
     fn buffers_start_on_a_cache_line_and_staging_points_at_the_input() {
+        let fill = |i: &mut [f32]| i.fill(1.0);
         for len in [2, 6, 1000, 4096, 70_000] {
             let staged = stage_input(len, "data").unwrap();
-            let io = with_io(len, len + 2, |i, o| {
+            let io = with_io(Input::Staged::<fn(&mut [f32])>, len, len + 2, |i, o| {
                 (on_line(i), on_line(o), i.as_mut_ptr() == staged)
             });
             assert_eq!(io.unwrap(), (true, true, true), "len {len}");
+            let filled = with_io(Input::Fill(fill), len, 3, |i, o| {
+                (on_line(i), on_line(o), i.iter().all(|&v| v == 1.0))
+            });
+            assert_eq!(filled.unwrap(), (true, true, true), "len {len}");
             assert!(
                 with_scratch(len, |s| on_line(s) && s.len() == len),
                 "len {len}"
             );
         }
+        // Staging never moves the buffer for a length that fits; more than staged is refused.
+        let at = stage_input(70_000, "data").unwrap();
+        assert_eq!(stage_input(10, "data").unwrap(), at);
+        let more = with_io(Input::Staged::<fn(&mut [f32])>, 71_000, 2, |_, _| ());
+        assert!(matches!(
+            more,
+            Err(ComputeError::BadLength { actual: 71_000, .. })
+        ));
+        let wrap = with_io(Input::Staged::<fn(&mut [f32])>, usize::MAX, 2, |_, _| ());
+        assert!(matches!(wrap, Err(ComputeError::BadLength { .. })));
     }
 }
