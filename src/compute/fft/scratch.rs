@@ -78,21 +78,23 @@ pub(super) fn with_io<R>(
     out_len: usize,
     f: impl FnOnce(&mut [f32], &mut [f32]) -> R,
 ) -> Result<R, ComputeError> {
-    OUTPUT.with(|o| {
-        let Ok(mut o) = o.try_borrow_mut() else {
+    with_input(input, in_len, |i| {
+        OUTPUT.with(|o| match o.try_borrow_mut() {
+            Ok(mut o) => {
+                let b = grow(&mut o, out_len, "output")?;
+                Ok(f(i, &mut o[b..b + out_len]))
+            }
             // Only if transforms nest on one thread: a private buffer.
-            let mut o = checks::filled("output", out_len, 0.0)?;
-            return with_input(input, in_len, |i| f(i, &mut o));
-        };
-        let b = grow(&mut o, out_len, "output")?;
-        with_input(input, in_len, |i| f(i, &mut o[b..b + out_len]))
+            Err(_) => Ok(f(i, &mut checks::filled("output", out_len, 0.0)?)),
+        })
     })
 }
 
+/// Runs `f` on `len` floats of input (the transform's input buffer, filled, or the staged one).
 fn with_input<R>(
     input: Input<impl FnOnce(&mut [f32])>,
     len: usize,
-    f: impl FnOnce(&mut [f32]) -> R,
+    f: impl FnOnce(&mut [f32]) -> Result<R, ComputeError>,
 ) -> Result<R, ComputeError> {
     match input {
         Input::Fill(fill) => INPUT.with(|i| match i.try_borrow_mut() {
@@ -100,12 +102,13 @@ fn with_input<R>(
                 let a = grow(&mut i, len, "data")?;
                 let i = &mut i[a..a + len];
                 fill(i);
-                Ok(f(i))
+                f(i)
             }
+            // Only if transforms nest on one thread: a private buffer.
             Err(_) => {
                 let mut i = checks::filled("data", len, 0.0)?;
                 fill(&mut i);
-                Ok(f(&mut i))
+                f(&mut i)
             }
         }),
         // Never borrowed twice: nothing run while it is borrowed calls back into a transform.
@@ -114,7 +117,7 @@ fn with_input<R>(
             let a = line_start(&s);
             let staged = s.len().saturating_sub(a);
             match a.checked_add(len).and_then(|end| s.get_mut(a..end)) {
-                Some(i) => Ok(f(i)),
+                Some(i) => f(i),
                 None => Err(ComputeError::BadLength {
                     arg: "data",
                     shape: "at most the floats staged".into(),
