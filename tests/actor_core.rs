@@ -427,3 +427,52 @@ fn work_queued_while_a_worker_searches_wakes_no_sleeper_unless_more_waits() {
     assert!(matches!(w0.begin_park(), Park::Sleep { .. }));
     assert!(w1.begin_search());
 }
+
+#[test]
+fn a_new_earliest_timer_wakes_a_sleeper_even_while_another_worker_searches() {
+    let clock = Arc::new(ManualClock(AtomicU64::new(0)));
+    let sys = System::new(
+        Config {
+            workers: 2,
+            watchdog_limit: None,
+            ..Config::default()
+        },
+        clock,
+    )
+    .expect("system");
+    let unparks = Arc::new(Unparks::default());
+    assert!(sys.set_unpark(unparks.clone()));
+    let (mut w0, mut w1) = (sys.worker(0).expect("w0"), sys.worker(1).expect("w1"));
+    let a = sys.spawn(store(), SpawnOptions::default()).expect("a");
+    run_until_idle(&mut w0);
+    assert_eq!(w1.begin_park(), Park::Sleep { timeout: None });
+    unparks.take();
+
+    // w0 searches and will take the call's turn, which may outlast the call's timeout (a
+    // native test saw a 300 ms handler answer a 50 ms call): the sleeper must wake and
+    // recompute its timeout, or nobody fires the timer in time.
+    assert!(w0.begin_search());
+    let h = sys
+        .call(a, Message::Int(-1), Duration::from_millis(50))
+        .expect("call");
+    assert_eq!(unparks.take(), vec![1], "the sleeper was woken");
+    w1.end_park();
+    assert_eq!(w0.run_slice(1), Slice::Busy);
+    assert_eq!(
+        w1.begin_park(),
+        Park::Sleep {
+            timeout: Some(Duration::from_millis(50))
+        }
+    );
+
+    // A later deadline changes no parked worker's timeout: no wake per call (w0 searches, so
+    // the call's work wakes nobody either).
+    assert!(w0.begin_search());
+    let later = sys
+        .call(a, Message::Empty, Duration::from_secs(5))
+        .expect("call");
+    assert_eq!(unparks.take(), Vec::<usize>::new());
+    run_until_idle(&mut w0);
+    assert_eq!(result_of(&later), Some(Ok(0)));
+    assert_eq!(result_of(&h), None, "held by the actor, not yet timed out");
+}

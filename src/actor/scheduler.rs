@@ -202,6 +202,16 @@ impl Scheduler {
         (0..self.workers.len()).any(|i| self.wake(i));
     }
 
+    /// Wakes one parked worker if any, searchers or not.
+    pub fn wake_sleeper(&self) {
+        // Pairs with the fence in `begin_park`: either we see the sleeper, or it sees what we
+        // published before calling this.
+        fence(Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            (0..self.workers.len()).any(|i| self.wake(i));
+        }
+    }
+
     /// Wakes worker `index` if it is parked (also used by the executor when it leaves the worker
     /// something outside the scheduler, e.g. a message in its event loop). True if it was.
     pub fn wake(&self, index: usize) -> bool {

@@ -478,9 +478,12 @@ impl Shared {
     }
 
     fn add_timer(&self, at: u64, action: TimerAction) {
-        self.timers.add(at, action);
-        // A parked worker may be sleeping past this deadline: let one recompute its timeout.
-        self.sched.wake_one();
+        // A new earliest deadline: parked workers may sleep past it, so one must recompute its
+        // timeout, even while another searches (that one may find work and spend the
+        // deadline inside a turn). A later deadline changes no parked worker's timeout.
+        if self.timers.add(at, action) {
+            self.sched.wake_sleeper();
+        }
     }
 
     pub fn stop_actor(

@@ -87,11 +87,12 @@ impl Timers {
         }
     }
 
-    pub fn add(&self, at: u64, action: TimerAction) {
+    /// Queues a timer; true if it is now the earliest known.
+    pub fn add(&self, at: u64, action: TimerAction) -> bool {
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         self.inbox.push(Entry { at, seq, action });
         self.queued.fetch_add(1, Ordering::Relaxed);
-        self.next.fetch_min(at, Ordering::AcqRel);
+        self.next.fetch_min(at, Ordering::AcqRel) > at
     }
 
     pub fn next_deadline(&self) -> Option<u64> {
