@@ -177,7 +177,14 @@ fn real_ffts_of_even_lengths_match_realfft_and_the_dft() {
 fn large_sizes_parseval_and_round_trip() {
     let mut rng = Rng(13);
     // 2^18: on wasm its passes of stride 16384 take the pass whose stride is not a constant.
-    for n in [1usize << 12, 1 << 16, 1 << 18, 8191, 65_537, 3 * 5 * 7 * 11 * 13] {
+    for n in [
+        1usize << 12,
+        1 << 16,
+        1 << 18,
+        8191,
+        65_537,
+        3 * 5 * 7 * 11 * 13,
+    ] {
         let x = rng.vec(2 * n);
         let y = fft(&x, false).unwrap();
         // Parseval: Σ|X|² = n·Σ|x|², to the same relative accuracy as the transform (squared).
