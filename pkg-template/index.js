@@ -64,8 +64,8 @@ export const sgemm = forward('sgemm');
 // is absent or a Float32Array of the result's length and whose `inverse` is absent or a
 // boolean) copy straight between the caller's arrays and the wasm heap: one call into wasm
 // (two when the input is longer than any staged before) and no allocation per call, where the
-// checked binding spends about 0.75 µs, a third of a 1024-point transform. Anything else takes the checked binding, which throws the
-// precise error.
+// checked binding spends about 0.75 µs, a third of a 1024-point transform. Anything else takes
+// the checked binding, which throws the precise error.
 let heapView = null;
 /** A view of wasm memory reaching index `end`, remade only after the memory grew. */
 function heap(end) {
