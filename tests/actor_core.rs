@@ -373,8 +373,8 @@ impl Unparks {
     }
 }
 
-#[test]
-fn work_queued_while_a_worker_searches_wakes_no_sleeper_unless_more_waits() {
+/// A system of two hand-driven workers on a stopped clock, recording unparks.
+fn two_workers() -> (System, Arc<Unparks>, WorkerHandle, WorkerHandle) {
     let clock = Arc::new(ManualClock(AtomicU64::new(0)));
     let sys = System::new(
         Config {
@@ -387,7 +387,13 @@ fn work_queued_while_a_worker_searches_wakes_no_sleeper_unless_more_waits() {
     .expect("system");
     let unparks = Arc::new(Unparks::default());
     assert!(sys.set_unpark(unparks.clone()));
-    let (mut w0, mut w1) = (sys.worker(0).expect("w0"), sys.worker(1).expect("w1"));
+    let (w0, w1) = (sys.worker(0).expect("w0"), sys.worker(1).expect("w1"));
+    (sys, unparks, w0, w1)
+}
+
+#[test]
+fn work_queued_while_a_worker_searches_wakes_no_sleeper_unless_more_waits() {
+    let (sys, unparks, mut w0, mut w1) = two_workers();
     let (a, b) = (
         sys.spawn(store(), SpawnOptions::default()).expect("a"),
         sys.spawn(store(), SpawnOptions::default()).expect("b"),
@@ -430,19 +436,7 @@ fn work_queued_while_a_worker_searches_wakes_no_sleeper_unless_more_waits() {
 
 #[test]
 fn a_new_earliest_timer_wakes_a_sleeper_even_while_another_worker_searches() {
-    let clock = Arc::new(ManualClock(AtomicU64::new(0)));
-    let sys = System::new(
-        Config {
-            workers: 2,
-            watchdog_limit: None,
-            ..Config::default()
-        },
-        clock,
-    )
-    .expect("system");
-    let unparks = Arc::new(Unparks::default());
-    assert!(sys.set_unpark(unparks.clone()));
-    let (mut w0, mut w1) = (sys.worker(0).expect("w0"), sys.worker(1).expect("w1"));
+    let (sys, unparks, mut w0, mut w1) = two_workers();
     let a = sys.spawn(store(), SpawnOptions::default()).expect("a");
     run_until_idle(&mut w0);
     assert_eq!(w1.begin_park(), Park::Sleep { timeout: None });
