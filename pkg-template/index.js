@@ -67,11 +67,25 @@ export const sgemm = forward('sgemm');
 // checked binding spends about 0.75 µs, a third of a 1024-point transform. Anything else takes
 // the checked binding, which throws the precise error.
 let heapView = null;
+let heapShared = false;
 /** A view of wasm memory reaching index `end`, remade only after the memory grew. */
 function heap(end) {
   // Growth detaches an unshared buffer (length 0); a shared one keeps its old length.
-  if (heapView === null || heapView.length < end) heapView = new Float32Array(state.wasm.memory.buffer);
+  if (heapView === null || heapView.length < end) {
+    heapView = new Float32Array(state.wasm.memory.buffer);
+    heapShared = typeof SharedArrayBuffer === 'function' && heapView.buffer instanceof SharedArrayBuffer;
+  }
   return heapView;
+}
+
+/**
+ * Where in wasm memory to put a copy of `array` (0 or 1 floats past a cache line). V8 copies
+ * to and from a SharedArrayBuffer (the threads build's memory) 8 bytes at a time only between
+ * arrays aligned alike modulo 8 bytes, else byte by byte: 7× slower.
+ */
+function offset(array) {
+  heap(0);
+  return heapShared ? (array.byteOffset >>> 2) & 1 : 0;
 }
 
 // What `plainOpts` read from the last plain `opts` (module state, so a call allocates nothing).
@@ -99,16 +113,21 @@ function plainOpts(opts, len, withInverse) {
 let stagedAt = 0;
 let stagedLen = 0;
 
-/** Copies `input` to the staged input. `caller`: the transform, for errors (0 `fft`, 1 `rfft`, 2 `irfft`). */
+/**
+ * Copies `input` to the staged input, `offset(input)` floats in, and returns that offset.
+ * `caller`: the transform, for errors (0 `fft`, 1 `rfft`, 2 `irfft`).
+ */
 function stage(mod, caller, input) {
-  const len = input.length;
-  if (len > stagedLen) {
-    const at = mod.fftStage(len, caller);
+  const skip = offset(input);
+  const end = skip + input.length;
+  if (end > stagedLen) {
+    const at = mod.fftStage(end, caller);
     if (at === 0) throw mod.fftStagedError();
     stagedAt = at;
-    stagedLen = len;
+    stagedLen = end;
   }
-  heap(stagedAt + len).set(input, stagedAt);
+  heap(stagedAt + end).set(input, stagedAt + skip);
+  return skip;
 }
 
 // The last result's view, reused while the result sits at the same index of the same heap
@@ -136,8 +155,8 @@ export function fft(data, opts) {
   const len = data instanceof Float32Array ? data.length : 0;
   if (len === 0 || len % 2 !== 0 || !plainOpts(opts, len, true)) return mod.fft(data, opts);
   const out = plainOut;
-  stage(mod, 0, data);
-  return result(mod, mod.fftStaged(len, plainInverse), len, out);
+  const skip = stage(mod, 0, data);
+  return result(mod, mod.fftStaged(len, plainInverse, skip, out ? offset(out) : 0), len, out);
 }
 
 export function rfft(signal, opts) {
@@ -146,8 +165,8 @@ export function rfft(signal, opts) {
   const len = 2 * (Math.floor(n / 2) + 1);
   if (n === 0 || !plainOpts(opts, len, false)) return mod.rfft(signal, opts);
   const out = plainOut;
-  stage(mod, 1, signal);
-  return result(mod, mod.rfftStaged(n), len, out);
+  const skip = stage(mod, 1, signal);
+  return result(mod, mod.rfftStaged(n, skip, out ? offset(out) : 0), len, out);
 }
 
 export function irfft(spectrum, n, opts) {
@@ -156,8 +175,8 @@ export function irfft(spectrum, n, opts) {
     && spectrum.length === 2 * (Math.floor(n / 2) + 1);
   if (!plain || !plainOpts(opts, n, false)) return mod.irfft(spectrum, n, opts);
   const out = plainOut;
-  stage(mod, 2, spectrum);
-  return result(mod, mod.irfftStaged(n, spectrum.length), n, out);
+  const skip = stage(mod, 2, spectrum);
+  return result(mod, mod.irfftStaged(n, spectrum.length, skip, out ? offset(out) : 0), n, out);
 }
 
 export const fftBatch = forward('fftBatch');

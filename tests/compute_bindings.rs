@@ -522,18 +522,31 @@ fn staged_result(at: usize) -> Result<usize, JsValue> {
     }
 }
 
-/// Runs a staged transform the way the package's `index.js` does: `input` written at the
-/// index `fftStage` gives in a view of wasm memory, the result read from the index returned.
-fn staged(caller: u8, input: &[f32], out_len: usize, run: impl FnOnce() -> usize) -> Vec<f32> {
+/// Runs a staged transform the way the package's `index.js` does: `input` written `offset`
+/// floats past the index `fftStage` gives in a view of wasm memory, the result read from the
+/// index returned (which comes back too).
+fn staged_at(
+    caller: u8,
+    input: &[f32],
+    offset: usize,
+    out_len: usize,
+    run: impl FnOnce() -> usize,
+) -> (usize, Vec<f32>) {
     let heap = || {
         let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
         Float32Array::new(&memory.buffer())
     };
-    let to = staged_result(c::fft_stage(input.len(), caller)).unwrap() as u32;
-    heap().set(&Float32Array::from(input), to);
-    let at = staged_result(run()).unwrap() as u32;
+    let to = staged_result(c::fft_stage(offset + input.len(), caller)).unwrap() + offset;
+    heap().set(&Float32Array::from(input), to as u32);
+    let at = staged_result(run()).unwrap();
     // A copy outside wasm memory first: `to_vec` allocates, which may grow (and detach) it.
-    heap().slice(at, at + out_len as u32).to_vec()
+    let result = heap().slice(at as u32, (at + out_len) as u32).to_vec();
+    (at, result)
+}
+
+/// [`staged_at`] with no offsets.
+fn staged(caller: u8, input: &[f32], out_len: usize, run: impl FnOnce() -> usize) -> Vec<f32> {
+    staged_at(caller, input, 0, out_len, run).1
 }
 
 #[test]
@@ -545,7 +558,7 @@ fn staged_transforms_equal_the_checked_ones() {
         let x = signal(2 * points);
         for inverse in [false, true] {
             let want = c::fft(&f32a(&x), &obj(&[("inverse", inverse.into())])).unwrap();
-            let got = staged(0, &x, x.len(), || c::fft_staged(x.len(), inverse));
+            let got = staged(0, &x, x.len(), || c::fft_staged(x.len(), inverse, 0, 0));
             assert_eq!(
                 got,
                 want.to_vec(),
@@ -556,26 +569,34 @@ fn staged_transforms_equal_the_checked_ones() {
     for n in [1usize, 2, 7, 1024, 4095] {
         let x = signal(n);
         let want = c::rfft(&f32a(&x), &U).unwrap().to_vec();
-        let got = staged(1, &x, want.len(), || c::rfft_staged(n));
+        let got = staged(1, &x, want.len(), || c::rfft_staged(n, 0, 0));
         assert_eq!(got, want, "rfft of {n}");
         let back = c::irfft(&f32a(&want), &num(n as f64), &U).unwrap().to_vec();
-        let got = staged(2, &want, n, || c::irfft_staged(n, want.len()));
+        let got = staged(2, &want, n, || c::irfft_staged(n, want.len(), 0, 0));
         assert_eq!(got, back, "irfft to {n}");
     }
     // The staged functions still refuse what their checked twins refuse.
     let s = |at| staged_result(at);
-    fails(s(c::fft_staged(3, false)), "RangeError", &["data", "3"]);
     fails(
-        s(c::irfft_staged(4, 4)),
+        s(c::fft_staged(3, false, 0, 0)),
+        "RangeError",
+        &["data", "3"],
+    );
+    fails(
+        s(c::irfft_staged(4, 4, 0, 0)),
         "RangeError",
         &["spectrum", "6", "4"],
     );
-    fails(s(c::rfft_staged(0)), "RangeError", &["signal"]);
+    fails(s(c::rfft_staged(0, 0, 0)), "RangeError", &["signal"]);
     // The error is taken once.
     assert!(c::fft_staged_error().is_undefined());
     // n/2 + 1 bins of 2 floats would not fit in usize: refused, not wrapped around.
     assert_eq!(
-        fails(s(c::rfft_staged(usize::MAX)), "RangeError", &["signal"]),
+        fails(
+            s(c::rfft_staged(usize::MAX, 0, 0)),
+            "RangeError",
+            &["signal"]
+        ),
         "too_large"
     );
     // The staged input stays where it is for shorter inputs, and a transform of more floats
@@ -584,12 +605,44 @@ fn staged_transforms_equal_the_checked_ones() {
     assert_eq!(s(c::fft_stage(100, 1)).unwrap(), at);
     let x = signal(2048);
     assert_eq!(
-        staged(0, &x, x.len(), || c::fft_staged(x.len(), false)),
+        staged(0, &x, x.len(), || c::fft_staged(x.len(), false, 0, 0)),
         c::fft(&f32a(&x), &U).unwrap().to_vec()
     );
     assert_eq!(s(c::fft_stage(2048, 0)).unwrap(), at);
-    let beyond = fails(s(c::fft_staged(1 << 20, false)), "RangeError", &["data"]);
+    let beyond = fails(
+        s(c::fft_staged(1 << 20, false, 0, 0)),
+        "RangeError",
+        &["data"],
+    );
     assert_eq!(beyond, "bad_length");
+    // Offsets (index.js's, for arrays 4 bytes off an 8-byte boundary) read the input that many
+    // floats on and put the result that many floats further, with the same values.
+    let spectrum = c::rfft(&f32a(&x), &U).unwrap().to_vec();
+    for (caller, input, out_len, run) in [
+        (
+            0,
+            &x,
+            x.len(),
+            &(|o, p| c::fft_staged(x.len(), true, o, p)) as &dyn Fn(_, _) -> _,
+        ),
+        (1, &x, spectrum.len(), &|o, p| c::rfft_staged(x.len(), o, p)),
+        (2, &spectrum, x.len(), &|o, p| {
+            c::irfft_staged(x.len(), spectrum.len(), o, p)
+        }),
+    ] {
+        let (at, plain) = staged_at(caller, input, 0, out_len, || run(0, 0));
+        for (o, p) in [(1, 0), (0, 1), (1, 1), (3, 5)] {
+            let moved = staged_at(caller, input, o, out_len, || run(o, p));
+            assert_eq!(
+                moved,
+                (at + p, plain.clone()),
+                "caller {caller}, offsets {o} {p}"
+            );
+        }
+    }
+    // The offset counts against the floats staged (which are fewer than 2^30 here).
+    let past = s(c::fft_staged(2, false, 1 << 30, 0));
+    assert_eq!(fails(past, "RangeError", &["data"]), "bad_length");
     // Staging more than memory can hold names the transform that asked.
     // (`usize::MAX`: the buffer's cache-line slack must not wrap the length around.)
     for (huge, (caller, prefix)) in [usize::MAX / 4, usize::MAX].into_iter().flat_map(|huge| {

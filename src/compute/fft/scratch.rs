@@ -64,9 +64,11 @@ pub(super) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, Com
 pub(crate) enum Input<F> {
     /// Written by `F` into a per-thread buffer.
     Fill(F),
-    /// Left in the staged buffer by the caller ([`stage_input`]).
+    /// Left in the staged buffer by the caller ([`stage_input`]), `offset` floats past its
+    /// start; the output goes `out_offset` floats past the start of its buffer. (A caller that
+    /// copies from and to arrays of its own can place both at those arrays' alignment.)
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    Staged,
+    Staged { offset: usize, out_offset: usize },
 }
 
 /// Runs `f` with `in_len` floats of input (filled, or staged) and a per-thread output buffer
@@ -78,10 +80,14 @@ pub(super) fn with_io<R>(
     out_len: usize,
     f: impl FnOnce(&mut [f32], &mut [f32]) -> R,
 ) -> Result<R, ComputeError> {
+    let out_offset = match input {
+        Input::Staged { out_offset, .. } => out_offset,
+        Input::Fill(_) => 0,
+    };
     with_input(input, in_len, |i| {
         OUTPUT.with(|o| match o.try_borrow_mut() {
             Ok(mut o) => {
-                let b = grow(&mut o, out_len, "output")?;
+                let b = grow(&mut o, out_len.saturating_add(out_offset), "output")? + out_offset;
                 Ok(f(i, &mut o[b..b + out_len]))
             }
             // Only if transforms nest on one thread: a private buffer.
@@ -112,9 +118,9 @@ fn with_input<R>(
             }
         }),
         // Never borrowed twice: nothing run while it is borrowed calls back into a transform.
-        Input::Staged => STAGED.with(|s| {
+        Input::Staged { offset, .. } => STAGED.with(|s| {
             let mut s = s.borrow_mut();
-            let a = line_start(&s);
+            let a = line_start(&s).saturating_add(offset);
             let staged = s.len().saturating_sub(a);
             match a.checked_add(len).and_then(|end| s.get_mut(a..end)) {
                 Some(i) => f(i),
@@ -137,15 +143,30 @@ mod tests {
         s.as_ptr() as usize % crate::compute::lines::LINE == 0
     }
 
+    fn staged_at(offset: usize, out_offset: usize) -> Input<fn(&mut [f32])> {
+        Input::Staged { offset, out_offset }
+    }
+
     #[test]
     fn buffers_start_on_a_cache_line_and_staging_points_at_the_input() {
         let fill = |i: &mut [f32]| i.fill(1.0);
         for len in [2, 6, 1000, 4096, 70_000] {
             let staged = stage_input(len, "data").unwrap();
-            let io = with_io(Input::Staged::<fn(&mut [f32])>, len, len + 2, |i, o| {
+            let io = with_io(staged_at(0, 0), len, len + 2, |i, o| {
                 (on_line(i), on_line(o), i.as_mut_ptr() == staged)
             });
             assert_eq!(io.unwrap(), (true, true, true), "len {len}");
+            // Offsets move the input and the output by that many floats, nothing else.
+            let shifted = with_io(staged_at(1, 3), len - 1, len, |i, o| {
+                let out_line = o.as_ptr().wrapping_sub(3) as usize % crate::compute::lines::LINE;
+                (
+                    i.as_mut_ptr() == staged.wrapping_add(1),
+                    i.len(),
+                    out_line,
+                    o.len(),
+                )
+            });
+            assert_eq!(shifted.unwrap(), (true, len - 1, 0, len), "len {len}");
             let filled = with_io(Input::Fill(fill), len, 3, |i, o| {
                 (on_line(i), on_line(o), i.iter().all(|&v| v == 1.0))
             });
@@ -158,12 +179,22 @@ mod tests {
         // Staging never moves the buffer for a length that fits; more than staged is refused.
         let at = stage_input(70_000, "data").unwrap();
         assert_eq!(stage_input(10, "data").unwrap(), at);
-        let more = with_io(Input::Staged::<fn(&mut [f32])>, 71_000, 2, |_, _| ());
+        let more = with_io(staged_at(0, 0), 71_000, 2, |_, _| ());
         assert!(matches!(
             more,
             Err(ComputeError::BadLength { actual: 71_000, .. })
         ));
-        let wrap = with_io(Input::Staged::<fn(&mut [f32])>, usize::MAX, 2, |_, _| ());
+        let wrap = with_io(staged_at(0, 0), usize::MAX, 2, |_, _| ());
         assert!(matches!(wrap, Err(ComputeError::BadLength { .. })));
+        // An offset counts against what was staged, and a huge one is refused, not wrapped.
+        let beyond = with_io(staged_at(100, 0), 70_000, 2, |_, _| ());
+        assert!(matches!(
+            beyond,
+            Err(ComputeError::BadLength { expected, actual: 70_000, .. }) if expected < 70_000
+        ));
+        let far = with_io(staged_at(usize::MAX, 0), 2, 2, |_, _| ());
+        assert!(matches!(far, Err(ComputeError::BadLength { .. })));
+        let out_far = with_io(staged_at(0, usize::MAX), 2, 2, |_, _| ());
+        assert!(matches!(out_far, Err(ComputeError::TooLarge { .. })));
     }
 }
