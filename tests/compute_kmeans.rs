@@ -1,4 +1,4 @@
-//! k-means against the tests' f64 Lloyd reference (`common::lloyd_f64`, same initial
+//! k-means against the tests' f64 Lloyd reference (`common::lloyd::lloyd_f64`, same initial
 //! centroids), plus the edge cases k = 1, k = n, restarts, random init and empty-cluster re-seeding.
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use katalyst::compute::{kmeans, KmeansInit, KmeansOptions};
 
 mod common;
-use common::{lloyd_f64, Rng};
+use common::{lloyd::lloyd_f64, Rng};
 
 /// `k` Gaussian blobs in `d` dimensions, offset far from the origin to stress centring.
 fn blobs(n: usize, d: usize, k: usize, seed: u64) -> Vec<f32> {

@@ -1,13 +1,13 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! k-means (bounded passes included: they take over once labels nearly settle) against the
-//! tests' plain f64 Lloyd (`common::lloyd_f64`), over random shapes: same init (the first k
+//! tests' plain f64 Lloyd (`common::lloyd::lloyd_f64`), over random shapes: same init (the first k
 //! points), same number of iterations, then labels and inertia compared.
 
 use katalyst::compute::{kmeans, KmeansInit, KmeansOptions};
 use proptest::prelude::*;
 
 mod common;
-use common::lloyd_f64;
+use common::lloyd::lloyd_f64;
 
 /// Uniform points, or `blobs` tight clusters (consecutive points in different clusters).
 fn data(n: usize, d: usize, blobs: usize, seed: u64) -> Vec<f32> {

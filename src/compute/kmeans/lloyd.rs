@@ -216,53 +216,18 @@ fn relocate_empty(
     true
 }
 
+/// The integration tests' f64 Lloyd, included so that both suites check against one reference.
+#[cfg(test)]
+#[path = "../../../tests/common/lloyd.rs"]
+mod lloyd_reference;
+
 #[cfg(test)]
 mod tests {
     //! The bounded passes forced from the second pass on (`bounds_after` = usize::MAX) against
-    //! a plain f64 Lloyd written here: same init, same number of iterations.
+    //! the tests' plain f64 Lloyd: same init, same number of iterations.
+    use super::lloyd_reference::lloyd_f64;
     use super::*;
     use crate::compute::kmeans::rng::SplitMix64;
-
-    /// Plain f64 Lloyd for `iters` assignment+update steps, then a final assignment.
-    fn reference(x: &[f32], n: usize, d: usize, init: &[f32], iters: usize) -> (Vec<u32>, f64) {
-        let k = init.len() / d;
-        let mut c: Vec<f64> = init.iter().map(|&v| v as f64).collect();
-        let dist = |i: usize, c: &[f64], j: usize| -> f64 {
-            (0..d)
-                .map(|t| (x[i * d + t] as f64 - c[j * d + t]).powi(2))
-                .sum()
-        };
-        let nearest = |c: &[f64]| -> Vec<u32> {
-            (0..n)
-                .map(|i| {
-                    (0..k)
-                        .min_by(|&a, &b| dist(i, c, a).total_cmp(&dist(i, c, b)))
-                        .unwrap_or(0) as u32
-                })
-                .collect()
-        };
-        for _ in 0..iters {
-            let labels = nearest(&c);
-            let mut sums = vec![0.0; k * d];
-            let mut counts = vec![0usize; k];
-            for (i, &l) in labels.iter().enumerate() {
-                counts[l as usize] += 1;
-                for t in 0..d {
-                    sums[l as usize * d + t] += x[i * d + t] as f64;
-                }
-            }
-            for j in 0..k {
-                if counts[j] > 0 {
-                    for t in 0..d {
-                        c[j * d + t] = sums[j * d + t] / counts[j] as f64;
-                    }
-                }
-            }
-        }
-        let labels = nearest(&c);
-        let inertia = (0..n).map(|i| dist(i, &c, labels[i] as usize)).sum();
-        (labels, inertia)
-    }
 
     fn check(x: Vec<f32>, n: usize, d: usize, k: usize, iters: usize, what: &str) {
         let init = x[..k * d].to_vec();
@@ -277,8 +242,10 @@ mod tests {
             })
             .collect();
         let run = lloyd_with(&points, centred, k, iters, 0.0, usize::MAX);
-        let (want, inertia) = reference(&x, n, d, &init, run.iterations);
-        let same = run.labels.iter().zip(&want).filter(|(a, b)| a == b).count();
+        let (want, inertia, _) = lloyd_f64(&x, n, d, k, &init, run.iterations);
+        let same = (run.labels.iter().zip(&want))
+            .filter(|&(&a, &b)| a as usize == b)
+            .count();
         assert!(same * 1000 >= n * 999, "{what}: labels {same}/{n}");
         let rel = (run.inertia - inertia).abs() / inertia.max(1e-30);
         assert!(
