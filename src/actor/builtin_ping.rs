@@ -25,6 +25,13 @@ struct Run {
     reply: ReplyToken,
 }
 
+/// Answers a benchmark builtin's caller with `Int(nanoseconds since started)` (`'ping'`,
+/// `'flood'`).
+pub(crate) fn reply_elapsed(reply: ReplyToken, started: u64, ctx: &Context<'_>) {
+    let ns = ctx.now_ns().saturating_sub(started);
+    reply.reply(Message::Int(i64::try_from(ns).unwrap_or(i64::MAX)));
+}
+
 /// Reads a benchmark builtin's request `[slot u32 LE][generation u32 LE][n u32 LE]`: an actor
 /// on `node` and a count of at least 1 (`'ping'`, `'flood'`).
 pub(crate) fn target_and_count(
@@ -116,9 +123,7 @@ impl Behaviour for Ping {
         }
         run.left -= 1;
         if run.left == 0 {
-            let ns = ctx.now_ns().saturating_sub(run.started);
-            run.reply
-                .reply(Message::Int(i64::try_from(ns).unwrap_or(i64::MAX)));
+            reply_elapsed(run.reply, run.started, ctx);
             return Ok(());
         }
         run.sent += 1;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::Authority;
-use crate::actor::builtin_ping::target_and_count;
+use crate::actor::builtin_ping::{reply_elapsed, target_and_count};
 use crate::actor::{
     ActorError, Behaviour, Context, ExitReason, Message, ReplyToken, RequestId, System,
 };
@@ -71,10 +71,7 @@ impl Behaviour for Flood {
     ) -> Result<(), ExitReason> {
         if let Some((reply, started)) = self.run.take() {
             match result {
-                Ok(_) => {
-                    let ns = ctx.now_ns().saturating_sub(started);
-                    reply.reply(Message::Int(i64::try_from(ns).unwrap_or(i64::MAX)));
-                }
+                Ok(_) => reply_elapsed(reply, started, ctx),
                 Err(e) => reply.reply_err(e),
             }
         }
