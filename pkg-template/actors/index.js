@@ -371,6 +371,21 @@ export function startMtActors({ mt, workers, mailbox, watchdogMs = 1000 }) {
 }
 
 const wallNow = () => performance.timeOrigin + performance.now();
+
+/** `st` workers number the actors they make from 2^30 up, in ranges of 2^22: 768 fit a u32. */
+const VID_RANGES = 768;
+
+/**
+ * The vid range for a worker starting now: the first from `next` on, cyclically, that no running
+ * worker (`taken`) holds, so numbers never collide among live workers once the ranges wrap.
+ * Returns it and the `next` to pass after it.
+ */
+export function pickVidRange(next, taken) {
+  for (let i = 0; ; i++) {
+    const range = (next + i) % VID_RANGES;
+    if (!taken.includes(range)) return { range, next: next + i + 1 };
+  }
+}
 const BUILTINS = ['echo', 'counter', 'crypto', 'compute', 'crdt-replica', 'sink', 'panic'];
 
 /**
@@ -389,7 +404,8 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
   const dead = new Set(); // vids known gone
   const live = new Map(); // vid → { ref, behaviour }
   const names = new Map(); // name → ref
-  let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0, vidRanges = 0;
+  let nextVid = 1, nextCall = 1, nextTimer = 1, rr = 0, castErrors = 0, nextRange = 0;
+  const rangeOf = []; // per worker index: the vid range of the worker running there
   const workerStats = [];
   const readyAt = [];
   const startedAt = performance.now();
@@ -419,9 +435,13 @@ export function startStActors({ module, workers, mailbox, watchdogMs }) {
       };
     });
     // Page numbers for refs the worker makes (supervisors, pools, ctx.spawn): a range of 2^22
-    // per worker started, so a worker that replaces a trapped one never hands the page a
-    // number its predecessor used (those refs are dead, and stay dead).
-    const vidBase = 2 ** 30 + (vidRanges++ % 768) * 2 ** 22;
+    // per worker started, so a worker that replaces a trapped one hands the page no number its
+    // predecessor used (those refs are dead, and stay dead) until the ranges wrap, and never
+    // one a running worker uses.
+    const picked = pickVidRange(nextRange, rangeOf.filter((_, i) => i !== index));
+    nextRange = picked.next;
+    rangeOf[index] = picked.range;
+    const vidBase = 2 ** 30 + picked.range * 2 ** 22;
     w.postMessage({ t: 'start', build: 'single', module, node: index + 1, mailbox, watchdogMs, vidBase });
     return w;
   };
