@@ -179,6 +179,59 @@ export function irfft(spectrum, n, opts) {
   return result(mod, mod.irfftStaged(n, spectrum.length, skip, out ? offset(out) : 0), n, out);
 }
 
+/**
+ * The package's `FftPlan`: the wasm class, with `input` and `output` as `Float32Array` views of
+ * its buffers in wasm memory (no copies across the boundary), remade only after the memory grew
+ * (growth detaches an unshared memory's views; a shared memory's stay valid).
+ */
+function fftPlanClass(Wasm) {
+  const FftPlan = class extends Wasm {
+    #heap = null;
+    #input = null;
+    #output = null;
+    #spans;
+
+    constructor(n, opts) {
+      super(n, opts);
+      this.#spans = [this.inputIndex(), this.inputLength(), this.outputIndex(), this.outputLength()];
+    }
+
+    get input() {
+      return this.#views().#input;
+    }
+
+    get output() {
+      return this.#views().#output;
+    }
+
+    /** Transforms `input` (clobbered) into `output`, and returns `output`. */
+    run() {
+      super.run();
+      return this.output;
+    }
+
+    free() {
+      this.#heap = this.#input = this.#output = this.#spans = null;
+      super.free();
+    }
+
+    #views() {
+      if (this.#spans === null) throw new KatalystError('freed', 'FftPlan: this plan was freed');
+      const [inAt, inLen, outAt, outLen] = this.#spans;
+      const h = heap(Math.max(inAt + inLen, outAt + outLen));
+      if (h !== this.#heap) {
+        this.#input = h.subarray(inAt, inAt + inLen);
+        this.#output = h.subarray(outAt, outAt + outLen);
+        this.#heap = h;
+      }
+      return this;
+    }
+  };
+  if (Symbol.dispose) FftPlan.prototype[Symbol.dispose] = FftPlan.prototype.free;
+  return FftPlan;
+}
+
+export let FftPlan = placeholderClass('FftPlan');
 export const fftBatch = forward('fftBatch');
 export const rfftBatch = forward('rfftBatch');
 export const fft2 = forward('fft2');
@@ -227,6 +280,7 @@ const FUNCTIONS = {
 function bindClasses(mod) {
   const pick = (name) => mod[name] ?? placeholderClass(name);
   PackedMatrix = pick('PackedMatrix');
+  FftPlan = mod.FftPlan ? fftPlanClass(mod.FftPlan) : placeholderClass('FftPlan');
   Hasher = pick('Hasher');
   SigningKey = pick('SigningKey');
   VClock = pick('VClock');
@@ -238,7 +292,7 @@ function bindClasses(mod) {
   MVRegister = pick('MVRegister');
   LWWMap = pick('LWWMap');
   AgentState = pick('AgentState');
-  return { PackedMatrix, Hasher, SigningKey, VClock, GCounter, PNCounter, GSet, ORSet, LWWRegister, MVRegister, LWWMap, AgentState };
+  return { PackedMatrix, FftPlan, Hasher, SigningKey, VClock, GCounter, PNCounter, GSet, ORSet, LWWRegister, MVRegister, LWWMap, AgentState };
 }
 
 /** Every wasm export the package deliberately does not re-export (plumbing of the loader). */
@@ -260,7 +314,7 @@ export const INTERNAL_EXPORTS = [
 ];
 
 /** The names this package exports from the wasm builds (for tests that check nothing is missed). */
-export const PUBLIC_EXPORTS = [...Object.keys(FUNCTIONS), 'PackedMatrix', 'Hasher', 'SigningKey',
+export const PUBLIC_EXPORTS = [...Object.keys(FUNCTIONS), 'PackedMatrix', 'FftPlan', 'Hasher', 'SigningKey',
   'VClock', 'GCounter', 'PNCounter', 'GSet', 'ORSet', 'LWWRegister', 'MVRegister', 'LWWMap', 'AgentState'];
 
 /** A worker that runs calls off the main thread; in `mt` it owns the rayon pool. */

@@ -662,3 +662,75 @@ fn staged_transforms_equal_the_checked_ones() {
         assert_eq!(fails(Err::<(), _>(e), "RangeError", &[]), "too_large");
     }
 }
+
+/// `FftPlan`: its input written and its output read through views of wasm memory at the
+/// indexes it gives, as the package's class does, equal the checked functions' results.
+#[test]
+fn fft_plan_buffers_in_wasm_memory() {
+    let heap = || {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        Float32Array::new(&memory.buffer())
+    };
+    let n = 12;
+    let x: Vec<f32> = (0..2 * n).map(|i| ((i * 7) % 5) as f32 - 1.5).collect();
+    let cases: [(JsValue, &[f32], Vec<f32>); 4] = [
+        (U, &x, to_vec(&c::fft(&f32a(&x), &U).unwrap())),
+        (
+            obj(&[("inverse", true.into())]),
+            &x,
+            to_vec(&c::fft(&f32a(&x), &obj(&[("inverse", true.into())])).unwrap()),
+        ),
+        (
+            obj(&[("real", true.into())]),
+            &x[..n],
+            to_vec(&c::rfft(&f32a(&x[..n]), &U).unwrap()),
+        ),
+        (
+            obj(&[("real", true.into()), ("inverse", true.into())]),
+            &x[..n + 2],
+            to_vec(&c::irfft(&f32a(&x[..n + 2]), &num(n as f64), &U).unwrap()),
+        ),
+    ];
+    for (opts, input, want) in cases {
+        let mut plan = c::JsFftPlan::new(&num(n as f64), &opts).unwrap();
+        assert_eq!(plan.n(), n as f64);
+        assert_eq!(plan.input_length(), input.len());
+        assert_eq!(plan.output_length(), want.len());
+        let (at, out) = (plan.input_index(), plan.output_index());
+        heap().set(&Float32Array::from(input), at as u32);
+        plan.run();
+        let got = heap().slice(out as u32, (out + want.len()) as u32).to_vec();
+        assert_eq!(got, want, "{:?}", js_sys::JSON::stringify(&opts));
+        // The buffers never move.
+        assert_eq!((plan.input_index(), plan.output_index()), (at, out));
+    }
+    let kinds = c::JsFftPlan::new(&num(8.), &obj(&[("real", true.into())])).unwrap();
+    assert!(kinds.real() && !kinds.inverse());
+}
+
+#[test]
+fn fft_plan_bad_input() {
+    let new = |n: JsValue, opts: JsValue| c::JsFftPlan::new(&n, &opts).map(|_| ());
+    assert_eq!(
+        fails(new(num(0.), U), "RangeError", &["FftPlan", "n", "0"]),
+        "out_of_range"
+    );
+    fails(new(num(2.5), U), "RangeError", &["FftPlan", "n", "2.5"]);
+    fails(new("8".into(), U), "TypeError", &["FftPlan", "n"]);
+    fails(
+        new(num(8.), obj(&[("real", num(1.))])),
+        "TypeError",
+        &["FftPlan", "opts.real", "boolean"],
+    );
+    fails(
+        new(num(8.), obj(&[("inverse", "yes".into())])),
+        "TypeError",
+        &["FftPlan", "opts.inverse", "boolean"],
+    );
+    fails(new(num(8.), num(1.)), "TypeError", &["FftPlan", "opts"]);
+    // More than memory can hold: refused, not aborted.
+    assert_eq!(
+        fails(new(num(1e9), U), "RangeError", &["FftPlan"]),
+        "too_large"
+    );
+}

@@ -5,7 +5,9 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-use katalyst::compute::{fft, fft2, fft_backend, fft_batch, irfft, rfft, rfft_batch};
+use katalyst::compute::{
+    fft, fft2, fft_backend, fft_batch, irfft, rfft, rfft_batch, FftKind, FftPlan,
+};
 use std::f64::consts::PI;
 
 mod common;
@@ -68,6 +70,54 @@ fn small_and_prime_lengths_match_direct_dft() {
             }
             let e = rel_rms(&got, &want);
             assert!(e <= bound(n), "n={n} inverse={inverse}: {e} > {}", bound(n));
+        }
+    }
+}
+
+/// A plan's four kinds against the direct DFT, run after run on fresh input (the input is
+/// scratch), and bit for bit equal to the one-call functions, which share their plans.
+#[test]
+fn fft_plans_match_direct_dft_run_after_run() {
+    let mut rng = Rng(15);
+    for n in [1, 2, 5, 8, 37, 64, 100, 128, 1009, 1024] {
+        let mut plans = [
+            FftKind::Complex,
+            FftKind::ComplexInverse,
+            FftKind::Real,
+            FftKind::RealInverse,
+        ]
+        .map(|kind| FftPlan::new(n, kind).unwrap());
+        for _ in 0..2 {
+            let x = rng.vec(2 * n);
+            let [forward, inverse, real, real_inverse] = &mut plans;
+            forward.input().copy_from_slice(&x);
+            forward.run();
+            let e = rel_rms(forward.output(), &dft(&x, false));
+            assert!(e <= bound(n), "complex n={n}: {e}");
+            assert_eq!(forward.output(), fft(&x, false).unwrap());
+
+            inverse.input().copy_from_slice(&x);
+            inverse.run();
+            let want: Vec<f64> = dft(&x, true).iter().map(|v| v / n as f64).collect();
+            let e = rel_rms(inverse.output(), &want);
+            assert!(e <= bound(n), "inverse n={n}: {e}");
+
+            let signal = &x[..n];
+            real.input().copy_from_slice(signal);
+            real.run();
+            let as_complex: Vec<f32> = signal.iter().flat_map(|&v| [v, 0.0]).collect();
+            let bins = real.output().len();
+            let e = rel_rms(real.output(), &dft(&as_complex, false)[..bins]);
+            assert!(e <= bound(n), "real n={n}: {e}");
+            let spectrum = real.output().to_vec();
+            assert_eq!(spectrum, rfft(signal).unwrap());
+
+            real_inverse.input().copy_from_slice(&spectrum);
+            real_inverse.run();
+            let xs: Vec<f64> = signal.iter().map(|&v| v as f64).collect();
+            let e = rel_rms(real_inverse.output(), &xs);
+            assert!(e <= 2.0 * bound(n), "real inverse n={n}: {e}");
+            assert_eq!(real_inverse.output(), irfft(&spectrum, n).unwrap());
         }
     }
 }

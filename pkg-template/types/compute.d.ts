@@ -131,6 +131,65 @@ export declare function rfftBatch(signals: Float32Array, n: number, opts?: FftOu
  */
 export declare function irfft(spectrum: Float32Array, n: number, opts?: FftOutOptions): Float32Array;
 
+/** Options of the {@link FftPlan} constructor. */
+export interface FftPlanOptions {
+  /** A real transform: n samples ↔ n/2 + 1 interleaved bins (default false: complex). */
+  real?: boolean;
+  /** The inverse transform, scaled by 1/n (default false). */
+  inverse?: boolean;
+}
+
+/**
+ * One transform of fixed length whose input and output live in wasm memory: write `input`,
+ * call `run()`, read `output`. Nothing is copied across the boundary or allocated per run, so
+ * this is the fastest way to transform many signals of one length (audio frames, a
+ * spectrogram), most of all in the threads build, where copies into its shared memory cost
+ * twice as much. Same results and conventions as {@link fft}, {@link rfft} and {@link irfft}.
+ *
+ * `input` and `output` are views of wasm memory: `run()` uses `input` as scratch (write it
+ * again before the next run), and a view kept from before a call that grew memory may be
+ * detached (length 0) in the single-thread build — read `plan.input` / `plan.output` again
+ * rather than keeping them across other Katalyst calls. Call `free()` when done; views kept
+ * past `free()` point at memory that is reused.
+ * @example
+ * const plan = new FftPlan(4, { real: true });
+ * plan.input.set([1, 2, 3, 4]);
+ * plan.run(); // Float32Array [10, 0, -2, 2, -2, 0] (the same view as plan.output)
+ * plan.free();
+ */
+export declare class FftPlan {
+  /**
+   * A plan for `n` ≥ 1 points (any length, as {@link fft}). Throws `RangeError` for a bad or
+   * too large `n`, `TypeError` for options of the wrong kind.
+   * @example new FftPlan(1024); // complex, forward
+   * @example new FftPlan(1024, { real: true, inverse: true }); // 513 bins in, 1024 samples out
+   */
+  constructor(n: number, opts?: FftPlanOptions);
+  /**
+   * The input: 2n floats (complex, interleaved `re, im`), n samples (real), or 2·(n/2 + 1)
+   * floats (real inverse). @example plan.input.set(frame);
+   */
+  readonly input: Float32Array;
+  /**
+   * The last result: 2n floats (complex), 2·(n/2 + 1) (real), or n (real inverse); zeros
+   * before the first run. @example const spectrum = plan.output;
+   */
+  readonly output: Float32Array;
+  /**
+   * Transforms `input` (clobbered) into `output` and returns `output`.
+   * @example plan.input.set(frame); const bins = plan.run();
+   */
+  run(): Float32Array;
+  /** Points per transform. @example plan.n; // 1024 */
+  readonly n: number;
+  /** Whether the plan is a real transform. @example plan.real; // true */
+  readonly real: boolean;
+  /** Whether the plan is an inverse transform. @example plan.inverse; // false */
+  readonly inverse: boolean;
+  /** Releases the wasm memory; `input` and `output` must not be used after. @example plan.free(); */
+  free(): void;
+}
+
 /**
  * The instruction set of the FFT planner: `'wasm_simd'` in both wasm builds.
  * @example fftBackend(); // 'wasm_simd'

@@ -1,5 +1,5 @@
 //! JavaScript surface of the compute module: `sgemm`, `PackedMatrix`, `fft`, `rfft`, `irfft`,
-//! `fftBatch`, `rfftBatch`, `fft2`, `fftBackend`, `kmeans`.
+//! `FftPlan`, `fftBatch`, `rfftBatch`, `fft2`, `fftBackend`, `kmeans`.
 //!
 //! Typed arrays are copied into wasm memory once on the way in and once on the way out; the
 //! kernels themselves work in place on those copies.
@@ -259,6 +259,94 @@ pub fn irfft(spectrum: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32A
     let fill = Input::Fill(|buf: &mut [f32]| spectrum.copy_to(buf));
     compute::fft::irfft_streamed(n, spectrum.length() as usize, fill, |r| emit(F, o.out, r))
         .map_err(|e| to_js(F, e))?
+}
+
+/// A transform of fixed length whose input and output live in wasm memory:
+/// `new FftPlan(n, {real, inverse})`. The package's `FftPlan` extends this class with `input`
+/// and `output` views over the two buffers (`inputIndex()` / `outputIndex()` are where they
+/// start, as `Float32Array` indices into the memory).
+#[wasm_bindgen(js_name = FftPlan)]
+pub struct JsFftPlan {
+    inner: compute::FftPlan,
+}
+
+#[wasm_bindgen(js_class = FftPlan)]
+impl JsFftPlan {
+    /// A plan for `n` ≥ 1 points: complex (2n floats in and out) unless `opts.real`
+    /// (n samples in, n/2+1 bins out; the reverse with `opts.inverse`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(n: &JsValue, opts: &JsValue) -> Result<JsFftPlan, JsValue> {
+        const F: &str = "FftPlan";
+        let n = args::dim(F, "n", n)?;
+        let (real, inverse) = match args::options(F, opts)? {
+            Some(obj) => (
+                args::opt_bool(F, &obj, "real", false)?,
+                args::opt_bool(F, &obj, "inverse", false)?,
+            ),
+            None => (false, false),
+        };
+        let kind = match (real, inverse) {
+            (false, false) => compute::FftKind::Complex,
+            (false, true) => compute::FftKind::ComplexInverse,
+            (true, false) => compute::FftKind::Real,
+            (true, true) => compute::FftKind::RealInverse,
+        };
+        let inner = compute::FftPlan::new(n, kind).map_err(|e| to_js(F, e))?;
+        Ok(JsFftPlan { inner })
+    }
+
+    /// Transforms the input buffer (clobbered) into the output buffer.
+    pub fn run(&mut self) {
+        self.inner.run();
+    }
+
+    /// Points per transform.
+    #[wasm_bindgen(getter)]
+    pub fn n(&self) -> f64 {
+        self.inner.len() as f64
+    }
+
+    /// Whether the plan is a real transform.
+    #[wasm_bindgen(getter)]
+    pub fn real(&self) -> bool {
+        matches!(
+            self.inner.kind(),
+            compute::FftKind::Real | compute::FftKind::RealInverse
+        )
+    }
+
+    /// Whether the plan is an inverse transform.
+    #[wasm_bindgen(getter)]
+    pub fn inverse(&self) -> bool {
+        matches!(
+            self.inner.kind(),
+            compute::FftKind::ComplexInverse | compute::FftKind::RealInverse
+        )
+    }
+
+    /// Where the input starts, as a `Float32Array` index into wasm memory.
+    #[wasm_bindgen(js_name = inputIndex)]
+    pub fn input_index(&mut self) -> usize {
+        heap_index(self.inner.input())
+    }
+
+    /// Floats of input.
+    #[wasm_bindgen(js_name = inputLength)]
+    pub fn input_length(&mut self) -> usize {
+        self.inner.input().len()
+    }
+
+    /// Where the output starts, as a `Float32Array` index into wasm memory.
+    #[wasm_bindgen(js_name = outputIndex)]
+    pub fn output_index(&self) -> usize {
+        heap_index(self.inner.output())
+    }
+
+    /// Floats of output.
+    #[wasm_bindgen(js_name = outputLength)]
+    pub fn output_length(&self) -> usize {
+        self.inner.output().len()
+    }
 }
 
 // The staged path of `fft`, `rfft` and `irfft`, for the package's `index.js` when the arguments

@@ -8,6 +8,8 @@ mod lines;
 mod matmul;
 
 pub use error::ComputeError;
-pub use fft::{backend as fft_backend, fft, fft2, fft_batch, irfft, rfft, rfft_batch};
+pub use fft::{
+    backend as fft_backend, fft, fft2, fft_batch, irfft, rfft, rfft_batch, FftKind, FftPlan,
+};
 pub use kmeans::{kmeans, KmeansInit, KmeansOptions, KmeansResult};
 pub use matmul::{sgemm, GemmOptions, MultiplyOptions, PackedMatrix};

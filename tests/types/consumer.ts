@@ -1,7 +1,7 @@
 // A downstream TypeScript user of the package: must type-check under --strict against the
 // package's declarations (tests/e2e/types.test.mjs). Not run.
 import {
-  init, initSync, KatalystError, sgemm, fft, rfft, irfft, kmeans, PackedMatrix, sha256, Hasher,
+  init, initSync, KatalystError, sgemm, fft, rfft, irfft, kmeans, PackedMatrix, FftPlan, sha256, Hasher,
   hmac, SigningKey, verify, verifyBatch, timingSafeEqual, randomBytes, issueCsrfToken,
   checkCsrfToken, type Katalyst, type InitOptions, type JsBehaviour, type ActorRef,
 } from 'katalyst';
@@ -16,6 +16,11 @@ async function main(): Promise<void> {
   const c2: Float32Array = await k.async.sgemm(a, a, 2, 2, 2);
   const spectrum: Float32Array = fft(new Float32Array(8), { inverse: false });
   const back: Float32Array = irfft(rfft(new Float32Array(8)), 8);
+  const plan = new FftPlan(8, { real: true });
+  plan.input.set(new Float32Array(8));
+  const bins: Float32Array = plan.run();
+  const sameView: boolean = bins === plan.output && plan.real && !plan.inverse && plan.n === 8;
+  plan.free();
   const km = kmeans(new Float32Array(8), 4, 2, 2, { seed: 1 });
   const labels: Uint32Array = km.labels;
   const digest: Uint8Array = sha256(new Uint8Array(3));
@@ -29,7 +34,7 @@ async function main(): Promise<void> {
   const same: boolean = timingSafeEqual(mac, mac);
   const token: string = issueCsrfToken(randomBytes(32), 'session', 60);
   const valid: boolean = checkCsrfToken(randomBytes(32), 'session', token);
-  void [mode, threads, c, c2, spectrum, back, labels, h.digest(), ok, oks, same, valid, PackedMatrix];
+  void [mode, threads, c, c2, spectrum, back, sameView, labels, h.digest(), ok, oks, same, valid, PackedMatrix];
   try {
     initSync({ module: new Uint8Array() });
   } catch (e) {

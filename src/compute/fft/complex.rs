@@ -1,9 +1,10 @@
 //! Complex transforms over interleaved `re, im` buffers: one signal, batches of rows, 2-D grids.
 
-use super::plans;
 use super::scratch::with_scratch;
+use super::{as_complex, plans};
 use num_complex::Complex;
 use rayon::prelude::*;
+use rustfft::Fft;
 
 /// Rows per parallel task are chosen so each task has at least this many points.
 const PARALLEL_MIN_POINTS: usize = 1 << 14;
@@ -31,6 +32,18 @@ pub(super) fn rows_in_place(buf: &mut [Complex<f32>], n: usize, inverse: bool) {
         buf.par_chunks_mut(per_task * n).for_each(run);
     } else {
         run(buf);
+    }
+}
+
+/// One transform of interleaved `input` (clobbered) into `output` with its plan, scaling an
+/// inverse by 1/n.
+pub(super) fn one_into(plan: &dyn Fft<f32>, input: &mut [f32], output: &mut [f32]) {
+    with_scratch(plan.get_outofplace_scratch_len(), |s| {
+        plan.process_outofplace_with_scratch(as_complex(input), as_complex(output), s)
+    });
+    if plan.fft_direction() == rustfft::FftDirection::Inverse {
+        let scale = 1.0 / plan.len() as f32;
+        output.iter_mut().for_each(|v| *v *= scale);
     }
 }
 

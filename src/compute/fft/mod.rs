@@ -4,11 +4,12 @@
 //! of two from 64 points run our own SIMD128 passes behind rustfft's `Fft` trait, and the real
 //! transforms of even lengths realfft's algorithm with its O(n) pass in SIMD128.
 //!
-//! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`,
-//! `pow2_simd128` (power-of-two complex FFTs on wasm), `real_simd128` (the O(n) pass of
-//! even-length real transforms on wasm), `scratch`.
+//! Files: `plans` (the shared plan cache and planner choice), `complex`, `real`, `fft_plan`
+//! (one transform with buffers of its own), `pow2_simd128` (power-of-two complex FFTs on
+//! wasm), `real_simd128` (the O(n) pass of even-length real transforms on wasm), `scratch`.
 
 mod complex;
+mod fft_plan;
 mod plans;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod pow2_simd128;
@@ -19,6 +20,7 @@ mod real_simd128;
 mod scratch;
 
 use super::{checks, ComputeError};
+pub use fft_plan::{FftKind, FftPlan};
 use num_complex::Complex;
 pub(crate) use scratch::Input;
 
@@ -72,16 +74,9 @@ pub(crate) fn fft_streamed<R>(
             actual: len,
         });
     }
-    let n = len / 2;
-    let plan = plans::complex(n, inverse);
+    let plan = plans::complex(len / 2, inverse);
     scratch::with_io(input, len, len, |input, output| {
-        scratch::with_scratch(plan.get_outofplace_scratch_len(), |s| {
-            plan.process_outofplace_with_scratch(as_complex(input), as_complex(output), s)
-        });
-        if inverse {
-            let scale = 1.0 / n as f32;
-            output.iter_mut().for_each(|v| *v *= scale);
-        }
+        complex::one_into(&*plan, input, output);
         take(output)
     })
 }

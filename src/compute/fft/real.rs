@@ -4,7 +4,7 @@ use super::plans;
 use super::scratch::with_scratch;
 use num_complex::Complex;
 use rayon::prelude::*;
-use realfft::FftError;
+use realfft::{ComplexToReal, FftError, RealToComplex};
 
 const PARALLEL_MIN_POINTS: usize = 1 << 14;
 
@@ -39,7 +39,16 @@ pub(super) fn forward_rows(input: &mut [f32], n: usize, out: &mut [Complex<f32>]
 /// Inverse transform of n/2+1 bins (clobbered) into `n` samples, scaled by 1/n. The imaginary
 /// parts of the DC bin (and of the Nyquist bin for even n) are ignored, as NumPy does.
 pub(super) fn inverse(spectrum: &mut [Complex<f32>], n: usize, out: &mut [f32]) {
-    let plan = plans::real_inverse(n);
+    inverse_with(&*plans::real_inverse(n), spectrum, out);
+}
+
+/// [`inverse`] with its plan (`out.len()` points).
+pub(super) fn inverse_with(
+    plan: &dyn ComplexToReal<f32>,
+    spectrum: &mut [Complex<f32>],
+    out: &mut [f32],
+) {
+    let n = out.len();
     if let Some(z) = spectrum.first_mut() {
         z.im = 0.0;
     }
@@ -55,6 +64,18 @@ pub(super) fn inverse(spectrum: &mut [Complex<f32>], n: usize, out: &mut [f32]) 
     for x in out.iter_mut() {
         *x *= s;
     }
+}
+
+/// One forward transform of `input` (clobbered) into `out` (n/2+1 bins) with its plan.
+pub(super) fn forward_with(
+    plan: &dyn RealToComplex<f32>,
+    input: &mut [f32],
+    out: &mut [Complex<f32>],
+) {
+    with_scratch(plan.get_scratch_len(), |scratch| {
+        // Lengths match the plan by construction, the only error realfft reports.
+        let _ = plan.process_with_scratch(input, out, scratch);
+    });
 }
 
 /// realfft's buffer checks, in its order: input, output, then scratch (at least).
