@@ -206,7 +206,8 @@ function fftPlanClass(Wasm) {
 
     /** Transforms `input` (clobbered) into `output`, and returns `output`. */
     run() {
-      super.run();
+      this.#live();
+      super.run(); // may grow memory (scratch on a first run), so the views come after
       return this.output;
     }
 
@@ -215,8 +216,12 @@ function fftPlanClass(Wasm) {
       super.free();
     }
 
-    #views() {
+    #live() {
       if (this.#spans === null) throw new KatalystError('freed', 'FftPlan: this plan was freed');
+    }
+
+    #views() {
+      this.#live();
       const [inAt, inLen, outAt, outLen] = this.#spans;
       const h = heap(Math.max(inAt + inLen, outAt + outLen));
       if (h !== this.#heap) {

@@ -231,6 +231,68 @@ for (const isolated of [true, false]) {
   });
 }
 
+for (const isolated of [true, false]) {
+  test(`FftPlan transforms in wasm memory; its views follow memory growth and refuse use after free (${isolated ? 'threads' : 'single'})`, async () => {
+    const { value, problems } = await inPage(isolated, async (capture) => {
+      const k = await katalyst.init();
+      const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+      const n = 1024;
+      const x = Float32Array.from({ length: 2 * n }, (_, i) => Math.sin(i * 0.37) + (i % 5) * 0.1);
+      const plan = new katalyst.FftPlan(n);
+      plan.input.set(x);
+      const out = plan.run();
+      const first = out.slice(); // `out` is a view of wasm memory: detached if memory grows
+      const runs = [out === plan.output, same(first, k.fft(x)), plan.n === n, !plan.real && !plan.inverse];
+      // Grow memory past its size (a product bigger than all of it), then run again.
+      const before = plan.input;
+      const floats = before.buffer.byteLength / 4;
+      const side = Math.ceil(Math.sqrt(floats)) + 16;
+      k.sgemm(new Float32Array(side).fill(1), new Float32Array(side).fill(1), side, 1, side);
+      // Single: the old view is detached (length 0) and a new one is made. Threads: a shared
+      // memory's views stay valid, and the same one is kept.
+      const kept = before.length;
+      const remade = plan.input !== before && plan.input.length === 2 * n;
+      plan.input.set(x);
+      runs.push(same(plan.run(), k.fft(x)));
+      const inverse = new katalyst.FftPlan(n, { inverse: true });
+      inverse.input.set(first);
+      runs.push(same(inverse.run(), k.fft(first, { inverse: true })));
+      const real = new katalyst.FftPlan(n, { real: true });
+      real.input.set(x.subarray(0, n));
+      const spectrum = real.run().slice();
+      runs.push(same(spectrum, k.rfft(x.subarray(0, n))), real.output.length === n + 2);
+      const back = new katalyst.FftPlan(n, { real: true, inverse: true });
+      back.input.set(spectrum);
+      runs.push(same(back.run(), k.irfft(spectrum, n)), back.real && back.inverse);
+      const shared = typeof SharedArrayBuffer === 'function' && plan.input.buffer instanceof SharedArrayBuffer;
+      for (const p of [inverse, real, back]) p.free();
+      plan.free();
+      const capt = eval(capture);
+      return {
+        runs,
+        kept,
+        remade,
+        shared,
+        afterFree: [await capt(() => plan.input), await capt(() => plan.run())].map((e) => e?.name),
+        freedCode: (await capt(() => plan.output))?.code,
+        zero: await capt(() => new katalyst.FftPlan(0)),
+        realOpt: await capt(() => new katalyst.FftPlan(8, { real: 1 })),
+      };
+    }, captureError);
+    assert.deepEqual(value.runs, [true, true, true, true, true, true, true, true, true, true]);
+    assert.equal(value.kept, isolated ? 2048 : 0);
+    assert.equal(value.remade, !isolated);
+    assert.equal(value.shared, isolated);
+    assert.deepEqual(value.afterFree, ['KatalystError', 'KatalystError']);
+    assert.equal(value.freedCode, 'freed');
+    assert.equal(value.zero.name, 'RangeError');
+    assert.match(value.zero.message, /FftPlan.*n/);
+    assert.equal(value.realOpt.name, 'TypeError');
+    assert.match(value.realOpt.message, /opts\.real/);
+    assert.deepEqual(problems, []);
+  });
+}
+
 test('an engine without WebAssembly SIMD gets a clear error naming the feature', async () => {
   const context = await env.browser.newContext();
   // Make the engine reject every module that uses SIMD, as a pre-SIMD engine would.
