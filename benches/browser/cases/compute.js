@@ -214,6 +214,17 @@ async function pffftRunner(n, kind, input, copy) {
   return { run, teardown };
 }
 
+/**
+ * An `FftPlan` whose input is written once and transformed in place, the counterpart of pffft's
+ * "data kept in its heap" (our transforms clobber their input, but its values do not change
+ * the time).
+ */
+function planRunner(katalyst, n, opts, input) {
+  const plan = new katalyst.FftPlan(n, opts);
+  plan.input.set(input);
+  return { run: () => plan.run(), teardown: () => plan.free() };
+}
+
 function complexFftCases(n) {
   const group = `FFT complex ${n}`;
   const common = { group, work: 5 * n * Math.log2(n), unit: 'GFLOP/s (5n·log2 n)', scale: 1e9 };
@@ -236,6 +247,13 @@ function complexFftCases(n) {
       },
     },
   ];
+  if (n !== PRIME_SIZE) {
+    cases.push({
+      ...common,
+      name: 'katalyst FftPlan, data kept in wasm memory',
+      setup: ({ katalyst }) => planRunner(katalyst, n, {}, values(2 * n, 3)),
+    });
+  }
   if (n === 1024) {
     // Views 4 bytes off an 8-byte boundary: V8 copies them to and from shared memory (the
     // threads page) byte by byte unless the wasm side sits 4 bytes off too.
@@ -314,6 +332,11 @@ function realFftCases(n) {
         const out = new Float32Array(2 * n);
         return () => katalyst.fft(x, { out });
       },
+    },
+    {
+      ...common,
+      name: 'katalyst FftPlan real, data kept in wasm memory',
+      setup: ({ katalyst }) => planRunner(katalyst, n, { real: true }, values(n, 4)),
     },
     {
       ...common,
