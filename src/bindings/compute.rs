@@ -2,7 +2,8 @@
 //! `FftPlan`, `fftBatch`, `rfftBatch`, `fft2`, `fftBackend`, `kmeans`.
 //!
 //! Typed arrays are copied into wasm memory once on the way in and once on the way out; the
-//! kernels themselves work in place on those copies.
+//! kernels themselves work in place on those copies. `FftPlan` is the exception: the package
+//! hands out views of its buffers, so JavaScript reads and writes them where they are.
 
 use super::{args, error::to_js};
 use crate::compute::fft::Input;
