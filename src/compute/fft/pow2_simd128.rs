@@ -28,10 +28,11 @@ use std::f64::consts::PI;
 pub(super) const MIN_LEN: usize = 64;
 
 /// Floats between the real and the imaginary half of the buffer the radix-8 last pass reads,
-/// from [`PADDED_FROM`] points (odd powers of two): one cache line. Its 16 streams, n/8 floats
-/// apart, all fall on one L1 set there (a multiple of 4 KiB), more than its 12 ways; with the
-/// imaginary half a line further, each half's 8 streams get a set of their own.
+/// where [`Pow2Simd::im_pad`] asks for it: one cache line. Its 16 streams, n/8 floats apart,
+/// all fall on one L1 set from [`PADDED_FROM`] points (a multiple of 4 KiB), more than its 12
+/// ways; with the imaginary half a line further, each half's 8 streams get a set of their own.
 const IM_PAD: usize = 16;
+/// The first odd power of two whose radix-8 last pass has its streams 4 KiB apart.
 const PADDED_FROM: usize = 8192;
 
 /// The complex FFT of `len` points, `len` a power of two ≥ [`MIN_LEN`].
@@ -105,8 +106,9 @@ impl Pow2Simd {
     /// the first pass does not write `src` and the last does not read `dst`.
     ///
     /// # Safety
-    /// `src`, `dst` and both `tmp` point to `2·len` floats; `tmp[0] != tmp[1]`, `tmp[1] != src`,
-    /// `tmp[(k − 1) % 2] != dst`; `src` may equal `dst`.
+    /// `src` and `dst` point to `2·len` floats, both `tmp` are split buffers of `len` complex
+    /// numbers; `tmp[0] != tmp[1]`, `tmp[1] != src`, `tmp[(k − 1) % 2] != dst`; `src` may equal
+    /// `dst`.
     unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: [Split; 2]) {
         let n = self.len;
         let (last, s) = self.passes_but_last(src, tmp);
@@ -182,10 +184,7 @@ impl Pow2Simd {
         unsafe {
             let tmp = [split(floats(input), n, 0), split(floats(temp), n, 0)];
             let (last, s) = self.passes_but_last(floats(input), tmp);
-            let z = Split {
-                re: z,
-                im: z.add(n),
-            };
+            let z = split(z, n, 0);
             if n / s == 4 {
                 last_radix4_split(last, z, n);
             } else {
