@@ -74,6 +74,28 @@ fn small_and_prime_lengths_match_direct_dft() {
     }
 }
 
+/// A plan's buffers have its kind's lengths and start on a cache line (64 bytes). Here rather
+/// than in `fft_plan.rs`'s unit tests: planning there would contend for the plan cache's lock
+/// with the unit test that checks the cache hands out the same plan twice.
+#[test]
+fn fft_plan_buffers_have_the_kinds_lengths_and_start_on_a_line() {
+    for n in [1, 2, 7, 64, 1000, 1024] {
+        let bins = 2 * (n / 2 + 1);
+        for (kind, lens) in [
+            (FftKind::Complex, (2 * n, 2 * n)),
+            (FftKind::ComplexInverse, (2 * n, 2 * n)),
+            (FftKind::Real, (n, bins)),
+            (FftKind::RealInverse, (bins, n)),
+        ] {
+            let mut p = FftPlan::new(n, kind).unwrap();
+            let at = p.input().as_ptr() as usize;
+            assert_eq!((p.input().len(), p.output().len()), lens, "{kind:?} {n}");
+            assert_eq!((at % 64, p.output().as_ptr() as usize % 64), (0, 0));
+            assert_eq!((p.len(), p.kind()), (n, kind));
+        }
+    }
+}
+
 /// A plan's four kinds against the direct DFT, run after run on fresh input (the input is
 /// scratch), and bit for bit equal to the one-call functions, which share their plans.
 #[test]

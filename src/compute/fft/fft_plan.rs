@@ -144,29 +144,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn buffers_have_the_kinds_lengths_and_start_on_a_line() {
-        for n in [1, 2, 7, 64, 1000, 1024] {
-            let bins = 2 * (n / 2 + 1);
-            for (kind, lens) in [
-                (FftKind::Complex, (2 * n, 2 * n)),
-                (FftKind::ComplexInverse, (2 * n, 2 * n)),
-                (FftKind::Real, (n, bins)),
-                (FftKind::RealInverse, (bins, n)),
-            ] {
-                let mut p = FftPlan::new(n, kind).unwrap();
-                let at = p.input().as_ptr() as usize;
-                assert_eq!((p.input().len(), p.output().len()), lens, "{kind:?} {n}");
-                assert_eq!(at % crate::compute::lines::LINE, 0);
-                assert_eq!(
-                    p.output().as_ptr() as usize % crate::compute::lines::LINE,
-                    0
-                );
-                assert_eq!((p.len(), p.kind()), (n, kind));
-            }
-        }
-    }
-
-    #[test]
     fn bad_lengths_are_refused() {
         assert!(matches!(
             FftPlan::new(0, FftKind::Complex),
