@@ -13,14 +13,7 @@ const PARALLEL_MIN_POINTS: usize = 1 << 14;
 pub(super) fn forward_rows(input: &mut [f32], n: usize, out: &mut [Complex<f32>]) {
     let plan = plans::real_forward(n);
     let bins = n / 2 + 1;
-    let run = |(src, dst): (&mut [f32], &mut [Complex<f32>])| {
-        with_scratch(plan.get_scratch_len(), |scratch| {
-            for (x, y) in src.chunks_exact_mut(n).zip(dst.chunks_exact_mut(bins)) {
-                // Lengths match the plan by construction, the only error realfft reports.
-                let _ = plan.process_with_scratch(x, y, scratch);
-            }
-        });
-    };
+    let run = |(src, dst): (&mut [f32], &mut [Complex<f32>])| forward_with(&*plan, src, dst);
     let rows = input.len() / n;
     let threads = crate::parallel::threads();
     if threads > 1 && rows > 1 && input.len() >= 2 * PARALLEL_MIN_POINTS {
@@ -66,15 +59,22 @@ pub(super) fn inverse_with(
     }
 }
 
-/// One forward transform of `input` (clobbered) into `out` (n/2+1 bins) with its plan.
+/// Forward transforms of every row of `input` (clobbered; rows of the plan's n samples) into
+/// `out` rows of n/2+1 bins with its plan, on this thread.
 pub(super) fn forward_with(
     plan: &dyn RealToComplex<f32>,
     input: &mut [f32],
     out: &mut [Complex<f32>],
 ) {
+    let n = plan.len();
     with_scratch(plan.get_scratch_len(), |scratch| {
-        // Lengths match the plan by construction, the only error realfft reports.
-        let _ = plan.process_with_scratch(input, out, scratch);
+        for (x, y) in input
+            .chunks_exact_mut(n)
+            .zip(out.chunks_exact_mut(n / 2 + 1))
+        {
+            // Lengths match the plan by construction, the only error realfft reports.
+            let _ = plan.process_with_scratch(x, y, scratch);
+        }
     });
 }
 
