@@ -522,6 +522,12 @@ fn staged_result(at: usize) -> Result<usize, JsValue> {
     }
 }
 
+/// A view of all of wasm memory (made again per use: growth detaches an old one).
+fn heap() -> Float32Array {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    Float32Array::new(&memory.buffer())
+}
+
 /// Runs a staged transform the way the package's `index.js` does: `input` written `offset`
 /// floats past the index `fftStage` gives in a view of wasm memory, the result read from the
 /// index returned (which comes back too).
@@ -532,10 +538,6 @@ fn staged_at(
     out_len: usize,
     run: impl FnOnce() -> usize,
 ) -> (usize, Vec<f32>) {
-    let heap = || {
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        Float32Array::new(&memory.buffer())
-    };
     let to = staged_result(c::fft_stage(offset + input.len(), caller)).unwrap() + offset;
     heap().set(&Float32Array::from(input), to as u32);
     let at = staged_result(run()).unwrap();
@@ -667,10 +669,6 @@ fn staged_transforms_equal_the_checked_ones() {
 /// indexes it gives, as the package's class does, equal the checked functions' results.
 #[test]
 fn fft_plan_buffers_in_wasm_memory() {
-    let heap = || {
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        Float32Array::new(&memory.buffer())
-    };
     let n = 12;
     let x: Vec<f32> = (0..2 * n).map(|i| ((i * 7) % 5) as f32 - 1.5).collect();
     let cases: [(JsValue, &[f32], Vec<f32>); 4] = [
