@@ -286,12 +286,7 @@ impl JsFftPlan {
             ),
             None => (false, false),
         };
-        let kind = match (real, inverse) {
-            (false, false) => compute::FftKind::Complex,
-            (false, true) => compute::FftKind::ComplexInverse,
-            (true, false) => compute::FftKind::Real,
-            (true, true) => compute::FftKind::RealInverse,
-        };
+        let kind = compute::FftKind::new(real, inverse);
         let inner = compute::FftPlan::new(n, kind).map_err(|e| to_js(F, e))?;
         Ok(JsFftPlan { inner })
     }
@@ -310,19 +305,13 @@ impl JsFftPlan {
     /// Whether the plan is a real transform.
     #[wasm_bindgen(getter)]
     pub fn real(&self) -> bool {
-        matches!(
-            self.inner.kind(),
-            compute::FftKind::Real | compute::FftKind::RealInverse
-        )
+        self.inner.kind().is_real()
     }
 
     /// Whether the plan is an inverse transform.
     #[wasm_bindgen(getter)]
     pub fn inverse(&self) -> bool {
-        matches!(
-            self.inner.kind(),
-            compute::FftKind::ComplexInverse | compute::FftKind::RealInverse
-        )
+        self.inner.kind().is_inverse()
     }
 
     /// Where the input starts, as a `Float32Array` index into wasm memory.

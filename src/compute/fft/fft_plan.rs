@@ -24,6 +24,34 @@ pub enum FftKind {
     RealInverse,
 }
 
+impl FftKind {
+    /// The kind that `real` and `inverse` name, as in `new FftPlan(n, {real, inverse})`.
+    ///
+    /// ```
+    /// use katalyst::compute::FftKind;
+    /// assert_eq!(FftKind::new(true, false), FftKind::Real);
+    /// assert!(FftKind::RealInverse.is_real() && FftKind::RealInverse.is_inverse());
+    /// ```
+    pub fn new(real: bool, inverse: bool) -> FftKind {
+        match (real, inverse) {
+            (false, false) => FftKind::Complex,
+            (false, true) => FftKind::ComplexInverse,
+            (true, false) => FftKind::Real,
+            (true, true) => FftKind::RealInverse,
+        }
+    }
+
+    /// Whether one side of the transform is real samples.
+    pub fn is_real(self) -> bool {
+        matches!(self, FftKind::Real | FftKind::RealInverse)
+    }
+
+    /// Whether the transform is an inverse one (scaled by 1/n).
+    pub fn is_inverse(self) -> bool {
+        matches!(self, FftKind::ComplexInverse | FftKind::RealInverse)
+    }
+}
+
 enum Transform {
     Complex(Arc<dyn Fft<f32>>),
     Real(Arc<dyn RealToComplex<f32>>),
@@ -142,6 +170,19 @@ fn line_buffer(arg: &'static str, len: usize) -> Result<(Vec<f32>, usize), Compu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_two_flags() {
+        for (real, inverse) in [(false, false), (false, true), (true, false), (true, true)] {
+            let kind = FftKind::new(real, inverse);
+            assert_eq!(
+                (kind.is_real(), kind.is_inverse()),
+                (real, inverse),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(FftKind::new(false, true), FftKind::ComplexInverse);
+    }
 
     #[test]
     fn bad_lengths_are_refused() {
