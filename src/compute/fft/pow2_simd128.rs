@@ -2,9 +2,11 @@
 //!
 //! rustfft's SIMD128 `Radix4` keeps complex numbers interleaved, two per vector, so every
 //! twiddle product needs shuffles, and it starts with a bit-reversal transpose. Here the passes
-//! are Stockham radix-4 (self-sorting: no bit reversal) over split buffers, real parts in the
-//! first half and imaginary parts in the second, four complex numbers per pair of vectors, so
-//! a twiddle product is four multiplies and two adds.
+//! are Stockham radix-4 (self-sorting: no bit reversal) over buffers of blocks, four real parts
+//! then their four imaginary parts (pffft's layout), so a twiddle product is four multiplies
+//! and two adds, and the two vectors of four complex numbers share one address (V8 computes
+//! each address with an instruction of its own: fully split halves made 65536 points 9 %
+//! slower).
 //! - The first pass (stride 1) separates the interleaved input and runs four butterflies side
 //!   by side (consecutive p); two 4×4 transposes put its outputs in order.
 //! - The middle passes run four butterflies with the same twiddles side by side (consecutive q).
@@ -17,7 +19,7 @@
 //!
 //! The inverse runs the forward passes with real and imaginary parts exchanged on the way in
 //! and on the way out: with swap(z) = i·conj(z), inverse DFT(x) = swap(DFT(swap(x))). That
-//! costs nothing: the first and last passes just name the two halves the other way round.
+//! costs nothing: the first and last passes just name the two parts the other way round.
 
 use core::arch::wasm32::*;
 use num_complex::Complex;
@@ -26,14 +28,6 @@ use std::f64::consts::PI;
 
 /// Lengths below this stay with rustfft, whose butterflies do them in one or two passes.
 pub(super) const MIN_LEN: usize = 64;
-
-/// Floats between the real and the imaginary half of the buffer the radix-8 last pass reads,
-/// where [`Pow2Simd::im_pad`] asks for it: one cache line. Its 16 streams, n/8 floats apart,
-/// all fall on one L1 set from [`PADDED_FROM`] points (a multiple of 4 KiB), more than its 12
-/// ways; with the imaginary half a line further, each half's 8 streams get a set of their own.
-const IM_PAD: usize = 16;
-/// The first odd power of two whose radix-8 last pass has its streams 4 KiB apart.
-const PADDED_FROM: usize = 8192;
 
 /// The complex FFT of `len` points, `len` a power of two ≥ [`MIN_LEN`].
 pub(super) struct Pow2Simd {
@@ -89,27 +83,14 @@ impl Pow2Simd {
         self.len.trailing_zeros() as usize / 2
     }
 
-    /// [`IM_PAD`] where the last pass is a radix-8 one from [`PADDED_FROM`] points and the
-    /// pass count is even, else 0. (With an odd count, an out-of-place transform's passes run
-    /// between its input and output only; reading a padded scratch instead made 32768 points
-    /// 4 % slower, a third buffer in L2.)
-    fn im_pad(&self) -> usize {
-        if self.len >= PADDED_FROM && self.len.trailing_zeros() % 4 == 1 {
-            IM_PAD
-        } else {
-            0
-        }
-    }
-
     /// One transform from interleaved `src` to interleaved `dst` (`len` complex each). Pass i
-    /// of k (1-based) writes its split result to `tmp[i % 2]`; the caller picks `tmp` so that
+    /// of k (1-based) writes its result to `tmp[i % 2]`; the caller picks `tmp` so that
     /// the first pass does not write `src` and the last does not read `dst`.
     ///
     /// # Safety
-    /// `src` and `dst` point to `2·len` floats, both `tmp` are split buffers of `len` complex
-    /// numbers; `tmp[0] != tmp[1]`, `tmp[1] != src`, `tmp[(k − 1) % 2] != dst`; `src` may equal
+    /// `src`, `dst` and both `tmp` point to `2·len` floats; `tmp[0] != tmp[1]`, `tmp[1] != src`, `tmp[(k − 1) % 2] != dst`; `src` may equal
     /// `dst`.
-    unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: [Split; 2]) {
+    unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: [Blocks; 2]) {
         let n = self.len;
         let (last, s) = self.passes_but_last(src, tmp);
         match (n / s, self.direction == FftDirection::Inverse) {
@@ -120,12 +101,12 @@ impl Pow2Simd {
         }
     }
 
-    /// Every pass but the last, as [`Pow2Simd::run`] makes them; returns the split buffer the
-    /// last pass reads and its stride s (n/s is 4 or 8).
+    /// Every pass but the last, as [`Pow2Simd::run`] makes them; returns the buffer the last
+    /// pass reads and its stride s (n/s is 4 or 8).
     ///
     /// # Safety
     /// As [`Pow2Simd::run`].
-    unsafe fn passes_but_last(&self, src: *const f32, tmp: [Split; 2]) -> (Split, usize) {
+    unsafe fn passes_but_last(&self, src: *const f32, tmp: [Blocks; 2]) -> (Blocks, usize) {
         let n = self.len;
         // SAFETY (whole function): every pass reads and writes within 2n floats of its
         // buffers, which the caller guarantees; source and destination differ per pass.
@@ -182,9 +163,12 @@ impl Pow2Simd {
         // between `input` and `temp` (the first reads `input` and writes `temp`), so the last
         // reads one of them and writes `z`, as `run` requires.
         unsafe {
-            let tmp = [split(floats(input), n, 0), split(floats(temp), n, 0)];
+            let tmp = [Blocks(floats(input)), Blocks(floats(temp))];
             let (last, s) = self.passes_but_last(floats(input), tmp);
-            let z = split(z, n, 0);
+            let z = Split {
+                re: z,
+                im: z.add(n),
+            };
             if n / s == 4 {
                 last_radix4_split(last, z, n);
             } else {
@@ -207,15 +191,6 @@ fn floats(b: &mut [Complex<f32>]) -> *mut f32 {
     b.as_mut_ptr().cast()
 }
 
-/// `p` as a split buffer of `n` complex numbers, the imaginary half `pad` floats past the real
-/// one's end.
-fn split(p: *mut f32, n: usize, pad: usize) -> Split {
-    Split {
-        re: p,
-        im: p.wrapping_add(n + pad),
-    }
-}
-
 impl Fft<f32> for Pow2Simd {
     fn process_with_scratch(&self, buffer: &mut [Complex<f32>], scratch: &mut [Complex<f32>]) {
         self.chunks(buffer.len(), buffer.len());
@@ -224,18 +199,12 @@ impl Fft<f32> for Pow2Simd {
             scratch.len() >= self.get_inplace_scratch_len(),
             "Pow2Simd: scratch too small"
         );
-        // The last pass reads tmp[(k − 1) % 2]: that one gets the padding.
-        let pad = [0, 1].map(|t| (t == (self.passes() - 1) % 2) as usize * self.im_pad());
-        let (s0, s1) = scratch.split_at_mut(n + pad[0] / 2);
-        let tmp = [
-            split(floats(s0), n, pad[0]),
-            split(floats(&mut s1[..n + pad[1] / 2]), n, pad[1]),
-        ];
+        let (s0, s1) = scratch.split_at_mut(n);
+        let tmp = [Blocks(floats(s0)), Blocks(floats(&mut s1[..n]))];
         for chunk in buffer.chunks_exact_mut(n) {
             let p = floats(chunk);
-            // SAFETY: the chunk and both scratch buffers hold n complex numbers (split with
-            // their padding) and are distinct; only the first pass reads `p` and only the last
-            // writes it.
+            // SAFETY: the chunk and both scratch buffers hold n complex numbers and are
+            // distinct; only the first pass reads `p` and only the last writes it.
             unsafe { self.run(p, p, tmp) };
         }
     }
@@ -246,34 +215,12 @@ impl Fft<f32> for Pow2Simd {
         output: &mut [Complex<f32>],
         scratch: &mut [Complex<f32>],
     ) {
-        self.chunks(input.len(), output.len());
-        let n = self.len;
-        assert!(
-            scratch.len() >= self.get_outofplace_scratch_len(),
-            "Pow2Simd: scratch too small"
-        );
-        let pad = self.im_pad();
-        let s = split(floats(&mut scratch[..n + pad / 2]), n, pad);
-        let odd = self.passes() % 2 == 1;
-        for (i, o) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(n)) {
-            let (i, o) = (floats(i), floats(o));
-            let (i_split, o_split) = (split(i, n, 0), split(o, n, 0));
-            // The input may be overwritten (rustfft's contract for out-of-place transforms).
-            // With k passes the last reads tmp[(k − 1) % 2]: the scratch when k is even, the
-            // only case it is padded.
-            let tmp = if odd {
-                [i_split, o_split]
-            } else {
-                [o_split, s]
-            };
-            // SAFETY: distinct buffers of n complex numbers (the scratch with its padding);
-            // with k passes, tmp[1] is never the input and tmp[(k − 1) % 2] never the output
-            // (checked for both parities).
-            unsafe { self.run(i, o, tmp) };
-        }
+        self.process_immutable_with_scratch(input, output, scratch);
     }
 
-    /// Copies the input into scratch and runs the out-of-place transform from there.
+    /// The passes run between the output and the scratch; only the first reads the input.
+    /// (The input itself as the other buffer made 32768 points 9 % slower: its last pass then
+    /// read the input and wrote the output, 16 streams on one L1 set.)
     fn process_immutable_with_scratch(
         &self,
         input: &[Complex<f32>],
@@ -283,26 +230,34 @@ impl Fft<f32> for Pow2Simd {
         self.chunks(input.len(), output.len());
         let n = self.len;
         assert!(
-            scratch.len() >= self.get_immutable_scratch_len(),
+            scratch.len() >= self.get_outofplace_scratch_len(),
             "Pow2Simd: scratch too small"
         );
-        let (copy, rest) = scratch.split_at_mut(n);
+        let s = Blocks(floats(&mut scratch[..n]));
         for (i, o) in input.chunks_exact(n).zip(output.chunks_exact_mut(n)) {
-            copy.copy_from_slice(i);
-            self.process_outofplace_with_scratch(copy, o, rest);
+            let o = floats(o);
+            // With k passes the last reads tmp[(k − 1) % 2]: it must not be the output.
+            let tmp = if self.passes() % 2 == 1 {
+                [s, Blocks(o)]
+            } else {
+                [Blocks(o), s]
+            };
+            // SAFETY: the input, the output and the scratch are distinct buffers of n complex
+            // numbers; tmp[1] is never the input and tmp[(k − 1) % 2] never the output.
+            unsafe { self.run(i.as_ptr().cast(), o, tmp) };
         }
     }
 
     fn get_inplace_scratch_len(&self) -> usize {
-        2 * self.len + self.im_pad() / 2
+        2 * self.len
     }
 
     fn get_outofplace_scratch_len(&self) -> usize {
-        self.len + self.im_pad() / 2
+        self.len
     }
 
     fn get_immutable_scratch_len(&self) -> usize {
-        2 * self.len + self.im_pad() / 2
+        self.len
     }
 }
 
@@ -318,6 +273,27 @@ impl Direction for Pow2Simd {
     }
 }
 
+/// A buffer of complex numbers in blocks of four: four real parts, then their four imaginary
+/// parts. Only whole blocks are read and written (i a multiple of 4).
+#[derive(Clone, Copy)]
+struct Blocks(*mut f32);
+
+impl Blocks {
+    #[inline(always)]
+    unsafe fn load(self, i: usize) -> Cx {
+        (
+            v128_load(self.0.add(2 * i).cast()),
+            v128_load(self.0.add(2 * i + 4).cast()),
+        )
+    }
+
+    #[inline(always)]
+    unsafe fn store(self, i: usize, z: Cx) {
+        v128_store(self.0.add(2 * i).cast(), z.0);
+        v128_store(self.0.add(2 * i + 4).cast(), z.1);
+    }
+}
+
 /// A split buffer: `re[i]`, `im[i]` are the parts of complex number i.
 #[derive(Clone, Copy)]
 struct Split {
@@ -326,14 +302,6 @@ struct Split {
 }
 
 impl Split {
-    #[inline(always)]
-    unsafe fn load(self, i: usize) -> Cx {
-        (
-            v128_load(self.re.add(i).cast()),
-            v128_load(self.im.add(i).cast()),
-        )
-    }
-
     #[inline(always)]
     unsafe fn store(self, i: usize, z: Cx) {
         v128_store(self.re.add(i).cast(), z.0);
@@ -410,9 +378,9 @@ fn transpose4(c: [v128; 4]) -> [v128; 4] {
     ]
 }
 
-/// The stride-1 pass: interleaved `x` → split `y`, four butterflies p..p+4 per step.
+/// The stride-1 pass: interleaved `x` → blocks `y`, four butterflies p..p+4 per step.
 #[inline(never)]
-unsafe fn first_pass<const SWAP: bool>(x: *const f32, y: Split, n: usize, tw: &[f32]) {
+unsafe fn first_pass<const SWAP: bool>(x: *const f32, y: Blocks, n: usize, tw: &[f32]) {
     let m = n / 4;
     for (p, w) in (0..m).step_by(4).zip(tw.chunks_exact(24)) {
         let a = load_interleaved::<SWAP>(x, p);
@@ -436,12 +404,12 @@ unsafe fn first_pass<const SWAP: bool>(x: *const f32, y: Split, n: usize, tw: &[
     }
 }
 
-/// A pass of stride `s` ≥ 4 with twiddles: split `x` → split `y`, four q per step. `S` is
+/// A pass of stride `s` ≥ 4 with twiddles: blocks `x` → blocks `y`, four q per step. `S` is
 /// `s` when it is known at compile time, else 0: with constant strides the passes ran 1.2–2×
 /// faster in Chromium (the stride-4 pass of 1024 points: 400 → 210 ns), most where s is small
 /// and each butterfly index p has few q.
 #[inline(never)]
-unsafe fn middle_pass<const S: usize>(x: Split, y: Split, n: usize, s: usize, tw: &[f32]) {
+unsafe fn middle_pass<const S: usize>(x: Blocks, y: Blocks, n: usize, s: usize, tw: &[f32]) {
     let s = if S == 0 { s } else { S };
     let m = n / (4 * s);
     let sm = s * m;
@@ -485,7 +453,7 @@ unsafe fn middle_pass<const S: usize>(x: Split, y: Split, n: usize, s: usize, tw
 /// The outputs j = 0..4 (bins q + j·s) of the last pass's butterflies q..q+4 when n/s = 4
 /// (p = 0 only, no twiddles).
 #[inline(always)]
-unsafe fn radix4_block(x: Split, q: usize, s: usize) -> [Cx; 4] {
+unsafe fn radix4_block(x: Blocks, q: usize, s: usize) -> [Cx; 4] {
     butterfly4(
         x.load(q),
         x.load(q + s),
@@ -498,7 +466,7 @@ unsafe fn radix4_block(x: Split, q: usize, s: usize) -> [Cx; 4] {
 /// (p = 0 only): a radix-8 butterfly split into a radix-2 step, with W₈^j on the differences,
 /// and two radix-4 butterflies.
 #[inline(always)]
-unsafe fn radix8_block(x: Split, q: usize, s: usize) -> [Cx; 8] {
+unsafe fn radix8_block(x: Blocks, q: usize, s: usize) -> [Cx; 8] {
     let h = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
     let minus_h = f32x4_splat(-std::f32::consts::FRAC_1_SQRT_2);
     let at = |j: usize| x.load(q + j * s);
@@ -522,9 +490,9 @@ unsafe fn radix8_block(x: Split, q: usize, s: usize) -> [Cx; 8] {
     ]
 }
 
-/// The last pass when n/s = 4: split `x` → interleaved `y`.
+/// The last pass when n/s = 4: blocks `x` → interleaved `y`.
 #[inline(never)]
-unsafe fn last_radix4<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
+unsafe fn last_radix4<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
     last_pass(
         n / 4,
         |q| radix4_block(x, q, n / 4),
@@ -532,9 +500,9 @@ unsafe fn last_radix4<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
     );
 }
 
-/// The last pass when n/s = 8: split `x` → interleaved `y`.
+/// The last pass when n/s = 8: blocks `x` → interleaved `y`.
 #[inline(never)]
-unsafe fn last_radix8<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
+unsafe fn last_radix8<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
     last_pass(
         n / 8,
         |q| radix8_block(x, q, n / 8),
@@ -542,15 +510,15 @@ unsafe fn last_radix8<const SWAP: bool>(x: Split, y: *mut f32, n: usize) {
     );
 }
 
-/// The last pass when n/s = 4, forward, left split: split `x` → split `y`.
+/// The last pass when n/s = 4, forward, left split: blocks `x` → split `y`.
 #[inline(never)]
-unsafe fn last_radix4_split(x: Split, y: Split, n: usize) {
+unsafe fn last_radix4_split(x: Blocks, y: Split, n: usize) {
     last_pass(n / 4, |q| radix4_block(x, q, n / 4), |i, z| y.store(i, z));
 }
 
-/// The last pass when n/s = 8, forward, left split: split `x` → split `y`.
+/// The last pass when n/s = 8, forward, left split: blocks `x` → split `y`.
 #[inline(never)]
-unsafe fn last_radix8_split(x: Split, y: Split, n: usize) {
+unsafe fn last_radix8_split(x: Blocks, y: Split, n: usize) {
     last_pass(n / 8, |q| radix8_block(x, q, n / 8), |i, z| y.store(i, z));
 }
 
