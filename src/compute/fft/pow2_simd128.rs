@@ -462,18 +462,22 @@ unsafe fn radix4_block(x: Blocks, q: usize, s: usize) -> [Cx; 4] {
     )
 }
 
-/// The outputs j = 0..8 (bins q + j·s) of the last pass's butterflies q..q+4 when n/s = 8
-/// (p = 0 only): a radix-8 butterfly split into a radix-2 step, with W₈^j on the differences,
-/// and two radix-4 butterflies.
+/// The last pass's butterflies q..q+4 when n/s = 8 (p = 0 only), their outputs j = 0..8 (bins
+/// q + j·s) given to `store(j, z)`: a radix-8 butterfly split into a radix-2 step, with W₈^j on
+/// the differences, and two radix-4 butterflies. The even outputs are stored before the
+/// differences are formed, from inputs read again, so that fewer vectors are live at once.
 #[inline(always)]
-unsafe fn radix8_block(x: Blocks, q: usize, s: usize) -> [Cx; 8] {
+unsafe fn radix8_block(x: Blocks, q: usize, s: usize, mut store: impl FnMut(usize, Cx)) {
+    let at = |j: usize| x.load(q + j * s);
+    let sum = |j: usize| add(at(j), at(j + 4));
+    let even = butterfly4(sum(0), sum(1), sum(2), sum(3));
+    for (j, z) in even.into_iter().enumerate() {
+        store(2 * j, z);
+    }
     let h = f32x4_splat(std::f32::consts::FRAC_1_SQRT_2);
     let minus_h = f32x4_splat(-std::f32::consts::FRAC_1_SQRT_2);
-    let at = |j: usize| x.load(q + j * s);
-    let (x0, x1, x2, x3) = (at(0), at(1), at(2), at(3));
-    let (x4, x5, x6, x7) = (at(4), at(5), at(6), at(7));
-    let even = butterfly4(add(x0, x4), add(x1, x5), add(x2, x6), add(x3, x7));
-    let (d1, d2, d3) = (sub(x1, x5), sub(x2, x6), sub(x3, x7));
+    let diff = |j: usize| sub(at(j), at(j + 4));
+    let (d1, d2, d3) = (diff(1), diff(2), diff(3));
     // d1·(1 − i)/√2, d2·(−i), d3·(−1 − i)/√2
     let v1 = (
         f32x4_mul(f32x4_add(d1.0, d1.1), h),
@@ -484,10 +488,10 @@ unsafe fn radix8_block(x: Blocks, q: usize, s: usize) -> [Cx; 8] {
         f32x4_mul(f32x4_sub(d3.1, d3.0), h),
         f32x4_mul(f32x4_add(d3.0, d3.1), minus_h),
     );
-    let odd = butterfly4(sub(x0, x4), v1, v2, v3);
-    [
-        even[0], odd[0], even[1], odd[1], even[2], odd[2], even[3], odd[3],
-    ]
+    let odd = butterfly4(diff(0), v1, v2, v3);
+    for (j, z) in odd.into_iter().enumerate() {
+        store(2 * j + 1, z);
+    }
 }
 
 /// The last pass when n/s = 4: blocks `x` → interleaved `y`.
@@ -503,11 +507,10 @@ unsafe fn last_radix4<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
 /// The last pass when n/s = 8: blocks `x` → interleaved `y`.
 #[inline(never)]
 unsafe fn last_radix8<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
-    last_pass(
-        n / 8,
-        |q| radix8_block(x, q, n / 8),
-        |i, z| store_interleaved::<SWAP>(y, i, z),
-    );
+    let s = n / 8;
+    for q in (0..s).step_by(4) {
+        radix8_block(x, q, s, |j, z| store_interleaved::<SWAP>(y, q + j * s, z));
+    }
 }
 
 /// The last pass when n/s = 4, forward, left split: blocks `x` → split `y`.
@@ -519,7 +522,10 @@ unsafe fn last_radix4_split(x: Blocks, y: Split, n: usize) {
 /// The last pass when n/s = 8, forward, left split: blocks `x` → split `y`.
 #[inline(never)]
 unsafe fn last_radix8_split(x: Blocks, y: Split, n: usize) {
-    last_pass(n / 8, |q| radix8_block(x, q, n / 8), |i, z| y.store(i, z));
+    let s = n / 8;
+    for q in (0..s).step_by(4) {
+        radix8_block(x, q, s, |j, z| y.store(q + j * s, z));
+    }
 }
 
 /// Stores the outputs of the last pass's butterflies, four at a time: `block(q)` gives bins
