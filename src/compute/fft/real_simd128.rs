@@ -13,6 +13,10 @@
 //! - inverse (X → 2Z, unnormalised as realfft's, n·x after the inverse FFT): s = 1,
 //!   V_k = i·W^(−k).
 //!
+//! The forward pass from a split spectrum ([`pair_pass_split`]) folds s into the twiddles:
+//! with D = A − B and V'_k = V_k − 1/2, E + T = A + V'_k·D and E − T = B − V'_k·D, two
+//! multiplies fewer per pair.
+//!
 //! The ends, k = 0 and m, are the callers': X[0], X[m] = Re Z[0] ± Im Z[0], and back.
 
 use super::real::check_lengths;
@@ -41,8 +45,8 @@ pub(super) enum ForwardHalf {
 pub(super) struct RealToComplexEvenSimd {
     len: usize,
     half: ForwardHalf,
-    /// V_k as [`pair_pass_split`] reads them (k < m, real parts then imaginary parts), or as
-    /// [`twiddle_table`] lays them out for [`mirror_pass`].
+    /// V'_k as [`pair_pass_split`] reads them, or V_k as [`twiddle_table`] lays them out for
+    /// [`mirror_pass`].
     twiddles: Vec<f32>,
 }
 
@@ -60,14 +64,15 @@ impl RealToComplexEvenSimd {
         let v = |c: f64, s: f64| (s / 2.0, -c / 2.0);
         let twiddles = match &half {
             ForwardHalf::Split(p) => {
-                debug_assert!(len % 16 == 0 && p.len() == len / 2);
-                let (re, im): (Vec<f32>, Vec<f32>) = (0..len / 2)
-                    .map(|k| {
-                        let (re, im) = v_k(len, k, v);
-                        (re as f32, im as f32)
+                debug_assert!(len % 32 == 0 && p.len() == len / 2);
+                // V'_k = V_k − 1/2 for k = 4i + 1 ..= 4i + 4: four real parts, four imaginary.
+                (0..len / 16)
+                    .flat_map(|i| {
+                        let v = (1..=4).map(|j| v_k(len, 4 * i + j, v));
+                        let re = v.clone().map(|(re, _)| (re - 0.5) as f32);
+                        re.chain(v.map(|(_, im)| im as f32)).collect::<Vec<_>>()
                     })
-                    .unzip();
-                [re, im].concat()
+                    .collect()
             }
             ForwardHalf::Planned(p) => {
                 debug_assert!(len >= 2 && len % 2 == 0 && p.len() == len / 2);
@@ -190,46 +195,62 @@ fn reverse(v: v128) -> v128 {
 }
 
 /// The forward pass over bin pairs from a split spectrum: `z` holds Z's m real parts, then its
-/// m imaginary parts (m a multiple of 8); writes the m + 1 bins X to interleaved `x`. `v` holds
-/// V_k (k < m) split the same way. Bins k..k+4 pair with bins m−k−3..m−k+1 read in reverse lane
-/// order, four pairs per step with no part swaps; the middle bin m/2 is its own pair and is
-/// computed twice (as the last lane of one step and the first mirrored lane), equal both times
-/// to rounding.
+/// m imaginary parts (m a multiple of 16); writes the m + 1 bins X to interleaved `x`. `v` holds
+/// V'_k for k = 4i + 1 ..= 4i + 4, four real parts then four imaginary parts, step after step.
+/// Bins k..k+4 pair with bins m−k−3..m−k+1 read in reverse lane order, four pairs per step with
+/// no part swaps; the middle bin m/2 is its own pair and is computed twice (as the last lane of
+/// one step and the first mirrored lane), equal both times to rounding.
 fn pair_pass_split(z: &[f32], v: &[f32], x: &mut [Complex<f32>]) {
     let m = x.len() - 1;
-    assert!(m % 8 == 0 && z.len() >= 2 * m && v.len() >= 2 * m);
+    assert!(m % 16 == 0 && z.len() >= 2 * m && v.len() >= m);
     let (z0r, z0i) = (z[0], z[m]);
     x[0] = Complex::new(z0r + z0i, 0.0);
     x[m] = Complex::new(z0r - z0i, 0.0);
-    let (zr, zi, vre, vim) = (z.as_ptr(), z[m..].as_ptr(), v.as_ptr(), v[m..].as_ptr());
+    let (zr, zi, v) = (z.as_ptr(), z[m..].as_ptr(), v.as_ptr());
     let out: *mut f32 = x.as_mut_ptr().cast();
-    let half = f32x4_splat(0.5);
-    // k = 1, 5, …, m/2 − 3 (a counted loop: `step_by` over an inclusive range compiled to a
-    // three-way compare per step).
-    for k in (0..m / 8).map(|i| 4 * i + 1) {
-        let mk = m - k - 3;
-        // SAFETY: k + 4 ≤ m/2 + 1 ≤ m and mk + 4 = m − k + 1 ≤ m, so the loads of z's and v's
-        // m-float halves are in bounds, and the stores of 8 floats at 2k and 2·mk stay within
+    // Two steps per iteration, for fewer loop and address instructions in V8: k and k + 4 with
+    // k = 8i + 1, their mirrors at m − k − 3 and m − k − 7.
+    for i in 0..m / 16 {
+        let (k, mk) = (8 * i + 1, m - 8 * i - 8);
+        // SAFETY: k + 8 ≤ m/2 + 1 ≤ m and mk + 8 = m − k + 1 ≤ m, so the loads from z's m-float
+        // halves are in bounds; `v` holds m/8 steps of 8 floats and this reads steps 2i and
+        // 2i + 1 < m/8; the stores of 8 floats at 2k, 2k + 8, 2·mk and 2·mk + 8 stay within
         // x's 2(m + 1). wasm loads and stores need no alignment.
         unsafe {
-            let load = |p: *const f32, i: usize| v128_load(p.add(i).cast());
-            let (ar, ai) = (load(zr, k), load(zi, k));
-            let (br, bi) = (reverse(load(zr, mk)), reverse(load(zi, mk)));
-            let (vr, vi) = (load(vre, k), load(vim, k));
-            let (er, ei) = (
-                f32x4_mul(f32x4_add(ar, br), half),
-                f32x4_mul(f32x4_sub(ai, bi), half),
-            );
-            let (dr, di) = (f32x4_sub(ar, br), f32x4_add(ai, bi));
-            let (tr, ti) = (
-                f32x4_sub(f32x4_mul(vr, dr), f32x4_mul(vi, di)),
-                f32x4_add(f32x4_mul(vr, di), f32x4_mul(vi, dr)),
-            );
-            store_interleaved::<false>(out, k, (f32x4_add(er, tr), f32x4_add(ei, ti)));
-            let mirrored = (reverse(f32x4_sub(er, tr)), reverse(f32x4_sub(ti, ei)));
-            store_interleaved::<false>(out, mk, mirrored);
+            pair_step(zr, zi, v.add(16 * i), out, k, mk + 4);
+            pair_step(zr, zi, v.add(16 * i + 8), out, k + 4, mk);
         }
     }
+}
+
+/// Bins k..k+4 and mk..mk+4 (mk = m − k − 3) of [`pair_pass_split`], V'_k..V'_(k+4) at `v`.
+///
+/// # Safety
+/// As [`pair_pass_split`] checks: 4 floats from `zr` and `zi` at k and mk, 8 from `v`, and 8
+/// floats of `out` at 2k and 2·mk.
+#[inline(always)]
+unsafe fn pair_step(
+    zr: *const f32,
+    zi: *const f32,
+    v: *const f32,
+    out: *mut f32,
+    k: usize,
+    mk: usize,
+) {
+    let load = |p: *const f32| v128_load(p.cast());
+    let (ar, ai) = (load(zr.add(k)), load(zi.add(k)));
+    // B = conj(Z[m − k]): bi holds −Im B.
+    let (br, bi) = (reverse(load(zr.add(mk))), reverse(load(zi.add(mk))));
+    let (vr, vi) = (load(v), load(v.add(4)));
+    let (dr, di) = (f32x4_sub(ar, br), f32x4_add(ai, bi));
+    let (tr, ti) = (
+        f32x4_sub(f32x4_mul(vr, dr), f32x4_mul(vi, di)),
+        f32x4_add(f32x4_mul(vr, di), f32x4_mul(vi, dr)),
+    );
+    store_interleaved::<false>(out, k, (f32x4_add(ar, tr), f32x4_add(ai, ti)));
+    // X[m − k] = conj(B − V'·D)
+    let mirrored = (reverse(f32x4_sub(br, tr)), reverse(f32x4_add(bi, ti)));
+    store_interleaved::<false>(out, mk, mirrored);
 }
 
 impl RealToComplex<f32> for RealToComplexEvenSimd {
