@@ -13,9 +13,8 @@
 //! - inverse (X → 2Z, unnormalised as realfft's, n·x after the inverse FFT): s = 1,
 //!   V_k = i·W^(−k).
 //!
-//! The forward pass from a split spectrum ([`pair_pass_split`]) folds s into the twiddles:
-//! with D = A − B and V'_k = V_k − 1/2, E + T = A + V'_k·D and E − T = B − V'_k·D, two
-//! multiplies fewer per pair.
+//! The passes fold s into the twiddles: with D = A − B and V'_k = V_k − s, E + T = 2s·A + V'_k·D
+//! and E − T = 2s·B − V'_k·D, with no multiply by s (2s·A is A forward, A + A inverse).
 //!
 //! The ends, k = 0 and m, are the callers': X[0], X[m] = Re Z[0] ± Im Z[0], and back.
 
@@ -45,7 +44,7 @@ pub(super) enum ForwardHalf {
 pub(super) struct RealToComplexEvenSimd {
     len: usize,
     half: ForwardHalf,
-    /// V'_k as [`pair_pass_split`] reads them, or V_k as [`twiddle_table`] lays them out for
+    /// V'_k as [`pair_pass_split`] reads them, or as [`twiddle_table`] lays them out for
     /// [`mirror_pass`].
     twiddles: Vec<f32>,
 }
@@ -60,16 +59,16 @@ impl RealToComplexEvenSimd {
     /// The transform of `len` samples (`len` even, ≥ 2) on `half`, the forward complex FFT of
     /// `len / 2` points.
     pub(super) fn new(len: usize, half: ForwardHalf) -> Self {
-        // −i·(c + i·s)/2 = s/2 − i·c/2
-        let v = |c: f64, s: f64| (s / 2.0, -c / 2.0);
+        // V' = −i·(c + i·s)/2 − 1/2 = s/2 − 1/2 − i·c/2
+        let v = |c: f64, s: f64| (s / 2.0 - 0.5, -c / 2.0);
         let twiddles = match &half {
             ForwardHalf::Split(p) => {
                 debug_assert!(len % 32 == 0 && p.len() == len / 2);
-                // V'_k = V_k − 1/2 for k = 4i + 1 ..= 4i + 4: four real parts, four imaginary.
+                // V'_k for k = 4i + 1 ..= 4i + 4: four real parts, then four imaginary parts.
                 (0..len / 16)
                     .flat_map(|i| {
                         let v = (1..=4).map(|j| v_k(len, 4 * i + j, v));
-                        let re = v.clone().map(|(re, _)| (re - 0.5) as f32);
+                        let re = v.clone().map(|(re, _)| re as f32);
                         re.chain(v.map(|(_, im)| im as f32)).collect::<Vec<_>>()
                     })
                     .collect()
@@ -92,8 +91,8 @@ impl ComplexToRealEvenSimd {
     /// FFT of `len / 2` points.
     pub(super) fn new(len: usize, half: Arc<dyn Fft<f32>>) -> Self {
         debug_assert!(len >= 2 && len % 2 == 0 && half.len() == len / 2);
-        // i·(c − i·s) = s + i·c
-        let twiddles = twiddle_table(len, |c, s| (s, c));
+        // V' = i·(c − i·s) − 1 = s − 1 + i·c
+        let twiddles = twiddle_table(len, |c, s| (s - 1.0, c));
         ComplexToRealEvenSimd {
             len,
             half,
@@ -102,7 +101,7 @@ impl ComplexToRealEvenSimd {
     }
 }
 
-/// V_k for k = 1 ..= m/2 (+1 padding), from `v(c, s)` with W^k = c + i·s computed in f64; two
+/// V'_k for k = 1 ..= m/2 (+1 padding), from `v(c, s)` with W^k = c + i·s computed in f64; two
 /// bins per 8 floats, laid out for one complex product of a bin pair d:
 /// `d·[vr, vr, vr', vr'] + swap_parts(d)·[−vi, vi, −vi', vi']`.
 fn twiddle_table(len: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> Vec<f32> {
@@ -124,7 +123,7 @@ fn v_k(len: usize, k: usize, v: impl Fn(f64, f64) -> (f64, f64)) -> (f64, f64) {
     v(c, s)
 }
 
-/// V_k out of the table's layout.
+/// V'_k out of the table's layout.
 fn twiddle(twiddles: &[f32], k: usize) -> Complex<f32> {
     let (j, lane) = ((k - 1) / 2, (k - 1) % 2);
     Complex::new(
@@ -149,11 +148,10 @@ fn swap_parts(v: v128) -> v128 {
 }
 
 /// The pass over the pairs (k, m − k), k = 1 ..= m/2, of `y` (m + 1 values; y[0] and y[m] are
-/// left alone), in place.
-fn mirror_pass(y: &mut [Complex<f32>], twiddles: &[f32], scale: f32) {
+/// left alone), in place: forward (s = 1/2), or inverse (s = 1) when `INVERSE`.
+fn mirror_pass<const INVERSE: bool>(y: &mut [Complex<f32>], twiddles: &[f32]) {
     let m = y.len() - 1;
     let floats: &mut [f32] = bytemuck::cast_slice_mut(y);
-    let s = f32x4_splat(scale);
     let mut k = 1;
     // Bins k, k+1 and their mirrors m−k−1, m−k, all distinct while 2k + 2 < m.
     while 2 * k + 2 < m {
@@ -168,22 +166,26 @@ fn mirror_pass(y: &mut [Complex<f32>], twiddles: &[f32], scale: f32) {
             let b = conj(swap_halves(v128_load(p.add(hi) as *const v128)));
             let vr = v128_load(twiddles.as_ptr().add(tw) as *const v128);
             let vi = v128_load(twiddles.as_ptr().add(tw + 4) as *const v128);
-            let e = f32x4_mul(f32x4_add(a, b), s);
             let d = f32x4_sub(a, b);
             let t = f32x4_add(f32x4_mul(d, vr), f32x4_mul(swap_parts(d), vi));
-            v128_store(p.add(lo) as *mut v128, f32x4_add(e, t));
-            v128_store(p.add(hi) as *mut v128, swap_halves(conj(f32x4_sub(e, t))));
+            let (a, b) = if INVERSE {
+                (f32x4_add(a, a), f32x4_add(b, b))
+            } else {
+                (a, b)
+            };
+            v128_store(p.add(lo) as *mut v128, f32x4_add(a, t));
+            v128_store(p.add(hi) as *mut v128, swap_halves(conj(f32x4_sub(b, t))));
         }
         k += 2;
     }
     // The pairs left around the middle (for even m, y[m/2] becomes conj(y[m/2]) times 2·s).
+    let two_s = if INVERSE { 2.0 } else { 1.0 };
     while k <= m - k {
         let (a, b) = (y[k], y[m - k].conj());
-        let e = (a + b) * scale;
         let t = (a - b) * twiddle(twiddles, k);
-        y[k] = e + t;
+        y[k] = a * two_s + t;
         if k != m - k {
-            y[m - k] = (e - t).conj();
+            y[m - k] = (b * two_s - t).conj();
         }
         k += 1;
     }
@@ -285,7 +287,7 @@ impl RealToComplex<f32> for RealToComplexEvenSimd {
                 let z0 = output[0];
                 output[0] = Complex::new(z0.re + z0.im, 0.0);
                 output[m] = Complex::new(z0.re - z0.im, 0.0);
-                mirror_pass(output, &self.twiddles, 0.5);
+                mirror_pass::<false>(output, &self.twiddles);
             }
         }
         Ok(())
@@ -338,7 +340,7 @@ impl ComplexToReal<f32> for ComplexToRealEvenSimd {
         let m = self.len / 2;
         let (first, last) = (input[0], input[m]);
         input[0] = Complex::new(first.re + last.re, first.re - last.re);
-        mirror_pass(input, &self.twiddles, 1.0);
+        mirror_pass::<true>(input, &self.twiddles);
         let pairs: &mut [Complex<f32>] = bytemuck::cast_slice_mut(output);
         self.half.process_outofplace_with_scratch(
             &mut input[..m],
