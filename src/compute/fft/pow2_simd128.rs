@@ -137,10 +137,10 @@ impl Pow2Simd {
         (tmp[at % 2], s)
     }
 
-    /// The forward FFT of `input` (clobbered) with its result left split in `z`: real parts in
-    /// the first `len` floats, imaginary parts in the next `len`, for a pass that reads them
-    /// there (the real transform's pass over bin pairs, `real_simd128`). `temp` holds `len`
-    /// values (clobbered).
+    /// The forward FFT of `input` (clobbered) with its result left split and folded in `z`, for
+    /// a pass that reads it there (the real transform's pass over bin pairs, `real_simd128`):
+    /// real parts in the first `len` floats, imaginary parts in the next `len`, each half as
+    /// [`Split::store_folded`] lays it out. `temp` holds `len` values (clobbered).
     pub(super) fn forward_split(
         &self,
         input: &mut [Complex<f32>],
@@ -169,10 +169,13 @@ impl Pow2Simd {
                 re: z,
                 im: z.add(n),
             };
-            if n / s == 4 {
-                last_radix4_split(last, z, n);
-            } else {
-                last_radix8_split(last, z, n);
+            // A constant length for the radix-8 pass of `rfft` 1024 and 4096: 4–5 % faster
+            // `rfft` 1024 (fewer live addresses in V8).
+            match (n / s, n) {
+                (4, _) => last_radix4_split(last, z, n),
+                (_, 512) => last_radix8_split::<512>(last, z, n),
+                (_, 2048) => last_radix8_split::<2048>(last, z, n),
+                _ => last_radix8_split::<0>(last, z, n),
             }
         }
     }
@@ -307,6 +310,26 @@ impl Split {
         v128_store(self.re.add(i).cast(), z.0);
         v128_store(self.im.add(i).cast(), z.1);
     }
+
+    /// Stores bins b..b+4 (b a multiple of 4) of an n-point spectrum folded: the lower half
+    /// (b < n/2) in place, the upper half in reverse order, bin b at 3n/2 − 1 − b. Bins k and
+    /// n − k then sit k − 1 + n/2 apart in the same lane order, as the real transform's pass over
+    /// bin pairs reads them, and the lane reversal it needs is made here, where the shuffle
+    /// units are idle (the last passes only add).
+    #[inline(always)]
+    unsafe fn store_folded(self, b: usize, n: usize, z: Cx) {
+        if b < n / 2 {
+            self.store(b, z);
+        } else {
+            self.store(3 * n / 2 - 4 - b, (reverse(z.0), reverse(z.1)));
+        }
+    }
+}
+
+/// The four lanes of `v` in the opposite order.
+#[inline(always)]
+pub(super) fn reverse(v: v128) -> v128 {
+    i32x4_shuffle::<3, 2, 1, 0>(v, v)
 }
 
 /// Complex numbers i..i+4 of interleaved `x`, parts exchanged when `SWAP`.
@@ -513,18 +536,24 @@ unsafe fn last_radix8<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
     }
 }
 
-/// The last pass when n/s = 4, forward, left split: blocks `x` → split `y`.
+/// The last pass when n/s = 4, forward, left split and folded: blocks `x` → split `y`.
 #[inline(never)]
 unsafe fn last_radix4_split(x: Blocks, y: Split, n: usize) {
-    last_pass(n / 4, |q| radix4_block(x, q, n / 4), |i, z| y.store(i, z));
+    last_pass(
+        n / 4,
+        |q| radix4_block(x, q, n / 4),
+        |i, z| y.store_folded(i, n, z),
+    );
 }
 
-/// The last pass when n/s = 8, forward, left split: blocks `x` → split `y`.
+/// The last pass when n/s = 8, forward, left split and folded: blocks `x` → split `y`. `N` is
+/// n when it is known at compile time, else 0.
 #[inline(never)]
-unsafe fn last_radix8_split(x: Blocks, y: Split, n: usize) {
+unsafe fn last_radix8_split<const N: usize>(x: Blocks, y: Split, n: usize) {
+    let n = if N == 0 { n } else { N };
     let s = n / 8;
     for q in (0..s).step_by(4) {
-        radix8_block(x, q, s, |j, z| y.store(q + j * s, z));
+        radix8_block(x, q, s, |j, z| y.store_folded(q + j * s, n, z));
     }
 }
 

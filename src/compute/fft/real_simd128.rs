@@ -25,7 +25,7 @@ use realfft::{ComplexToReal, FftError, RealToComplex};
 use rustfft::{Fft, Length};
 use std::sync::Arc;
 
-use super::pow2_simd128::{store_interleaved, Pow2Simd};
+use super::pow2_simd128::{reverse, store_interleaved, Pow2Simd};
 
 /// Half-lengths up to which the forward transform leaves our FFT's result split for
 /// [`pair_pass_split`] (`rfft` of 2048 to 8192 samples 3–6 % faster than the interleaved
@@ -64,10 +64,10 @@ impl RealToComplexEvenSimd {
         let twiddles = match &half {
             ForwardHalf::Split(p) => {
                 debug_assert!(len % 32 == 0 && p.len() == len / 2);
-                // V'_k for k = 4i + 1 ..= 4i + 4: four real parts, then four imaginary parts.
+                // V'_k for k = 4i ..= 4i + 3: four real parts, then four imaginary parts.
                 (0..len / 16)
                     .flat_map(|i| {
-                        let v = (1..=4).map(|j| v_k(len, 4 * i + j, v));
+                        let v = (0..4).map(|j| v_k(len, 4 * i + j, v));
                         let re = v.clone().map(|(re, _)| re as f32);
                         re.chain(v.map(|(_, im)| im as f32)).collect::<Vec<_>>()
                     })
@@ -191,45 +191,43 @@ fn mirror_pass<const INVERSE: bool>(y: &mut [Complex<f32>], twiddles: &[f32]) {
     }
 }
 
-/// The four lanes of `v` in the opposite order.
-fn reverse(v: v128) -> v128 {
-    i32x4_shuffle::<3, 2, 1, 0>(v, v)
-}
-
-/// The forward pass over bin pairs from a split spectrum: `z` holds Z's m real parts, then its
-/// m imaginary parts (m a multiple of 16); writes the m + 1 bins X to interleaved `x`. `v` holds
-/// V'_k for k = 4i + 1 ..= 4i + 4, four real parts then four imaginary parts, step after step.
-/// Bins k..k+4 pair with bins m−k−3..m−k+1 read in reverse lane order, four pairs per step with
-/// no part swaps; the middle bin m/2 is its own pair and is computed twice (as the last lane of
-/// one step and the first mirrored lane), equal both times to rounding.
+/// The forward pass over bin pairs from a split, folded spectrum: `z` holds Z's m real parts,
+/// then its m imaginary parts (m a multiple of 16), each half as `Pow2Simd::forward_split`
+/// leaves it (bins below m/2 in place, bin b ≥ m/2 at 3m/2 − 1 − b); writes the m + 1 bins X
+/// to interleaved `x`. `v` holds V'_k for k = 4i ..= 4i + 3, four real parts then four
+/// imaginary parts, step after step. Bins k..k+4 pair with bins m−k..m−k−4, which the fold
+/// keeps at m/2 − 1 + k in the same lane order, so four pairs go per step with no lane or part
+/// moved on the way in.
 fn pair_pass_split(z: &[f32], v: &[f32], x: &mut [Complex<f32>]) {
     let m = x.len() - 1;
     assert!(m % 16 == 0 && z.len() >= 2 * m && v.len() >= m);
+    let (zr, zi, v) = (z.as_ptr(), z[m..].as_ptr(), v.as_ptr());
+    let out: *mut f32 = x.as_mut_ptr().cast();
+    // Two steps per iteration, for fewer loop and address instructions in V8: k and k + 4.
+    for i in 0..m / 16 {
+        let k = 8 * i;
+        // SAFETY: k + 8 ≤ m/2 and m/2 − 1 + k + 8 < m, so the loads from z's m-float halves are
+        // in bounds; `v` holds m/8 steps of 8 floats and this reads steps 2i and 2i + 1; the
+        // stores of 8 floats at 2k, 2(k + 4) (< m) and at 2(m − k − 3), 2(m − k − 7) (≤ 2m − 6)
+        // stay within x's 2(m + 1). wasm loads and stores need no alignment.
+        unsafe {
+            pair_step(zr, zi, v.add(16 * i), out, k, m);
+            pair_step(zr, zi, v.add(16 * i + 8), out, k + 4, m);
+        }
+    }
+    // Lane k = 0 paired Z[0] with a bin that is not its pair (it wrote X[0] and X[m] wrongly):
+    // both come from Z[0] alone. Bin m/2 is its own pair, conj(Z[m/2]), folded to m − 1.
     let (z0r, z0i) = (z[0], z[m]);
     x[0] = Complex::new(z0r + z0i, 0.0);
     x[m] = Complex::new(z0r - z0i, 0.0);
-    let (zr, zi, v) = (z.as_ptr(), z[m..].as_ptr(), v.as_ptr());
-    let out: *mut f32 = x.as_mut_ptr().cast();
-    // Two steps per iteration, for fewer loop and address instructions in V8: k and k + 4 with
-    // k = 8i + 1, their mirrors at m − k − 3 and m − k − 7.
-    for i in 0..m / 16 {
-        let (k, mk) = (8 * i + 1, m - 8 * i - 8);
-        // SAFETY: k + 8 ≤ m/2 + 1 ≤ m and mk + 8 = m − k + 1 ≤ m, so the loads from z's m-float
-        // halves are in bounds; `v` holds m/8 steps of 8 floats and this reads steps 2i and
-        // 2i + 1 < m/8; the stores of 8 floats at 2k, 2k + 8, 2·mk and 2·mk + 8 stay within
-        // x's 2(m + 1). wasm loads and stores need no alignment.
-        unsafe {
-            pair_step(zr, zi, v.add(16 * i), out, k, mk + 4);
-            pair_step(zr, zi, v.add(16 * i + 8), out, k + 4, mk);
-        }
-    }
+    x[m / 2] = Complex::new(z[m - 1], -z[2 * m - 1]);
 }
 
-/// Bins k..k+4 and mk..mk+4 (mk = m − k − 3) of [`pair_pass_split`], V'_k..V'_(k+4) at `v`.
+/// Bins k..k+4 and m−k−3..m−k+1 of [`pair_pass_split`], V'_k..V'_(k+4) at `v`.
 ///
 /// # Safety
-/// As [`pair_pass_split`] checks: 4 floats from `zr` and `zi` at k and mk, 8 from `v`, and 8
-/// floats of `out` at 2k and 2·mk.
+/// As [`pair_pass_split`] checks: 4 floats from `zr` and `zi` at k and at m/2 − 1 + k, 8 from
+/// `v`, and 8 floats of `out` at 2k and at 2(m − k − 3).
 #[inline(always)]
 unsafe fn pair_step(
     zr: *const f32,
@@ -237,12 +235,13 @@ unsafe fn pair_step(
     v: *const f32,
     out: *mut f32,
     k: usize,
-    mk: usize,
+    m: usize,
 ) {
     let load = |p: *const f32| v128_load(p.cast());
     let (ar, ai) = (load(zr.add(k)), load(zi.add(k)));
-    // B = conj(Z[m − k]): bi holds −Im B.
-    let (br, bi) = (reverse(load(zr.add(mk))), reverse(load(zi.add(mk))));
+    // B = conj(Z[m − k]), folded into lanes k..k+4: bi holds −Im B.
+    let mk = m / 2 - 1 + k;
+    let (br, bi) = (load(zr.add(mk)), load(zi.add(mk)));
     let (vr, vi) = (load(v), load(v.add(4)));
     let (dr, di) = (f32x4_sub(ar, br), f32x4_add(ai, bi));
     let (tr, ti) = (
@@ -250,9 +249,9 @@ unsafe fn pair_step(
         f32x4_add(f32x4_mul(vr, di), f32x4_mul(vi, dr)),
     );
     store_interleaved::<false>(out, k, (f32x4_add(ar, tr), f32x4_add(ai, ti)));
-    // X[m − k] = conj(B − V'·D)
+    // X[m − k] = conj(B − V'·D), bins m−k..m−k−4 in lanes k..k+4.
     let mirrored = (reverse(f32x4_sub(br, tr)), reverse(f32x4_add(bi, ti)));
-    store_interleaved::<false>(out, mk, mirrored);
+    store_interleaved::<false>(out, m - k - 3, mirrored);
 }
 
 impl RealToComplex<f32> for RealToComplexEvenSimd {
