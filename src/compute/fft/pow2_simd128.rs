@@ -311,17 +311,20 @@ impl Split {
         v128_store(self.im.add(i).cast(), z.1);
     }
 
-    /// Stores bins b..b+4 (b a multiple of 4) of an n-point spectrum folded: the lower half
-    /// (b < n/2) in place, the upper half in reverse order, bin b at 3n/2 − 1 − b. Bin n − k
-    /// then sits at n/2 − 1 + k, a constant distance after bin k and in the same lane order, as
-    /// the real transform's pass over bin pairs reads them: the lane reversal it needs is made
-    /// here, where the shuffle units are idle (the last passes only add).
+    /// Stores output j (bins b..b+4, b = q + j·s) of butterflies q..q+4 of a radix-R last pass
+    /// of stride s (n = R·s points), folded: the lower half (j < R/2, so b < n/2) in place, the
+    /// upper half in reverse order, bin b at 3n/2 − 1 − b. Bin n − k then sits at n/2 − 1 + k,
+    /// a constant distance after bin k and in the same lane order, as the real transform's pass
+    /// over bin pairs reads them: the lane reversal it needs is made here, where the shuffle
+    /// units are idle (the last passes only add). The half is told by j, a constant once the
+    /// butterfly's outputs are unrolled, so the test costs nothing at run time.
     #[inline(always)]
-    unsafe fn store_folded(self, b: usize, n: usize, z: Cx) {
-        if b < n / 2 {
+    unsafe fn store_folded<const R: usize>(self, q: usize, j: usize, s: usize, z: Cx) {
+        let b = q + j * s;
+        if j < R / 2 {
             self.store(b, z);
         } else {
-            self.store(3 * n / 2 - 4 - b, (reverse(z.0), reverse(z.1)));
+            self.store(3 * R * s / 2 - 4 - b, (reverse(z.0), reverse(z.1)));
         }
     }
 }
@@ -539,11 +542,12 @@ unsafe fn last_radix8<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
 /// The last pass when n/s = 4, forward, left split and folded: blocks `x` → split `y`.
 #[inline(never)]
 unsafe fn last_radix4_split(x: Blocks, y: Split, n: usize) {
-    last_pass(
-        n / 4,
-        |q| radix4_block(x, q, n / 4),
-        |i, z| y.store_folded(i, n, z),
-    );
+    let s = n / 4;
+    for q in (0..s).step_by(4) {
+        for (j, z) in radix4_block(x, q, s).into_iter().enumerate() {
+            y.store_folded::<4>(q, j, s, z);
+        }
+    }
 }
 
 /// The last pass when n/s = 8, forward, left split and folded: blocks `x` → split `y`. `N` is
@@ -553,7 +557,7 @@ unsafe fn last_radix8_split<const N: usize>(x: Blocks, y: Split, n: usize) {
     let n = if N == 0 { n } else { N };
     let s = n / 8;
     for q in (0..s).step_by(4) {
-        radix8_block(x, q, s, |j, z| y.store_folded(q + j * s, n, z));
+        radix8_block(x, q, s, |j, z| y.store_folded::<8>(q, j, s, z));
     }
 }
 
