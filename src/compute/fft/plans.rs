@@ -218,8 +218,8 @@ pub(super) fn real_forward(len: usize) -> Arc<dyn RealToComplex<f32>> {
     recent(|r| &mut r.r2c, len, || with_cache(|c| c.real_forward(len)))
 }
 
-/// The complex-to-real inverse FFT of `len` points, unnormalised (even lengths on wasm: as
-/// [`real_forward`]).
+/// The complex-to-real inverse FFT of `len` points, scaled by 1/len (NumPy's `irfft`; even
+/// lengths on wasm: as [`real_forward`]; natively, realfft's scaled afterwards).
 pub(super) fn real_inverse(len: usize) -> Arc<dyn ComplexToReal<f32>> {
     recent(|r| &mut r.c2r, len, || with_cache(|c| c.real_inverse(len)))
 }
@@ -258,7 +258,7 @@ impl Cache {
             let even =
                 super::real_simd128::ComplexToRealEvenSimd::new(len, self.complex(len / 2, true));
             #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-            let even = ComplexToRealEven::new(len, &mut self.real);
+            let even = super::real::ScaledInverse(ComplexToRealEven::new(len, &mut self.real));
             Arc::new(even)
         } else {
             Arc::new(ComplexToRealOdd::new(self.complex(len, true)))

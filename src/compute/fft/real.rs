@@ -35,7 +35,8 @@ pub(super) fn inverse(spectrum: &mut [Complex<f32>], n: usize, out: &mut [f32]) 
     inverse_with(&*plans::real_inverse(n), spectrum, out);
 }
 
-/// [`inverse`] with its plan (`out.len()` points).
+/// [`inverse`] with its plan (`out.len()` points), which scales by 1/n itself, as every plan of
+/// [`plans::real_inverse`] does.
 pub(super) fn inverse_with(
     plan: &dyn ComplexToReal<f32>,
     spectrum: &mut [Complex<f32>],
@@ -53,9 +54,52 @@ pub(super) fn inverse_with(
     with_scratch(plan.get_scratch_len(), |scratch| {
         let _ = plan.process_with_scratch(spectrum, out, scratch);
     });
-    let s = 1.0 / n as f32;
-    for x in out.iter_mut() {
-        *x *= s;
+}
+
+/// realfft's inverse of even lengths (the native builds'), its output scaled by 1/n as the
+/// inverses of `real_odd` and `real_simd128` scale theirs (in passes they make anyway).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub(super) struct ScaledInverse(pub(super) realfft::ComplexToRealEven<f32>);
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+impl ComplexToReal<f32> for ScaledInverse {
+    fn process(&self, input: &mut [Complex<f32>], output: &mut [f32]) -> Result<(), FftError> {
+        self.process_with_scratch(input, output, &mut self.make_scratch_vec())
+    }
+
+    fn process_with_scratch(
+        &self,
+        input: &mut [Complex<f32>],
+        output: &mut [f32],
+        scratch: &mut [Complex<f32>],
+    ) -> Result<(), FftError> {
+        let r = self.0.process_with_scratch(input, output, scratch);
+        // Only wrong lengths leave the output unwritten; `InputValues` comes after the transform.
+        if matches!(r, Ok(()) | Err(FftError::InputValues(..))) {
+            let s = 1.0 / self.0.len() as f32;
+            output.iter_mut().for_each(|x| *x *= s);
+        }
+        r
+    }
+
+    fn get_scratch_len(&self) -> usize {
+        self.0.get_scratch_len()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn make_input_vec(&self) -> Vec<Complex<f32>> {
+        self.0.make_input_vec()
+    }
+
+    fn make_output_vec(&self) -> Vec<f32> {
+        self.0.make_output_vec()
+    }
+
+    fn make_scratch_vec(&self) -> Vec<Complex<f32>> {
+        self.0.make_scratch_vec()
     }
 }
 

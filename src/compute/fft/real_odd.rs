@@ -80,7 +80,7 @@ impl RealToComplex<f32> for RealToComplexOdd {
 }
 
 /// The inverse transform to an odd number of samples on `fft`, the inverse complex FFT of that
-/// length (unnormalised, as realfft's).
+/// length, scaled by 1/n (NumPy's `irfft`; realfft's is unnormalised).
 pub(super) struct ComplexToRealOdd {
     fft: Arc<dyn Fft<f32>>,
 }
@@ -122,8 +122,9 @@ impl ComplexToReal<f32> for ComplexToRealOdd {
             buffer,
             &mut fft_scratch[..self.fft.get_inplace_scratch_len()],
         );
+        let scale = 1.0 / n as f32;
         for (x, z) in output.iter_mut().zip(buffer.iter()) {
-            *x = z.re;
+            *x = z.re * scale;
         }
         if first_im != 0.0 {
             return Err(FftError::InputValues(true, false));

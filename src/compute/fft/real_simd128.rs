@@ -10,11 +10,13 @@
 //! With W = e^(−2πi/n), the pass maps a pair A = Y[k], B = conj(Y[m−k]) to
 //! Y'[k] = E + T and Y'[m−k] = conj(E − T), where E = s·(A + B) and T = V_k·(A − B):
 //! - forward (Z → X): s = 1/2, V_k = −i·W^k/2;
-//! - inverse (X → 2Z, unnormalised as realfft's, n·x after the inverse FFT): s = 1,
-//!   V_k = i·W^(−k).
+//! - inverse (X → 2Z, which the inverse FFT turns into n·x): s = 1, V_k = i·W^(−k), and the
+//!   results scaled by c = 1/n, so that the transform gives x itself (NumPy's `irfft`; realfft's
+//!   inverse is unnormalised) with no pass over the output.
 //!
-//! The passes fold s into the twiddles: with D = A − B and V'_k = V_k − s, E + T = 2s·A + V'_k·D
-//! and E − T = 2s·B − V'_k·D, with no multiply by s (2s·A is A forward, A + A inverse).
+//! The passes fold s and c into the twiddles: with D = A − B and V'_k = c·(V_k − s),
+//! c·(E + T) = 2sc·A + V'_k·D and c·(E − T) = 2sc·B − V'_k·D, with one multiply by 2sc where
+//! it is not 1 (forward, 2sc = 1; inverse, 2sc = 2/n).
 //!
 //! The ends, k = 0 and m, are the callers': X[0], X[m] = Re Z[0] ± Im Z[0], and back.
 
@@ -87,12 +89,13 @@ impl RealToComplexEvenSimd {
 }
 
 impl ComplexToRealEvenSimd {
-    /// The inverse transform to `len` samples (`len` even, ≥ 2) on `half`, the inverse complex
-    /// FFT of `len / 2` points.
+    /// The inverse transform to `len` samples (`len` even, ≥ 2), scaled by 1/len, on `half`, the
+    /// inverse complex FFT of `len / 2` points.
     pub(super) fn new(len: usize, half: Arc<dyn Fft<f32>>) -> Self {
         debug_assert!(len >= 2 && len % 2 == 0 && half.len() == len / 2);
-        // V' = i·(c − i·s) − 1 = s − 1 + i·c
-        let twiddles = twiddle_table(len, |c, s| (s - 1.0, c));
+        // V' = (i·(c − i·s) − 1)/len = (s − 1 + i·c)/len
+        let n = len as f64;
+        let twiddles = twiddle_table(len, |c, s| ((s - 1.0) / n, c / n));
         ComplexToRealEvenSimd {
             len,
             half,
@@ -148,9 +151,12 @@ fn swap_parts(v: v128) -> v128 {
 }
 
 /// The pass over the pairs (k, m − k), k = 1 ..= m/2, of `y` (m + 1 values; y[0] and y[m] are
-/// left alone), in place: forward (s = 1/2), or inverse (s = 1) when `INVERSE`.
+/// left alone), in place: forward (s = 1/2, c = 1), or inverse (s = 1, c = 1/n = 1/(2m)) when
+/// `INVERSE`.
 fn mirror_pass<const INVERSE: bool>(y: &mut [Complex<f32>], twiddles: &[f32]) {
     let m = y.len() - 1;
+    // 2sc
+    let scale = if INVERSE { 1.0 / m as f32 } else { 1.0 };
     let floats: &mut [f32] = bytemuck::cast_slice_mut(y);
     let mut k = 1;
     // Bins k, k+1 and their mirrors m−k−1, m−k, all distinct while 2k + 2 < m.
@@ -169,7 +175,8 @@ fn mirror_pass<const INVERSE: bool>(y: &mut [Complex<f32>], twiddles: &[f32]) {
             let d = f32x4_sub(a, b);
             let t = f32x4_add(f32x4_mul(d, vr), f32x4_mul(swap_parts(d), vi));
             let (a, b) = if INVERSE {
-                (f32x4_add(a, a), f32x4_add(b, b))
+                let scale = f32x4_splat(scale);
+                (f32x4_mul(a, scale), f32x4_mul(b, scale))
             } else {
                 (a, b)
             };
@@ -178,14 +185,13 @@ fn mirror_pass<const INVERSE: bool>(y: &mut [Complex<f32>], twiddles: &[f32]) {
         }
         k += 2;
     }
-    // The pairs left around the middle (for even m, y[m/2] becomes conj(y[m/2]) times 2·s).
-    let two_s = if INVERSE { 2.0 } else { 1.0 };
+    // The pairs left around the middle (for even m, y[m/2] becomes conj(y[m/2]) times 2sc).
     while k <= m - k {
         let (a, b) = (y[k], y[m - k].conj());
         let t = (a - b) * twiddle(twiddles, k);
-        y[k] = a * two_s + t;
+        y[k] = a * scale + t;
         if k != m - k {
-            y[m - k] = (b * two_s - t).conj();
+            y[m - k] = (b * scale - t).conj();
         }
         k += 1;
     }
@@ -322,8 +328,9 @@ impl ComplexToReal<f32> for ComplexToRealEvenSimd {
         self.process_with_scratch(input, output, &mut self.make_scratch_vec())
     }
 
-    /// As realfft's: `input` is clobbered; nonzero imaginary parts of its first and last bins
-    /// are reported (`InputValues`) after the transform, which ignores them as NumPy does.
+    /// As realfft's, but scaled by 1/n (NumPy's `irfft`): `input` is clobbered; nonzero
+    /// imaginary parts of its first and last bins are reported (`InputValues`) after the
+    /// transform, which ignores them as NumPy does.
     fn process_with_scratch(
         &self,
         input: &mut [Complex<f32>],
@@ -338,7 +345,8 @@ impl ComplexToReal<f32> for ComplexToRealEvenSimd {
         )?;
         let m = self.len / 2;
         let (first, last) = (input[0], input[m]);
-        input[0] = Complex::new(first.re + last.re, first.re - last.re);
+        let c = 1.0 / self.len as f32;
+        input[0] = Complex::new((first.re + last.re) * c, (first.re - last.re) * c);
         mirror_pass::<true>(input, &self.twiddles);
         let pairs: &mut [Complex<f32>] = bytemuck::cast_slice_mut(output);
         self.half.process_outofplace_with_scratch(
