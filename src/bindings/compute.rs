@@ -1,10 +1,12 @@
 //! JavaScript surface of the compute module: `sgemm`, `PackedMatrix`, `fft`, `rfft`, `irfft`,
 //! `FftPlan`, `fftBatch`, `rfftBatch`, `fft2`, `fftBackend`, `kmeans`.
 //!
-//! Typed arrays are copied into wasm memory once on the way in and once on the way out; the
-//! kernels themselves work in place on those copies. `FftPlan` is the exception: the package
-//! hands out views of its buffers, so JavaScript reads and writes them where they are.
+//! Typed arrays are copied into wasm memory once on the way in and once on the way out
+//! (`copies`); the kernels themselves work in place on those copies. `FftPlan` is the
+//! exception: the package hands out views of its buffers, so JavaScript reads and writes them
+//! where they are.
 
+use super::copies::{copy_out, F32Copy};
 use super::{args, error::to_js};
 use crate::compute::fft::Input;
 use crate::compute::{self, ComputeError, GemmOptions, KmeansInit, KmeansOptions, MultiplyOptions};
@@ -39,10 +41,14 @@ pub fn sgemm(
         o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
         let cv = args::field(&obj, "c");
         if !cv.is_undefined() {
-            c = Some(args::float32_array(F, "opts.c", &cv)?.to_vec());
+            c = Some(copy_in(
+                F,
+                "opts.c",
+                &args::float32_array(F, "opts.c", &cv)?,
+            )?);
         }
     }
-    let (a, b) = (a.to_vec(), b.to_vec());
+    let (a, b) = (copy_in(F, "a", &a)?, copy_in(F, "b", &b)?);
     o.c = c.as_deref();
     let out = compute::sgemm(&a, &b, m, k, n, &o).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
@@ -72,8 +78,8 @@ impl JsPackedMatrix {
             Some(obj) => args::opt_bool(F, &obj, "transB", false)?,
             None => false,
         };
-        let inner =
-            compute::PackedMatrix::new(&b.to_vec(), k, n, trans_b).map_err(|e| to_js(F, e))?;
+        let b = copy_in(F, "b", &b)?;
+        let inner = compute::PackedMatrix::new(&b, k, n, trans_b).map_err(|e| to_js(F, e))?;
         Ok(JsPackedMatrix { inner })
     }
 
@@ -95,10 +101,14 @@ impl JsPackedMatrix {
             o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
             let cv = args::field(&obj, "c");
             if !cv.is_undefined() {
-                c = Some(args::float32_array(F, "opts.c", &cv)?.to_vec());
+                c = Some(copy_in(
+                    F,
+                    "opts.c",
+                    &args::float32_array(F, "opts.c", &cv)?,
+                )?);
             }
         }
-        let a = a.to_vec();
+        let a = copy_in(F, "a", &a)?;
         o.c = c.as_deref();
         let out = self.inner.multiply(&a, m, &o).map_err(|e| to_js(F, e))?;
         Ok(Float32Array::from(&out[..]))
@@ -158,6 +168,11 @@ fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, 
     Ok(o)
 }
 
+/// [`F32Copy::of`], its error as `func`'s.
+fn copy_in(func: &str, arg: &'static str, array: &Float32Array) -> Result<F32Copy, JsValue> {
+    F32Copy::of(arg, array).map_err(|e| to_js(func, e))
+}
+
 /// Hands `result` to JavaScript: copied into `opts.out` when given (length checked), else into
 /// a new `Float32Array`.
 fn emit(func: &str, out: Option<Float32Array>, result: &[f32]) -> Result<Float32Array, JsValue> {
@@ -172,7 +187,7 @@ fn emit(func: &str, out: Option<Float32Array>, result: &[f32]) -> Result<Float32
                     &format!("length {}", arr.length()),
                 ));
             }
-            arr.copy_from(result);
+            copy_out("opts.out", &arr, result).map_err(|e| to_js(func, e))?;
             Ok(arr)
         }
     }
@@ -199,9 +214,9 @@ pub fn fft_batch(data: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32A
     let data = args::float32_array(F, "data", data)?;
     let n = args::dim(F, "n", n)?;
     let o = fft_opts(F, opts, true)?;
-    let out =
-        compute::fft::fft_batch_owned(data.to_vec(), n, o.inverse).map_err(|e| to_js(F, e))?;
-    emit(F, o.out, &out)
+    let mut data = copy_in(F, "data", &data)?;
+    compute::fft::fft_batch_in_place(&mut data, n, o.inverse).map_err(|e| to_js(F, e))?;
+    emit(F, o.out, &data)
 }
 
 /// 2-D DFT of a row-major `rows × cols` complex grid.
@@ -216,7 +231,8 @@ pub fn fft2(
     let data = args::float32_array(F, "data", data)?;
     let (rows, cols) = (args::dim(F, "rows", rows)?, args::dim(F, "cols", cols)?);
     let o = fft_opts(F, opts, true)?;
-    let out = compute::fft2(&data.to_vec(), rows, cols, o.inverse).map_err(|e| to_js(F, e))?;
+    let data = copy_in(F, "data", &data)?;
+    let out = compute::fft2(&data, rows, cols, o.inverse).map_err(|e| to_js(F, e))?;
     emit(F, o.out, &out)
 }
 
@@ -246,7 +262,8 @@ pub fn rfft_batch(signals: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Floa
     let signals = args::float32_array(F, "signals", signals)?;
     let n = args::dim(F, "n", n)?;
     let o = fft_opts(F, opts, false)?;
-    let out = compute::fft::rfft_batch_owned(signals.to_vec(), n).map_err(|e| to_js(F, e))?;
+    let mut signals = copy_in(F, "signals", &signals)?;
+    let out = compute::fft::rfft_batch_clobbering(&mut signals, n).map_err(|e| to_js(F, e))?;
     emit(F, o.out, &out)
 }
 
@@ -490,18 +507,15 @@ pub fn kmeans(
                 }
             };
         } else if !iv.is_undefined() {
-            init = Some(
-                args::float32_array(F, "opts.init", &iv)
-                    .map_err(|_| {
-                        args::type_error(
-                            F,
-                            "opts.init",
-                            "'kmeans++', 'random' or a Float32Array",
-                            &iv,
-                        )
-                    })?
-                    .to_vec(),
-            );
+            let c = args::float32_array(F, "opts.init", &iv).map_err(|_| {
+                args::type_error(
+                    F,
+                    "opts.init",
+                    "'kmeans++', 'random' or a Float32Array",
+                    &iv,
+                )
+            })?;
+            init = Some(copy_in(F, "opts.init", &c)?);
         }
         o.max_iter = opt_uint(F, &obj, "maxIter", (1.0, 1e6), 300)? as usize;
         o.n_init = opt_uint(F, &obj, "nInit", (1.0, 1000.0), 1)? as usize;

@@ -8,6 +8,7 @@ pub mod actor_js;
 pub mod actor_otp;
 pub mod args;
 pub mod compute;
+pub mod copies;
 pub mod crdt;
 pub mod crdt_value;
 pub mod crypto;

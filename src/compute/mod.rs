@@ -1,6 +1,6 @@
 //! Dense numeric kernels: matrix multiply, FFT and k-means.
 
-mod checks;
+pub(crate) mod checks;
 mod error;
 pub(crate) mod fft;
 pub(crate) mod kmeans;

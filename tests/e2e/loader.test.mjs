@@ -191,6 +191,16 @@ for (const isolated of [true, false]) {
         same(k.fft(odd(2048), { inverse: true }), k.fft(odd(2048).slice(), { inverse: true })),
         same(k.rfft(odd(1024), { out: oddOut(1026) }), k.rfft(odd(1024).slice())),
         same(k.irfft(oddSpec, 1024, { out: oddOut(1024) }), k.irfft(oddSpec.slice(), 1024)),
+        // The checked bindings place their copies at the arrays' offsets too (`copies.rs`).
+        same(k.fftBatch(odd(256), 64, { out: oddOut(256) }), k.fftBatch(odd(256).slice(), 64)),
+        same(k.rfftBatch(odd(256), 64, { out: oddOut(264) }), k.rfftBatch(odd(256).slice(), 64)),
+        same(k.fft2(odd(512), 16, 16, { out: oddOut(512) }), k.fft2(odd(512).slice(), 16, 16)),
+        same(new katalyst.PackedMatrix(odd(12 * 20), 12, 20).multiply(odd(30 * 12), 30, { beta: 0.5, c: odd(30 * 20) }),
+          new katalyst.PackedMatrix(odd(12 * 20).slice(), 12, 20).multiply(odd(30 * 12).slice(), 30, { beta: 0.5, c: odd(30 * 20).slice() })),
+        same(k.sgemm(odd(9 * 7), odd(7 * 5), 9, 7, 5, { beta: 2, c: odd(9 * 5) }),
+          k.sgemm(odd(9 * 7).slice(), odd(7 * 5).slice(), 9, 7, 5, { beta: 2, c: odd(9 * 5).slice() })),
+        same(k.kmeans(x, 3000, 4, 5, { init: odd(20), maxIter: 3 }).centroids,
+          k.kmeans(x, 3000, 4, 5, { init: odd(20).slice(), maxIter: 3 }).centroids),
       ].every(Boolean);
       // A view of shared memory (threads mode) is read where it is, not copied.
       let sharedView = true;

@@ -128,19 +128,20 @@ pub(crate) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, Com
 /// assert_eq!(y, vec![2., 0., 0., 0., 0., 0., 2., 0.]);
 /// ```
 pub fn fft_batch(data: &[f32], n: usize, inverse: bool) -> Result<Vec<f32>, ComputeError> {
-    batch_rows(data.len(), n)?;
-    fft_batch_owned(data.to_vec(), n, inverse)
+    let mut data = data.to_vec();
+    fft_batch_in_place(&mut data, n, inverse)?;
+    Ok(data)
 }
 
-/// [`fft_batch`] on a buffer the caller gives up.
-pub(crate) fn fft_batch_owned(
-    mut data: Vec<f32>,
+/// [`fft_batch`] in place.
+pub(crate) fn fft_batch_in_place(
+    data: &mut [f32],
     n: usize,
     inverse: bool,
-) -> Result<Vec<f32>, ComputeError> {
+) -> Result<(), ComputeError> {
     batch_rows(data.len(), n)?;
-    complex::rows_in_place(as_complex(&mut data), n, inverse);
-    Ok(data)
+    complex::rows_in_place(as_complex(data), n, inverse);
+    Ok(())
 }
 
 fn batch_rows(len: usize, n: usize) -> Result<usize, ComputeError> {
@@ -207,17 +208,17 @@ pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
 pub fn rfft_batch(signals: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     checks::dim("n", n)?;
     rows_of("signals", signals.len(), n, "n samples per row")?;
-    rfft_batch_owned(signals.to_vec(), n)
+    rfft_batch_clobbering(&mut signals.to_vec(), n)
 }
 
-/// [`rfft_batch`] on a buffer the caller gives up (it is used as the transform's input scratch).
-pub(crate) fn rfft_batch_owned(mut input: Vec<f32>, n: usize) -> Result<Vec<f32>, ComputeError> {
+/// [`rfft_batch`] using `input` as the transform's input scratch (clobbered).
+pub(crate) fn rfft_batch_clobbering(input: &mut [f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     checks::dim("n", n)?;
     let rows = rows_of("signals", input.len(), n, "n samples per row")?;
     let bins = n / 2 + 1;
     let total = checks::elements("output", rows, bins)?;
     let mut out = checks::filled("output", 2 * total, 0.0f32)?;
-    real::forward_rows(&mut input, n, as_complex(&mut out));
+    real::forward_rows(input, n, as_complex(&mut out));
     Ok(out)
 }
 
