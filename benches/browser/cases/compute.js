@@ -86,6 +86,17 @@ function gemmCases([m, k, n]) {
         return () => katalyst.sgemm(a, b, m, k, n);
       },
     },
+    ...(m === 64 ? [{
+      // Views 4 bytes off an 8-byte boundary: the bindings place their copies alike (`copies.rs`),
+      // else V8 copies them into shared memory (the threads page) byte by byte.
+      ...common,
+      name: 'katalyst sgemm, arrays 4 bytes off an 8-byte boundary',
+      threads: ({ k }) => k.threads,
+      async setup({ katalyst }) {
+        const a = values(m * k + 1, 1).subarray(1), b = values(k * n + 1, 2).subarray(1);
+        return () => katalyst.sgemm(a, b, m, k, n);
+      },
+    }] : []),
     {
       ...common,
       name: 'katalyst PackedMatrix.multiply (B reused; + compute worker in threads mode)',
@@ -174,14 +185,15 @@ const REAL_SIZES = [1 << 10, 1 << 12, 1 << 14, 1 << 16];
 
 let pffftModule = null;
 const pffft = () => (pffftModule ??= PFFFT());
-const PFFFT_REAL = 0, PFFFT_COMPLEX = 1, PFFFT_FORWARD = 0;
+const PFFFT_REAL = 0, PFFFT_COMPLEX = 1, PFFFT_FORWARD = 0, PFFFT_BACKWARD = 1;
 
 /**
  * pffft over buffers in its heap. `copy`: 'new' adds the JS → heap → new JS array copies
  * `katalyst.fft(x)` does, 'into' copies into a preallocated array as `fft(x, { out })` does,
- * false keeps the data in its heap.
+ * false keeps the data in its heap. `direction`: PFFFT_FORWARD, or PFFFT_BACKWARD (unscaled: pffft
+ * leaves the 1/n to its caller).
  */
-async function pffftRunner(n, kind, input, copy) {
+async function pffftRunner(n, kind, input, copy, direction = PFFFT_FORWARD) {
   const mod = await pffft();
   const floats = kind === PFFFT_COMPLEX ? 2 * n : n;
   const setup = mod._pffft_new_setup(n, kind);
@@ -200,17 +212,17 @@ async function pffftRunner(n, kind, input, copy) {
   const runs = {
     new: () => {
       mod.HEAPF32.set(input, inPtr >> 2);
-      mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
+      mod._pffft_transform_ordered(setup, inPtr, outPtr, work, direction);
       return mod.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + floats);
     },
     into: () => {
       mod.HEAPF32.set(input, inPtr >> 2);
-      mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
+      mod._pffft_transform_ordered(setup, inPtr, outPtr, work, direction);
       dst.set(mod.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + floats));
       return dst;
     },
   };
-  const run = copy ? runs[copy] : () => mod._pffft_transform_ordered(setup, inPtr, outPtr, work, PFFFT_FORWARD);
+  const run = copy ? runs[copy] : () => mod._pffft_transform_ordered(setup, inPtr, outPtr, work, direction);
   return { run, teardown };
 }
 
@@ -350,6 +362,26 @@ function realFftCases(n) {
       name: 'pffft-wasm real, copy in + into preallocated array',
       peer: PFFFT_PEER,
       setup: () => pffftRunner(n, PFFFT_REAL, values(n, 4), 'into'),
+    },
+    {
+      ...common,
+      name: 'katalyst irfft into opts.out',
+      async setup({ katalyst }) {
+        const spectrum = values(n + 2, 6);
+        const out = new Float32Array(n);
+        return () => katalyst.irfft(spectrum, n, { out });
+      },
+    },
+    {
+      ...common,
+      name: 'katalyst FftPlan real inverse, data kept in wasm memory',
+      setup: ({ katalyst }) => planRunner(katalyst, n, { real: true, inverse: true }, values(n + 2, 6)),
+    },
+    {
+      ...common,
+      name: 'pffft-wasm real backward (unscaled), copy in + into preallocated array',
+      peer: PFFFT_PEER,
+      setup: () => pffftRunner(n, PFFFT_REAL, values(n, 6), 'into', PFFFT_BACKWARD),
     },
     {
       ...common,
