@@ -93,11 +93,17 @@ impl Pow2Simd {
     unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: [Blocks; 2]) {
         let n = self.len;
         let (last, s) = self.passes_but_last(src, tmp);
-        match (n / s, self.direction == FftDirection::Inverse) {
-            (4, false) => last_radix4::<false>(last, dst, n),
-            (4, true) => last_radix4::<true>(last, dst, n),
-            (_, false) => last_radix8::<false>(last, dst, n),
-            (_, true) => last_radix8::<true>(last, dst, n),
+        // Constant lengths for the radix-8 pass where it is most used (the inverse half of `irfft`
+        // 1024 and 4096, `fft` 2048 and 8192), as for `last_radix8_split`.
+        match (n / s, self.direction == FftDirection::Inverse, n) {
+            (4, false, _) => last_radix4::<false>(last, dst, n),
+            (4, true, _) => last_radix4::<true>(last, dst, n),
+            (_, false, 2048) => last_radix8::<false, 2048>(last, dst, n),
+            (_, false, 8192) => last_radix8::<false, 8192>(last, dst, n),
+            (_, false, _) => last_radix8::<false, 0>(last, dst, n),
+            (_, true, 512) => last_radix8::<true, 512>(last, dst, n),
+            (_, true, 2048) => last_radix8::<true, 2048>(last, dst, n),
+            (_, true, _) => last_radix8::<true, 0>(last, dst, n),
         }
     }
 
@@ -530,9 +536,11 @@ unsafe fn last_radix4<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
     );
 }
 
-/// The last pass when n/s = 8: blocks `x` → interleaved `y`.
+/// The last pass when n/s = 8: blocks `x` → interleaved `y`. `N` is n when it is known at
+/// compile time, else 0.
 #[inline(never)]
-unsafe fn last_radix8<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
+unsafe fn last_radix8<const SWAP: bool, const N: usize>(x: Blocks, y: *mut f32, n: usize) {
+    let n = if N == 0 { n } else { N };
     let s = n / 8;
     for q in (0..s).step_by(4) {
         radix8_block(x, q, s, |j, z| store_interleaved::<SWAP>(y, q + j * s, z));
