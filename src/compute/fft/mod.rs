@@ -128,6 +128,7 @@ pub(crate) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, Com
 /// assert_eq!(y, vec![2., 0., 0., 0., 0., 0., 2., 0.]);
 /// ```
 pub fn fft_batch(data: &[f32], n: usize, inverse: bool) -> Result<Vec<f32>, ComputeError> {
+    batch_rows(data.len(), n)?;
     let mut data = data.to_vec();
     fft_batch_in_place(&mut data, n, inverse)?;
     Ok(data)
