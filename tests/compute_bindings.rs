@@ -46,6 +46,32 @@ fn to_vec(v: &JsValue) -> Vec<f32> {
 
 const U: JsValue = JsValue::UNDEFINED;
 
+/// Arguments that are views of wasm memory (as `FftPlan`'s buffers are) stay readable when the
+/// copies made of them grow the memory, which detaches every view of it (this build's memory is
+/// not shared).
+#[test]
+fn views_of_wasm_memory_survive_the_growth_their_copies_cause() {
+    let k = 1 << 21;
+    let (a, b) = (vec![1.0f32; k], vec![0.5f32; k]);
+    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+    let before = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>();
+    let view = |v: &[f32]| {
+        let offset = v.as_ptr() as u32;
+        JsValue::from(Float32Array::new_with_byte_offset_and_length(
+            &before,
+            offset,
+            v.len() as u32,
+        ))
+    };
+    let out = c::sgemm(&view(&a), &view(&b), &num(1.), &num(k as f64), &num(1.), &U).unwrap();
+    assert_eq!(
+        before.byte_length(),
+        0,
+        "the copies did not grow the memory"
+    );
+    assert_eq!(to_vec(&out.into()), [k as f32 / 2.0]);
+}
+
 #[test]
 fn sgemm_round_trip_and_options() {
     // [1 2; 3 4]ᵀ · [1 0; 0 1] · 2 + 1·C

@@ -6,7 +6,7 @@
 //! exception: the package hands out views of its buffers, so JavaScript reads and writes them
 //! where they are.
 
-use super::copies::{copy_out, F32Copy};
+use super::copies::{copy_out, F32Copy, Placed};
 use super::{args, error::to_js};
 use crate::compute::fft::Input;
 use crate::compute::{self, ComputeError, GemmOptions, KmeansInit, KmeansOptions, MultiplyOptions};
@@ -25,8 +25,8 @@ pub fn sgemm(
     opts: &JsValue,
 ) -> Result<Float32Array, JsValue> {
     const F: &str = "sgemm";
-    let a = args::float32_array(F, "a", a)?;
-    let b = args::float32_array(F, "b", b)?;
+    let a = placed(F, "a", a)?;
+    let b = placed(F, "b", b)?;
     let (m, k, n) = (
         args::dim(F, "m", m)?,
         args::dim(F, "k", k)?,
@@ -41,14 +41,11 @@ pub fn sgemm(
         o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
         let cv = args::field(&obj, "c");
         if !cv.is_undefined() {
-            c = Some(copy_in(
-                F,
-                "opts.c",
-                &args::float32_array(F, "opts.c", &cv)?,
-            )?);
+            c = Some(placed(F, "opts.c", &cv)?);
         }
     }
     let (a, b) = (copy_in(F, "a", &a)?, copy_in(F, "b", &b)?);
+    let c = c.map(|c| copy_in(F, "opts.c", &c)).transpose()?;
     o.c = c.as_deref();
     let out = compute::sgemm(&a, &b, m, k, n, &o).map_err(|e| to_js(F, e))?;
     Ok(Float32Array::from(&out[..]))
@@ -72,7 +69,7 @@ impl JsPackedMatrix {
         opts: &JsValue,
     ) -> Result<JsPackedMatrix, JsValue> {
         const F: &str = "PackedMatrix";
-        let b = args::float32_array(F, "b", b)?;
+        let b = placed(F, "b", b)?;
         let (k, n) = (args::dim(F, "k", k)?, args::dim(F, "n", n)?);
         let trans_b = match args::options(F, opts)? {
             Some(obj) => args::opt_bool(F, &obj, "transB", false)?,
@@ -91,7 +88,7 @@ impl JsPackedMatrix {
         opts: &JsValue,
     ) -> Result<Float32Array, JsValue> {
         const F: &str = "PackedMatrix.multiply";
-        let a = args::float32_array(F, "a", a)?;
+        let a = placed(F, "a", a)?;
         let m = args::dim(F, "m", m)?;
         let mut o = MultiplyOptions::default();
         let mut c = None;
@@ -101,14 +98,11 @@ impl JsPackedMatrix {
             o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
             let cv = args::field(&obj, "c");
             if !cv.is_undefined() {
-                c = Some(copy_in(
-                    F,
-                    "opts.c",
-                    &args::float32_array(F, "opts.c", &cv)?,
-                )?);
+                c = Some(placed(F, "opts.c", &cv)?);
             }
         }
         let a = copy_in(F, "a", &a)?;
+        let c = c.map(|c| copy_in(F, "opts.c", &c)).transpose()?;
         o.c = c.as_deref();
         let out = self.inner.multiply(&a, m, &o).map_err(|e| to_js(F, e))?;
         Ok(Float32Array::from(&out[..]))
@@ -132,7 +126,7 @@ impl JsPackedMatrix {
 /// array is allocated, which is most of the cost of small transforms).
 struct FftOpts {
     inverse: bool,
-    out: Option<Float32Array>,
+    out: Option<Placed>,
 }
 
 thread_local! {
@@ -162,33 +156,39 @@ fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, 
         }
         let out = get(&obj, &KEY_OUT);
         if !out.is_undefined() {
-            o.out = Some(args::float32_array(func, "opts.out", &out)?);
+            o.out = Some(placed(func, "opts.out", &out)?);
         }
     }
     Ok(o)
 }
 
-/// [`F32Copy::of`], its error as `func`'s.
-fn copy_in(func: &str, arg: &'static str, array: &Float32Array) -> Result<F32Copy, JsValue> {
-    F32Copy::of(arg, array).map_err(|e| to_js(func, e))
+/// `v` as a `Float32Array` (else a `TypeError` naming `arg`), placed for [`copy_in`]. Functions
+/// with several arrays place them all before copying any.
+fn placed(func: &str, arg: &str, v: &JsValue) -> Result<Placed, JsValue> {
+    Ok(Placed::new(&args::float32_array(func, arg, v)?))
+}
+
+/// [`Placed::copy`], its error as `func`'s.
+fn copy_in(func: &str, arg: &'static str, array: &Placed) -> Result<F32Copy, JsValue> {
+    array.copy(arg).map_err(|e| to_js(func, e))
 }
 
 /// Hands `result` to JavaScript: copied into `opts.out` when given (length checked), else into
 /// a new `Float32Array`.
-fn emit(func: &str, out: Option<Float32Array>, result: &[f32]) -> Result<Float32Array, JsValue> {
+fn emit(func: &str, out: Option<Placed>, result: &[f32]) -> Result<Float32Array, JsValue> {
     match out {
         None => Ok(Float32Array::from(result)),
         Some(arr) => {
-            if arr.length() as usize != result.len() {
+            if arr.len() != result.len() {
                 return Err(args::range_error(
                     func,
                     "opts.out",
                     &format!("a Float32Array of length {}", result.len()),
-                    &format!("length {}", arr.length()),
+                    &format!("length {}", arr.len()),
                 ));
             }
             copy_out("opts.out", &arr, result).map_err(|e| to_js(func, e))?;
-            Ok(arr)
+            Ok(arr.array().clone())
         }
     }
 }
@@ -198,20 +198,18 @@ fn emit(func: &str, out: Option<Float32Array>, result: &[f32]) -> Result<Float32
 #[wasm_bindgen]
 pub fn fft(data: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "fft";
-    let data = args::float32_array(F, "data", data)?;
+    let data = placed(F, "data", data)?;
     let o = fft_opts(F, opts, true)?;
-    let fill = Input::Fill(|buf: &mut [f32]| data.copy_to(buf));
-    compute::fft::fft_streamed(data.length() as usize, o.inverse, fill, |r| {
-        emit(F, o.out, r)
-    })
-    .map_err(|e| to_js(F, e))?
+    let fill = Input::Fill(|buf: &mut [f32]| data.copy_to("data", buf));
+    compute::fft::fft_streamed(data.len(), o.inverse, fill, |r| emit(F, o.out, r))
+        .map_err(|e| to_js(F, e))?
 }
 
 /// Complex DFTs of every `n`-point row.
 #[wasm_bindgen(js_name = fftBatch)]
 pub fn fft_batch(data: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "fftBatch";
-    let data = args::float32_array(F, "data", data)?;
+    let data = placed(F, "data", data)?;
     let n = args::dim(F, "n", n)?;
     let o = fft_opts(F, opts, true)?;
     let mut data = copy_in(F, "data", &data)?;
@@ -228,7 +226,7 @@ pub fn fft2(
     opts: &JsValue,
 ) -> Result<Float32Array, JsValue> {
     const F: &str = "fft2";
-    let data = args::float32_array(F, "data", data)?;
+    let data = placed(F, "data", data)?;
     let (rows, cols) = (args::dim(F, "rows", rows)?, args::dim(F, "cols", cols)?);
     let o = fft_opts(F, opts, true)?;
     let data = copy_in(F, "data", &data)?;
@@ -240,8 +238,8 @@ pub fn fft2(
 #[wasm_bindgen]
 pub fn rfft(signal: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "rfft";
-    let signal = args::float32_array(F, "signal", signal)?;
-    if signal.length() == 0 {
+    let signal = placed(F, "signal", signal)?;
+    if signal.is_empty() {
         return Err(args::range_error(
             F,
             "signal",
@@ -250,8 +248,8 @@ pub fn rfft(signal: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
         ));
     }
     let o = fft_opts(F, opts, false)?;
-    let fill = Input::Fill(|buf: &mut [f32]| signal.copy_to(buf));
-    compute::fft::rfft_streamed(signal.length() as usize, fill, |r| emit(F, o.out, r))
+    let fill = Input::Fill(|buf: &mut [f32]| signal.copy_to("signal", buf));
+    compute::fft::rfft_streamed(signal.len(), fill, |r| emit(F, o.out, r))
         .map_err(|e| to_js(F, e))?
 }
 
@@ -259,7 +257,7 @@ pub fn rfft(signal: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
 #[wasm_bindgen(js_name = rfftBatch)]
 pub fn rfft_batch(signals: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "rfftBatch";
-    let signals = args::float32_array(F, "signals", signals)?;
+    let signals = placed(F, "signals", signals)?;
     let n = args::dim(F, "n", n)?;
     let o = fft_opts(F, opts, false)?;
     let mut signals = copy_in(F, "signals", &signals)?;
@@ -271,11 +269,11 @@ pub fn rfft_batch(signals: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Floa
 #[wasm_bindgen]
 pub fn irfft(spectrum: &JsValue, n: &JsValue, opts: &JsValue) -> Result<Float32Array, JsValue> {
     const F: &str = "irfft";
-    let spectrum = args::float32_array(F, "spectrum", spectrum)?;
+    let spectrum = placed(F, "spectrum", spectrum)?;
     let n = args::dim(F, "n", n)?;
     let o = fft_opts(F, opts, false)?;
-    let fill = Input::Fill(|buf: &mut [f32]| spectrum.copy_to(buf));
-    compute::fft::irfft_streamed(n, spectrum.length() as usize, fill, |r| emit(F, o.out, r))
+    let fill = Input::Fill(|buf: &mut [f32]| spectrum.copy_to("spectrum", buf));
+    compute::fft::irfft_streamed(n, spectrum.len(), fill, |r| emit(F, o.out, r))
         .map_err(|e| to_js(F, e))?
 }
 
@@ -419,7 +417,7 @@ pub fn fft_staged_error() -> JsValue {
     STAGED_ERROR.with(|e| e.replace(JsValue::UNDEFINED))
 }
 
-fn staged(offset: usize, out_offset: usize) -> Input<fn(&mut [f32])> {
+fn staged(offset: usize, out_offset: usize) -> Input {
     Input::Staged { offset, out_offset }
 }
 
@@ -482,7 +480,7 @@ pub fn kmeans(
     opts: &JsValue,
 ) -> Result<JsValue, JsValue> {
     const F: &str = "kmeans";
-    let data = args::float32_array(F, "data", data)?;
+    let data = placed(F, "data", data)?;
     let (n, d, k) = (
         args::dim(F, "n", n)?,
         args::dim(F, "d", d)?,
@@ -515,7 +513,7 @@ pub fn kmeans(
                     &iv,
                 )
             })?;
-            init = Some(copy_in(F, "opts.init", &c)?);
+            init = Some(Placed::new(&c));
         }
         o.max_iter = opt_uint(F, &obj, "maxIter", (1.0, 1e6), 300)? as usize;
         o.n_init = opt_uint(F, &obj, "nInit", (1.0, 1000.0), 1)? as usize;
@@ -536,12 +534,14 @@ pub fn kmeans(
             o.tol = t;
         }
     }
+    let data = copy_in(F, "data", &data)?.into_vec();
+    let init = init.map(|c| copy_in(F, "opts.init", &c)).transpose()?;
     o.init = match (&init, kind) {
         (Some(c), _) => KmeansInit::Centroids(c),
         (None, "random") => KmeansInit::Random,
         _ => KmeansInit::PlusPlus,
     };
-    let r = compute::kmeans::kmeans_owned(data.to_vec(), n, d, k, &o).map_err(|e| to_js(F, e))?;
+    let r = compute::kmeans::kmeans_owned(data, n, d, k, &o).map_err(|e| to_js(F, e))?;
     let out = Object::new();
     // Setting data properties on a fresh plain object cannot fail.
     let _ = Reflect::set(

@@ -54,7 +54,10 @@ pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
     fft_streamed(
         data.len(),
         inverse,
-        Input::Fill(|b: &mut [f32]| b.copy_from_slice(data)),
+        Input::Fill(|b: &mut [f32]| {
+            b.copy_from_slice(data);
+            Ok(())
+        }),
         <[f32]>::to_vec,
     )
 }
@@ -65,7 +68,7 @@ pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
 pub(crate) fn fft_streamed<R>(
     len: usize,
     inverse: bool,
-    input: Input<impl FnOnce(&mut [f32])>,
+    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     if len == 0 || len % 2 != 0 {
@@ -84,7 +87,7 @@ pub(crate) fn fft_streamed<R>(
 /// One real transform of `n` samples without allocating (see [`fft_streamed`]).
 pub(crate) fn rfft_streamed<R>(
     n: usize,
-    input: Input<impl FnOnce(&mut [f32])>,
+    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("signal.length", n)?;
@@ -100,7 +103,7 @@ pub(crate) fn rfft_streamed<R>(
 pub(crate) fn irfft_streamed<R>(
     n: usize,
     spectrum_len: usize,
-    input: Input<impl FnOnce(&mut [f32])>,
+    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("n", n)?;
@@ -195,7 +198,10 @@ pub fn fft2(
 pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
     rfft_streamed(
         signal.len(),
-        Input::Fill(|b: &mut [f32]| b.copy_from_slice(signal)),
+        Input::Fill(|b: &mut [f32]| {
+            b.copy_from_slice(signal);
+            Ok(())
+        }),
         <[f32]>::to_vec,
     )
 }
@@ -234,7 +240,10 @@ pub fn irfft(spectrum: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     irfft_streamed(
         n,
         spectrum.len(),
-        Input::Fill(|b: &mut [f32]| b.copy_from_slice(spectrum)),
+        Input::Fill(|b: &mut [f32]| {
+            b.copy_from_slice(spectrum);
+            Ok(())
+        }),
         <[f32]>::to_vec,
     )
 }

@@ -61,8 +61,8 @@ pub(super) fn stage_input(len: usize, arg: &'static str) -> Result<*mut f32, Com
 }
 
 /// Where a transform's input comes from.
-pub(crate) enum Input<F> {
-    /// Written by `F` into a per-thread buffer.
+pub(crate) enum Input<F = StagedOnly> {
+    /// Written by `F` into a per-thread buffer (its error ends the call).
     Fill(F),
     /// Left in the staged buffer by the caller ([`stage_input`]), `offset` floats past its
     /// start; the output goes `out_offset` floats past the start of its buffer. (A caller that
@@ -71,11 +71,14 @@ pub(crate) enum Input<F> {
     Staged { offset: usize, out_offset: usize },
 }
 
+/// The fill type of an [`Input`] that is always `Staged`.
+pub(crate) type StagedOnly = fn(&mut [f32]) -> Result<(), ComputeError>;
+
 /// Runs `f` with `in_len` floats of input (filled, or staged) and a per-thread output buffer
 /// of `out_len` floats (contents unspecified), so a transform called from JavaScript
 /// allocates nothing in wasm.
 pub(super) fn with_io<R>(
-    input: Input<impl FnOnce(&mut [f32])>,
+    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
     in_len: usize,
     out_len: usize,
     f: impl FnOnce(&mut [f32], &mut [f32]) -> R,
@@ -98,7 +101,7 @@ pub(super) fn with_io<R>(
 
 /// Runs `f` on `len` floats of input (the transform's input buffer, filled, or the staged one).
 fn with_input<R>(
-    input: Input<impl FnOnce(&mut [f32])>,
+    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
     len: usize,
     f: impl FnOnce(&mut [f32]) -> Result<R, ComputeError>,
 ) -> Result<R, ComputeError> {
@@ -107,13 +110,13 @@ fn with_input<R>(
             Ok(mut i) => {
                 let a = grow(&mut i, len, "data")?;
                 let i = &mut i[a..a + len];
-                fill(i);
+                fill(i)?;
                 f(i)
             }
             // Only if transforms nest on one thread: a private buffer.
             Err(_) => {
                 let mut i = checks::filled("data", len, 0.0)?;
-                fill(&mut i);
+                fill(&mut i)?;
                 f(&mut i)
             }
         }),
@@ -143,13 +146,16 @@ mod tests {
         s.as_ptr() as usize % crate::compute::lines::LINE == 0
     }
 
-    fn staged_at(offset: usize, out_offset: usize) -> Input<fn(&mut [f32])> {
+    fn staged_at(offset: usize, out_offset: usize) -> Input {
         Input::Staged { offset, out_offset }
     }
 
     #[test]
     fn buffers_start_on_a_cache_line_and_staging_points_at_the_input() {
-        let fill = |i: &mut [f32]| i.fill(1.0);
+        let fill = |i: &mut [f32]| {
+            i.fill(1.0);
+            Ok(())
+        };
         for len in [2, 6, 1000, 4096, 70_000] {
             let staged = stage_input(len, "data").unwrap();
             let io = with_io(staged_at(0, 0), len, len + 2, |i, o| {
