@@ -89,7 +89,12 @@ impl Placed {
         };
         if at == 0 && !self.in_memory {
             // Most arrays: `to_vec` writes the copy into fresh capacity, where a zeroed buffer
-            // would cost a pass over it (`sgemm` 256: 2 %).
+            // would cost a pass over it (`sgemm` 256: 2 %). It aborts where memory runs out, so
+            // large copies reserve their memory first (below 256 KiB, running out here means
+            // the next allocation of the call would abort anyway).
+            if len > 1 << 16 {
+                checks::probe_memory(arg, len.saturating_mul(4))?;
+            }
             let buf = self.live(arg)?.to_vec();
             return Ok(F32Copy { buf, at, len });
         }
