@@ -72,6 +72,57 @@ fn views_of_wasm_memory_survive_the_growth_their_copies_cause() {
     assert_eq!(to_vec(&out.into()), [k as f32 / 2.0]);
 }
 
+/// `opts.out` receives the product and is returned; a wrong length is refused before any work,
+/// leaving it untouched. It may be `opts.c` itself (C ← αAB + βC in place).
+#[test]
+fn sgemm_and_multiply_write_into_opts_out() {
+    // A 2×3, B 3×2; A·B = [1+3, 2+3; 4+6, 5+6] worked by hand.
+    let (a, b) = (
+        f32a(&[1., 2., 3., 4., 5., 6.]),
+        f32a(&[1., 0., 0., 1., 1., 1.]),
+    );
+    let ab = [4., 5., 10., 11.];
+    let dims = [num(2.), num(3.), num(2.)];
+    let out = Float32Array::new_with_length(4);
+    let got = c::sgemm(
+        &a,
+        &b,
+        &dims[0],
+        &dims[1],
+        &dims[2],
+        &obj(&[("out", out.clone().into())]),
+    );
+    let got = got.unwrap();
+    assert!(Object::is(&got, &out));
+    assert_eq!(out.to_vec(), ab);
+
+    let short = Float32Array::new_with_length(3);
+    short.fill(7.0, 0, 3);
+    let r = c::sgemm(
+        &a,
+        &b,
+        &dims[0],
+        &dims[1],
+        &dims[2],
+        &obj(&[("out", short.clone().into())]),
+    );
+    fails(r, "RangeError", &["opts.out", "2×2", "length 3"]);
+    assert_eq!(short.to_vec(), [7.; 3]);
+
+    let packed = c::JsPackedMatrix::new(&b, &num(3.), &num(2.), &U).unwrap();
+    let acc = Float32Array::from(&[1.0f32, 1., 1., 1.][..]);
+    let opts = obj(&[
+        ("c", acc.clone().into()),
+        ("beta", num(1.)),
+        ("out", acc.clone().into()),
+    ]);
+    let got = packed.multiply(&a, &num(2.), &opts).unwrap();
+    assert!(Object::is(&got, &acc));
+    assert_eq!(acc.to_vec(), ab.map(|v| v + 1.0));
+    let r = packed.multiply(&a, &num(2.), &obj(&[("out", short.clone().into())]));
+    fails(r, "RangeError", &["PackedMatrix.multiply", "opts.out"]);
+}
+
 #[test]
 fn sgemm_round_trip_and_options() {
     // [1 2; 3 4]ᵀ · [1 0; 0 1] · 2 + 1·C

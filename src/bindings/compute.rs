@@ -33,22 +33,45 @@ pub fn sgemm(
         args::dim(F, "n", n)?,
     );
     let mut o = GemmOptions::default();
-    let mut c = None;
+    let (mut c, mut out) = (None, None);
     if let Some(obj) = args::options(F, opts)? {
         o.trans_a = args::opt_bool(F, &obj, "transA", false)?;
         o.trans_b = args::opt_bool(F, &obj, "transB", false)?;
         o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
         o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
-        let cv = args::field(&obj, "c");
-        if !cv.is_undefined() {
-            c = Some(placed(F, "opts.c", &cv)?);
-        }
+        c = opt_array(F, &obj, "c")?;
+        out = opt_out(F, &obj, m, n)?;
     }
     let (a, b) = (copy_in(F, "a", &a)?, copy_in(F, "b", &b)?);
     let c = c.map(|c| copy_in(F, "opts.c", &c)).transpose()?;
     o.c = c.as_deref();
-    let out = compute::sgemm(&a, &b, m, k, n, &o).map_err(|e| to_js(F, e))?;
-    Ok(Float32Array::from(&out[..]))
+    let result = compute::sgemm(&a, &b, m, k, n, &o).map_err(|e| to_js(F, e))?;
+    emit(F, out, &result)
+}
+
+/// `opts[key]`, a `Float32Array` when present, placed for [`copy_in`].
+fn opt_array(func: &str, obj: &Object, key: &str) -> Result<Option<Placed>, JsValue> {
+    let v = args::field(obj, key);
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    placed(func, &format!("opts.{key}"), &v).map(Some)
+}
+
+/// `opts.out` of a product's m×n result, its length checked before any work.
+fn opt_out(func: &str, obj: &Object, m: usize, n: usize) -> Result<Option<Placed>, JsValue> {
+    let out = opt_array(func, obj, "out")?;
+    if let Some(o) = &out {
+        if Some(o.len()) != m.checked_mul(n) {
+            return Err(args::range_error(
+                func,
+                "opts.out",
+                &format!("a Float32Array of length {m}×{n}"),
+                &format!("length {}", o.len()),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// A right-hand matrix packed once for repeated products: `new PackedMatrix(b, k, n, {transB})`,
@@ -91,21 +114,19 @@ impl JsPackedMatrix {
         let a = placed(F, "a", a)?;
         let m = args::dim(F, "m", m)?;
         let mut o = MultiplyOptions::default();
-        let mut c = None;
+        let (mut c, mut out) = (None, None);
         if let Some(obj) = args::options(F, opts)? {
             o.trans_a = args::opt_bool(F, &obj, "transA", false)?;
             o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
             o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
-            let cv = args::field(&obj, "c");
-            if !cv.is_undefined() {
-                c = Some(placed(F, "opts.c", &cv)?);
-            }
+            c = opt_array(F, &obj, "c")?;
+            out = opt_out(F, &obj, m, self.inner.n())?;
         }
         let a = copy_in(F, "a", &a)?;
         let c = c.map(|c| copy_in(F, "opts.c", &c)).transpose()?;
         o.c = c.as_deref();
-        let out = self.inner.multiply(&a, m, &o).map_err(|e| to_js(F, e))?;
-        Ok(Float32Array::from(&out[..]))
+        let result = self.inner.multiply(&a, m, &o).map_err(|e| to_js(F, e))?;
+        emit(F, out, &result)
     }
 
     /// Rows of `op(B)`.

@@ -199,6 +199,7 @@ for (const isolated of [true, false]) {
           new katalyst.PackedMatrix(odd(12 * 20).slice(), 12, 20).multiply(odd(30 * 12).slice(), 30, { beta: 0.5, c: odd(30 * 20).slice() })),
         same(k.sgemm(odd(9 * 7), odd(7 * 5), 9, 7, 5, { beta: 2, c: odd(9 * 5) }),
           k.sgemm(odd(9 * 7).slice(), odd(7 * 5).slice(), 9, 7, 5, { beta: 2, c: odd(9 * 5).slice() })),
+        same(k.sgemm(odd(9 * 7), odd(7 * 5), 9, 7, 5, { out: oddOut(45) }), k.sgemm(odd(9 * 7).slice(), odd(7 * 5).slice(), 9, 7, 5)),
         same(k.kmeans(x, 3000, 4, 5, { init: odd(20), maxIter: 3 }).centroids,
           k.kmeans(x, 3000, 4, 5, { init: odd(20).slice(), maxIter: 3 }).centroids),
       ].every(Boolean);

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const threads: number = k.threads;
   const a = new Float32Array(4);
   const c: Float32Array = sgemm(a, a, 2, 2, 2, { transA: true, alpha: 2 });
+  const into: Float32Array = sgemm(a, a, 2, 2, 2, { out: new Float32Array(4) });
   const c2: Float32Array = await k.async.sgemm(a, a, 2, 2, 2);
   const spectrum: Float32Array = fft(new Float32Array(8), { inverse: false });
   const back: Float32Array = irfft(rfft(new Float32Array(8)), 8);
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const same: boolean = timingSafeEqual(mac, mac);
   const token: string = issueCsrfToken(randomBytes(32), 'session', 60);
   const valid: boolean = checkCsrfToken(randomBytes(32), 'session', token);
-  void [mode, threads, c, c2, spectrum, back, sameView, labels, h.digest(), ok, oks, same, valid, PackedMatrix];
+  void [mode, threads, c, into, c2, spectrum, back, sameView, labels, h.digest(), ok, oks, same, valid, PackedMatrix];
   try {
     initSync({ module: new Uint8Array() });
   } catch (e) {

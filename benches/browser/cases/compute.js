@@ -86,6 +86,16 @@ function gemmCases([m, k, n]) {
         return () => katalyst.sgemm(a, b, m, k, n);
       },
     },
+    {
+      ...common,
+      name: 'katalyst sgemm into opts.out (no result array allocated)',
+      threads: ({ k }) => k.threads,
+      async setup({ katalyst }) {
+        const { a, b } = inputs();
+        const out = new Float32Array(m * n);
+        return () => katalyst.sgemm(a, b, m, k, n, { out });
+      },
+    },
     ...(m === 64 ? [{
       // Views 4 bytes off an 8-byte boundary: the bindings place their copies alike (`copies.rs`),
       // else V8 copies them into shared memory (the threads page) byte by byte.
