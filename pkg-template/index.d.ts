@@ -75,8 +75,8 @@ export type Katalyst = Api & {
    */
   parallelStats(): { threads: number; helpedChunks: number };
   /**
-   * Off-main-thread variants (arguments are copied to the worker, results transferred back:
-   * an `opts.out` is copied too and not written; use the returned array).
+   * Off-main-thread variants (arguments are copied to the worker, results transferred back;
+   * an `opts.out` receives the result when it arrives, as in the synchronous call).
    * @example const c = await k.async.sgemm(a, b, 512, 512, 512);
    */
   readonly async: Promisified<Pick<Functions<Api>, AsyncFunctionName>>;

@@ -16,6 +16,9 @@ export const version = '__KATALYST_VERSION__';
 const MODES = ['auto', 'threads', 'single'];
 const MAX_THREADS = 256;
 
+// Where the options sit in the arguments of the functions that take `opts.out`.
+const OUT_OPTS_INDEX = { sgemm: 5, fft: 1, rfft: 1, irfft: 2, fftBatch: 2, rfftBatch: 2, fft2: 3 };
+
 // Functions that also run off the main thread as `k.async.<name>(...)`.
 const ASYNC_FUNCTIONS = [
   'sgemm', 'fft', 'rfft', 'irfft', 'fftBatch', 'rfftBatch', 'fft2', 'kmeans',
@@ -441,7 +444,14 @@ function makeHandle(mod, mode, host, threads, startActors = null, actorsMissing 
   for (const name of ASYNC_FUNCTIONS) {
     asyncApi[name] = async (...args) => {
       if (typeof mod[name] !== 'function') throw unavailable(name);
-      return (await background()).call(name, args);
+      // The worker checks and fills a copy of `opts.out`; the caller's array gets the result
+      // here, as the synchronous call would write it.
+      const opts = args[OUT_OPTS_INDEX[name]];
+      const out = opts !== null && typeof opts === 'object' && opts.out instanceof Float32Array ? opts.out : null;
+      const result = await (await background()).call(name, args);
+      if (out === null) return result;
+      out.set(result);
+      return out;
     };
   }
   return Object.freeze({

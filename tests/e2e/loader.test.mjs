@@ -161,6 +161,13 @@ for (const isolated of [true, false]) {
       const ff = [k.fft(x.subarray(0, 64)), await k.async.fft(x.subarray(0, 64))];
       const out = new Float32Array(2018);
       const fi = [k.fft(x.subarray(0, 2018), { inverse: true, out }), await k.async.fft(x.subarray(0, 2018), { inverse: true })];
+      // `k.async` writes `opts.out` too, and returns it; a wrong length is refused, leaving it.
+      const asyncOut = new Float32Array(2018), asyncC = new Float32Array(70 * 40), wrong = new Float32Array(5);
+      const outs = [
+        (await k.async.fft(x.subarray(0, 2018), { inverse: true, out: asyncOut })) === asyncOut && same(asyncOut, fi[0]),
+        (await k.async.sgemm(a, b, 70, 33, 40, { alpha: 0.5, out: asyncC })) === asyncC && same(asyncC, sg[0]),
+        await k.async.fft(x.subarray(0, 2018), { out: wrong }).then(() => false, (e) => e.name === 'RangeError' && wrong.every((v) => v === 0)),
+      ].every(Boolean);
       const rf = [k.rfft(x.subarray(0, 999)), await k.async.rfft(x.subarray(0, 999))];
       const ir = [k.irfft(rf[0], 999), await k.async.irfft(rf[0], 999)];
       // Even lengths run the SIMD128 pass in both builds: rfft against a direct f64 DFT, and
@@ -229,6 +236,7 @@ for (const isolated of [true, false]) {
         verify: same(vb[0], [true, false, true]) && same(vb[1], vb[0]),
         fft: same(ff[0], ff[1]) && sharedView && fi[0] === out && same(fi[0], fi[1]) && same(rf[0], rf[1])
           && same(ir[0], ir[1]),
+        outs,
         realEven,
         offsets: atOffsets,
         // Nothing of the caller's was detached or changed.
@@ -237,7 +245,7 @@ for (const isolated of [true, false]) {
           && msgs[1].length === 200,
       };
     });
-    assert.deepEqual(value, { reuse: true, sgemm: true, kmeans: true, sha: true, verify: true, fft: true, realEven: true, offsets: true, intact: true });
+    assert.deepEqual(value, { reuse: true, sgemm: true, kmeans: true, sha: true, verify: true, fft: true, outs: true, realEven: true, offsets: true, intact: true });
     assert.deepEqual(problems, []);
   });
 }
