@@ -23,6 +23,7 @@ use super::{checks, ComputeError};
 pub use fft_plan::{FftKind, FftPlan};
 use num_complex::Complex;
 pub(crate) use scratch::Input;
+use scratch::{copy_of, Fill};
 
 /// The instruction set of rustfft's planner in use (the lengths it plans; powers of two from 64
 /// points on wasm run Katalyst's own SIMD128 passes): `"wasm_simd"` on wasm32 with SIMD128,
@@ -54,10 +55,7 @@ pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
     fft_streamed(
         data.len(),
         inverse,
-        Input::Fill(|b: &mut [f32]| {
-            b.copy_from_slice(data);
-            Ok(())
-        }),
+        Input::Fill(copy_of(data)),
         <[f32]>::to_vec,
     )
 }
@@ -68,7 +66,7 @@ pub fn fft(data: &[f32], inverse: bool) -> Result<Vec<f32>, ComputeError> {
 pub(crate) fn fft_streamed<R>(
     len: usize,
     inverse: bool,
-    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
+    input: Input<impl Fill>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     if len == 0 || len % 2 != 0 {
@@ -87,7 +85,7 @@ pub(crate) fn fft_streamed<R>(
 /// One real transform of `n` samples without allocating (see [`fft_streamed`]).
 pub(crate) fn rfft_streamed<R>(
     n: usize,
-    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
+    input: Input<impl Fill>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("signal.length", n)?;
@@ -103,7 +101,7 @@ pub(crate) fn rfft_streamed<R>(
 pub(crate) fn irfft_streamed<R>(
     n: usize,
     spectrum_len: usize,
-    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
+    input: Input<impl Fill>,
     take: impl FnOnce(&[f32]) -> R,
 ) -> Result<R, ComputeError> {
     checks::dim("n", n)?;
@@ -196,14 +194,7 @@ pub fn fft2(
 /// assert_eq!(y, vec![10.0, 0.0, -2.0, 2.0, -2.0, 0.0]);
 /// ```
 pub fn rfft(signal: &[f32]) -> Result<Vec<f32>, ComputeError> {
-    rfft_streamed(
-        signal.len(),
-        Input::Fill(|b: &mut [f32]| {
-            b.copy_from_slice(signal);
-            Ok(())
-        }),
-        <[f32]>::to_vec,
-    )
+    rfft_streamed(signal.len(), Input::Fill(copy_of(signal)), <[f32]>::to_vec)
 }
 
 /// Real DFTs of every `n`-sample row of `signals`: rows × (n/2+1) complex bins, interleaved.
@@ -240,10 +231,7 @@ pub fn irfft(spectrum: &[f32], n: usize) -> Result<Vec<f32>, ComputeError> {
     irfft_streamed(
         n,
         spectrum.len(),
-        Input::Fill(|b: &mut [f32]| {
-            b.copy_from_slice(spectrum);
-            Ok(())
-        }),
+        Input::Fill(copy_of(spectrum)),
         <[f32]>::to_vec,
     )
 }

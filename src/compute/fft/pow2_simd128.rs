@@ -529,11 +529,12 @@ unsafe fn radix8_block(x: Blocks, q: usize, s: usize, mut store: impl FnMut(usiz
 /// The last pass when n/s = 4: blocks `x` → interleaved `y`.
 #[inline(never)]
 unsafe fn last_radix4<const SWAP: bool>(x: Blocks, y: *mut f32, n: usize) {
-    last_pass(
-        n / 4,
-        |q| radix4_block(x, q, n / 4),
-        |i, z| store_interleaved::<SWAP>(y, i, z),
-    );
+    let s = n / 4;
+    for q in (0..s).step_by(4) {
+        for (j, z) in radix4_block(x, q, s).into_iter().enumerate() {
+            store_interleaved::<SWAP>(y, q + j * s, z);
+        }
+    }
 }
 
 /// The last pass when n/s = 8: blocks `x` → interleaved `y`. `N` is n when it is known at
@@ -566,20 +567,5 @@ unsafe fn last_radix8_split<const N: usize>(x: Blocks, y: Split, n: usize) {
     let s = n / 8;
     for q in (0..s).step_by(4) {
         radix8_block(x, q, s, |j, z| y.store_folded::<8>(q, j, s, z));
-    }
-}
-
-/// Stores the outputs of the last pass's butterflies, four at a time: `block(q)` gives bins
-/// q + j·s (j = 0..R) of butterflies q..q+4; `store(i, z)` writes bins i..i+4.
-#[inline(always)]
-unsafe fn last_pass<const R: usize>(
-    s: usize,
-    block: impl Fn(usize) -> [Cx; R],
-    mut store: impl FnMut(usize, Cx),
-) {
-    for q in (0..s).step_by(4) {
-        for (j, z) in block(q).into_iter().enumerate() {
-            store(q + j * s, z);
-        }
     }
 }

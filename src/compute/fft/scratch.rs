@@ -71,14 +71,27 @@ pub(crate) enum Input<F = StagedOnly> {
     Staged { offset: usize, out_offset: usize },
 }
 
+/// What writes an [`Input::Fill`]'s floats; its error ends the call.
+pub(crate) trait Fill: FnOnce(&mut [f32]) -> Result<(), ComputeError> {}
+
+impl<F: FnOnce(&mut [f32]) -> Result<(), ComputeError>> Fill for F {}
+
 /// The fill type of an [`Input`] that is always `Staged`.
 pub(crate) type StagedOnly = fn(&mut [f32]) -> Result<(), ComputeError>;
+
+/// A fill that copies `src`.
+pub(crate) fn copy_of(src: &[f32]) -> impl Fill + '_ {
+    |b: &mut [f32]| {
+        b.copy_from_slice(src);
+        Ok(())
+    }
+}
 
 /// Runs `f` with `in_len` floats of input (filled, or staged) and a per-thread output buffer
 /// of `out_len` floats (contents unspecified), so a transform called from JavaScript
 /// allocates nothing in wasm.
 pub(super) fn with_io<R>(
-    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
+    input: Input<impl Fill>,
     in_len: usize,
     out_len: usize,
     f: impl FnOnce(&mut [f32], &mut [f32]) -> R,
@@ -101,7 +114,7 @@ pub(super) fn with_io<R>(
 
 /// Runs `f` on `len` floats of input (the transform's input buffer, filled, or the staged one).
 fn with_input<R>(
-    input: Input<impl FnOnce(&mut [f32]) -> Result<(), ComputeError>>,
+    input: Input<impl Fill>,
     len: usize,
     f: impl FnOnce(&mut [f32]) -> Result<R, ComputeError>,
 ) -> Result<R, ComputeError> {
