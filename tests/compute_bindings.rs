@@ -286,6 +286,21 @@ fn packed_matrix_reuses_b() {
     );
 }
 
+/// Option keys are made into JavaScript strings once, by address and length: two keys that
+/// start at one address stay apart, and a key read twice reads the same property.
+#[test]
+fn option_keys_made_once_stay_apart() {
+    use katalyst::bindings::args;
+    let word: &'static str = "outer";
+    let o = obj(&[("out", num(1.0)), ("outer", num(2.0))]);
+    for _ in 0..2 {
+        assert_eq!(args::key(&word[..3]).as_string().as_deref(), Some("out"));
+        assert_eq!(args::key(word).as_string().as_deref(), Some("outer"));
+        assert_eq!(args::field(&o, &word[..3]).as_f64(), Some(1.0));
+        assert_eq!(args::field(&o, word).as_f64(), Some(2.0));
+    }
+}
+
 #[test]
 fn fft_family_round_trips() {
     assert_eq!(c::fft_backend(), "wasm_simd");

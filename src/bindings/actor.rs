@@ -15,9 +15,10 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use super::args;
 use super::error::{js_error, to_js};
 use crate::actor::wasm::{wake_word_addr, CompletionWaker, Completions, WasmUnpark};
 use crate::actor::CastWait;
@@ -129,8 +130,8 @@ fn system(func: &str) -> Result<&'static System, JsValue> {
     })
 }
 
-fn get_num(obj: &JsValue, key: &str) -> Option<f64> {
-    Reflect::get(obj, &key.into()).ok().and_then(|v| v.as_f64())
+fn get_num(obj: &JsValue, key: &'static str) -> Option<f64> {
+    args::field(obj, key).as_f64()
 }
 
 pub(crate) fn actor_ref(slot: u32, generation: u32) -> ActorRef {
@@ -148,7 +149,7 @@ fn ref_object(r: ActorRef) -> JsValue {
     let [node, slot, generation] = r.to_parts();
     let o = Object::new();
     for (k, v) in [("node", node), ("slot", slot), ("generation", generation)] {
-        let _ = Reflect::set(&o, &k.into(), &v.into());
+        args::set(&o, k, &v.into());
     }
     o.into()
 }
@@ -199,11 +200,11 @@ pub(crate) fn message_to_js(m: Message) -> JsValue {
 
 fn reason_to_js(r: &ExitReason) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"kind".into(), &r.kind().into());
+    args::set(&o, "kind", &r.kind().into());
     if let ExitReason::Error { message, backtrace } = r {
-        let _ = Reflect::set(&o, &"message".into(), &message.as_str().into());
+        args::set(&o, "message", &message.as_str().into());
         if let Some(b) = backtrace {
-            let _ = Reflect::set(&o, &"stack".into(), &b.as_str().into());
+            args::set(&o, "stack", &b.as_str().into());
         }
     }
     o.into()
@@ -216,7 +217,7 @@ fn actor_err(func: &str, e: ActorError) -> JsValue {
     };
     let err = to_js(func, e);
     if let Some(r) = reason {
-        let _ = Reflect::set(&err, &"reason".into(), &r);
+        args::set(&err, "reason", &r);
     }
     err
 }
@@ -269,12 +270,12 @@ pub fn actors_start(config: &JsValue) -> Result<JsValue, JsValue> {
             wake_word_addr(sys, i).unwrap_or(0) as f64
         ));
     }
-    let _ = Reflect::set(
+    args::set(
         &out,
-        &"notifyAddr".into(),
+        "notifyAddr",
         &JsValue::from_f64(COMPLETIONS.word().as_ptr() as usize as f64),
     );
-    let _ = Reflect::set(&out, &"wakeAddrs".into(), &wake);
+    args::set(&out, "wakeAddrs", &wake);
     Ok(out.into())
 }
 
@@ -316,9 +317,9 @@ pub fn actors_reap_worker(index: u32, stack: &JsValue) -> Result<JsValue, JsValu
     };
     let out = Object::new();
     if let Some(a) = r.actor {
-        let _ = Reflect::set(&out, &"ref".into(), &ref_object(a));
+        args::set(&out, "ref", &ref_object(a));
     }
-    let _ = Reflect::set(&out, &"reason".into(), &reason_to_js(&r.reason));
+    args::set(&out, "reason", &reason_to_js(&r.reason));
     Ok(out.into())
 }
 
@@ -643,9 +644,7 @@ pub fn actors_take_events() -> Result<JsValue, JsValue> {
     let sys = system("events")?;
     sys.watchdog_scan();
     let out = Array::new();
-    let set = |o: &Object, k: &str, v: JsValue| {
-        let _ = Reflect::set(o, &k.into(), &v);
-    };
+    let set = |o: &Object, k: &'static str, v: JsValue| args::set(o, k, &v);
     for e in sys.take_events() {
         let o = Object::new();
         match e {
@@ -690,9 +689,7 @@ pub fn actors_stats() -> Result<JsValue, JsValue> {
     let sys = system("stats")?;
     let s = sys.stats();
     let out = Object::new();
-    let set = |o: &Object, k: &str, v: JsValue| {
-        let _ = Reflect::set(o, &k.into(), &v);
-    };
+    let set = |o: &Object, k: &'static str, v: JsValue| args::set(o, k, &v);
     set(&out, "live", JsValue::from_f64(s.live as f64));
     set(&out, "spawned", JsValue::from_f64(s.spawned as f64));
     set(&out, "exited", JsValue::from_f64(s.exited as f64));

@@ -13,7 +13,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use js_sys::{Array, Reflect, Uint8Array};
+use super::args;
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::actor::capability::CapSet;
@@ -134,7 +135,7 @@ impl JsBehaviour {
 }
 
 fn exit_from_js(e: JsValue) -> ExitReason {
-    let text = |k: &str| Reflect::get(&e, &k.into()).ok().and_then(|v| v.as_string());
+    let text = |k: &'static str| args::field(&e, k).as_string();
     let message = text("message")
         .or_else(|| e.as_string())
         .unwrap_or_else(|| "a JS handler threw a non-Error value".into());

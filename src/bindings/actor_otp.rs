@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 
 use super::actor::{actor_ref, message, otp_error, otp_system, otp_track_call, JsPayload};
 use super::actor_js::JsBehaviour;
+use super::args;
 use super::args::{range_error, type_error};
 use super::error::js_error;
 use crate::actor::capability::{
@@ -342,8 +343,8 @@ pub(crate) fn encode_value(v: Box<dyn Any + Send>) -> Option<Vec<u8>> {
 // ---------------------------------------------------------------------------------------------
 // Arguments.
 
-fn get(o: &JsValue, k: &str) -> JsValue {
-    Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
+fn get(o: &JsValue, k: &'static str) -> JsValue {
+    args::field(o, k)
 }
 
 fn arg(args: &Array, i: u32) -> JsValue {
@@ -351,7 +352,7 @@ fn arg(args: &Array, i: u32) -> JsValue {
 }
 
 fn to_ref(sys: &System, func: &str, name: &str, v: &JsValue) -> Result<ActorRef, JsValue> {
-    let num = |k: &str| get(v, k).as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0);
+    let num = |k: &'static str| get(v, k).as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0);
     match (v.is_object(), num("slot"), num("generation")) {
         (true, Some(s), Some(g)) if s <= u32::MAX as f64 && g <= u32::MAX as f64 => {
             Ok(ActorRef::from_parts([
@@ -512,7 +513,7 @@ fn sup_spec(sys: &System, func: &str, v: &JsValue) -> Result<SupervisorSpec, JsV
     spec = spec.intensity(max_restarts as u32, Duration::from_secs_f64(max_seconds));
     let b = get(v, "backoff");
     if b.is_object() {
-        let ms = |k: &str, d: f64| -> Result<f64, JsValue> {
+        let ms = |k: &'static str, d: f64| -> Result<f64, JsValue> {
             let x = get(&b, k);
             if x.is_undefined() {
                 Ok(d)
@@ -864,7 +865,11 @@ fn requirement(func: &str, v: &JsValue) -> Result<Requires, JsValue> {
     let mut map = HashMap::new();
     for k in Object::keys(&Object::from(v.clone())).iter() {
         let key = k.as_string().unwrap_or_default();
-        let t = string(func, &format!("opts.requires.{key}"), &get(v, &key))?;
+        let t = string(
+            func,
+            &format!("opts.requires.{key}"),
+            &Reflect::get(v, &k).unwrap_or(JsValue::UNDEFINED),
+        )?;
         // Checked once with placeholders filled in, so a bad template fails here.
         let probe = t.replace("${", "").replace('}', "");
         if let Err(e) = Capability::parse(&probe) {
@@ -1081,9 +1086,8 @@ fn js_migration(to: u32, migrate: Option<String>, extra: Arg) -> Migrate {
         let name = migrate.clone().map_or(JsValue::UNDEFINED, JsValue::from);
         let out = js_migrate_hook(to, Uint8Array::from(state).into(), name, kind, payload)
             .map_err(|e| {
-                Reflect::get(&e, &"message".into())
-                    .ok()
-                    .and_then(|m| m.as_string())
+                args::field(&e, "message")
+                    .as_string()
                     .or_else(|| e.as_string())
                     .unwrap_or_else(|| "migrate threw".into())
             })?;
@@ -1100,17 +1104,13 @@ fn js_migration(to: u32, migrate: Option<String>, extra: Arg) -> Migrate {
 
 fn value(v: V) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(
-        &o,
-        &"value".into(),
-        &Uint8Array::from(v.encode().as_slice()),
-    );
+    args::set(&o, "value", &Uint8Array::from(v.encode().as_slice()));
     o.into()
 }
 
 fn call(id: u32) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"call".into(), &id.into());
+    args::set(&o, "call", &id.into());
     o.into()
 }
 
@@ -1138,7 +1138,7 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
             let spec = sup_spec(sys, "supervise", &a(0))?;
             let (sup, started) = crate::actor::supervisor::spawn(sys, spec).map_err(err)?;
             let o = Object::from(value(ref_v(sup)));
-            let _ = Reflect::set(&o, &"call".into(), &otp_track_call(started).into());
+            args::set(&o, "call", &otp_track_call(started).into());
             Ok(o.into())
         }
         "whichChildren" => sup_call(r(0, "sup")?, SupervisorCall::WhichChildren),
@@ -1306,7 +1306,7 @@ pub fn otp_op(op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
         "pool" => {
             let make = Make::from_js(op, "behaviour", &a(0))?;
             let o = a(1);
-            let n = |k: &str, d: f64| -> Result<f64, JsValue> {
+            let n = |k: &'static str, d: f64| -> Result<f64, JsValue> {
                 let x = get(&o, k);
                 if x.is_undefined() {
                     Ok(d)

@@ -10,7 +10,7 @@ use super::copies::{copy_out, F32Copy, Placed};
 use super::{args, error::to_js};
 use crate::compute::fft::Input;
 use crate::compute::{self, ComputeError, GemmOptions, KmeansInit, KmeansOptions, MultiplyOptions};
-use js_sys::{Float32Array, Object, Reflect, Uint32Array};
+use js_sys::{Float32Array, Object, Uint32Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -50,7 +50,7 @@ pub fn sgemm(
 }
 
 /// `opts[key]`, a `Float32Array` when present, placed for [`copy_in`].
-fn opt_array(func: &str, obj: &Object, key: &str) -> Result<Option<Placed>, JsValue> {
+fn opt_array(func: &str, obj: &Object, key: &'static str) -> Result<Option<Placed>, JsValue> {
     let v = args::field(obj, key);
     if v.is_undefined() {
         return Ok(None);
@@ -150,17 +150,6 @@ struct FftOpts {
     out: Option<Placed>,
 }
 
-thread_local! {
-    // Property keys made once: small transforms would otherwise spend a noticeable share of
-    // their time decoding these strings into JavaScript on every call.
-    static KEY_INVERSE: JsValue = JsValue::from_str("inverse");
-    static KEY_OUT: JsValue = JsValue::from_str("out");
-}
-
-fn get(obj: &Object, key: &'static std::thread::LocalKey<JsValue>) -> JsValue {
-    key.with(|k| Reflect::get(obj, k).unwrap_or(JsValue::UNDEFINED))
-}
-
 fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, JsValue> {
     let mut o = FftOpts {
         inverse: false,
@@ -168,14 +157,9 @@ fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, 
     };
     if let Some(obj) = args::options(func, opts)? {
         if allow_inverse {
-            let v = get(&obj, &KEY_INVERSE);
-            if !v.is_undefined() {
-                o.inverse = v
-                    .as_bool()
-                    .ok_or_else(|| args::type_error(func, "opts.inverse", "a boolean", &v))?;
-            }
+            o.inverse = args::opt_bool(func, &obj, "inverse", false)?;
         }
-        let out = get(&obj, &KEY_OUT);
+        let out = args::field(&obj, "out");
         if !out.is_undefined() {
             o.out = Some(placed(func, "opts.out", &out)?);
         }
@@ -468,7 +452,7 @@ pub fn fft_backend() -> String {
 fn opt_uint(
     func: &str,
     obj: &Object,
-    key: &str,
+    key: &'static str,
     (min, max): (f64, f64),
     default: u64,
 ) -> Result<u64, JsValue> {
@@ -565,13 +549,9 @@ pub fn kmeans(
     let r = compute::kmeans::kmeans_owned(data, n, d, k, &o).map_err(|e| to_js(F, e))?;
     let out = Object::new();
     // Setting data properties on a fresh plain object cannot fail.
-    let _ = Reflect::set(
-        &out,
-        &"centroids".into(),
-        &Float32Array::from(&r.centroids[..]),
-    );
-    let _ = Reflect::set(&out, &"labels".into(), &Uint32Array::from(&r.labels[..]));
-    let _ = Reflect::set(&out, &"inertia".into(), &r.inertia.into());
-    let _ = Reflect::set(&out, &"iterations".into(), &(r.iterations as f64).into());
+    args::set(&out, "centroids", &Float32Array::from(&r.centroids[..]));
+    args::set(&out, "labels", &Uint32Array::from(&r.labels[..]));
+    args::set(&out, "inertia", &r.inertia.into());
+    args::set(&out, "iterations", &(r.iterations as f64).into());
     Ok(out.into())
 }

@@ -12,7 +12,7 @@ use super::crdt_value::{from_js, set_own, to_js as value_to_js};
 use super::error::{js_error, to_js};
 use crate::crdt::*;
 use crate::error::ErrorKind;
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -162,11 +162,11 @@ fn instance_bytes(func: &str, name: &str, other: &JsValue) -> Result<Vec<u8>, Js
     if !other.is_object() {
         return Err(args::type_error(func, "other", &expected, other));
     }
-    let kind = Reflect::get(other, &"crdtType".into()).unwrap_or(JsValue::UNDEFINED);
+    let kind = args::field(other, "crdtType");
     if kind.as_string().as_deref() != Some(name) {
         return Err(args::type_error(func, "other", &expected, other));
     }
-    let encode = Reflect::get(other, &"encode".into()).unwrap_or(JsValue::UNDEFINED);
+    let encode = args::field(other, "encode");
     let f = encode
         .dyn_ref::<Function>()
         .ok_or_else(|| args::type_error(func, "other", &expected, other))?;
@@ -190,8 +190,8 @@ fn read_only_error(func: &str) -> JsValue {
 
 fn timestamp_js(ts: Timestamp) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"physical".into(), &(ts.physical as f64).into());
-    let _ = Reflect::set(&o, &"logical".into(), &(ts.logical as f64).into());
+    args::set(&o, "physical", &(ts.physical as f64).into());
+    args::set(&o, "logical", &(ts.logical as f64).into());
     o.into()
 }
 
@@ -601,9 +601,9 @@ impl JsLWWMap {
 
 fn skill_js(s: &Skill) -> JsValue {
     let o = Object::new();
-    let _ = Reflect::set(&o, &"score".into(), &s.score.into());
-    let _ = Reflect::set(&o, &"timestamp".into(), &timestamp_js(s.timestamp));
-    let _ = Reflect::set(&o, &"replica".into(), &(s.replica as f64).into());
+    args::set(&o, "score", &s.score.into());
+    args::set(&o, "timestamp", &timestamp_js(s.timestamp));
+    args::set(&o, "replica", &(s.replica as f64).into());
     o.into()
 }
 
@@ -674,9 +674,9 @@ impl JsAgentState {
             .episodes()
             .map(|((r, seq), v)| {
                 let o = Object::new();
-                let _ = Reflect::set(&o, &"replica".into(), &(r as f64).into());
-                let _ = Reflect::set(&o, &"seq".into(), &(seq as f64).into());
-                let _ = Reflect::set(&o, &"value".into(), &value_to_js(v));
+                args::set(&o, "replica", &(r as f64).into());
+                args::set(&o, "seq", &(seq as f64).into());
+                args::set(&o, "value", &value_to_js(v));
                 JsValue::from(o)
             })
             .collect::<Array>()
@@ -689,8 +689,8 @@ impl JsAgentState {
     /// `{ skills, episodes }`.
     pub fn value(&self) -> JsValue {
         let o = Object::new();
-        let _ = Reflect::set(&o, &"skills".into(), &self.skills());
-        let _ = Reflect::set(&o, &"episodes".into(), &self.episodes());
+        args::set(&o, "skills", &self.skills());
+        args::set(&o, "episodes", &self.episodes());
         o.into()
     }
 }

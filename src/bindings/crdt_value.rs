@@ -127,10 +127,10 @@ pub fn to_js(v: &Value) -> JsValue {
 pub fn set_own(obj: &Object, key: &str, value: &JsValue) {
     if key == "__proto__" {
         let desc = Object::new();
-        let _ = Reflect::set(&desc, &"value".into(), value);
-        let _ = Reflect::set(&desc, &"enumerable".into(), &JsValue::TRUE);
-        let _ = Reflect::set(&desc, &"writable".into(), &JsValue::TRUE);
-        let _ = Reflect::set(&desc, &"configurable".into(), &JsValue::TRUE);
+        args::set(&desc, "value", value);
+        args::set(&desc, "enumerable", &JsValue::TRUE);
+        args::set(&desc, "writable", &JsValue::TRUE);
+        args::set(&desc, "configurable", &JsValue::TRUE);
         Object::define_property(obj, &key.into(), &desc);
     } else {
         let _ = Reflect::set(obj, &key.into(), value);

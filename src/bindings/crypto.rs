@@ -7,7 +7,7 @@
 
 use super::{args, error::to_js};
 use crate::crypto::{self, Algorithm, CryptoError, JwkFields};
-use js_sys::{Array, Object, Reflect, Uint32Array, Uint8Array};
+use js_sys::{Array, Object, Uint32Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use zeroize::{Zeroize, Zeroizing};
@@ -253,7 +253,7 @@ fn with_jwk_fields<T>(
     if !v.is_object() || v.is_function() || Array::is_array(v) {
         return Err(args::type_error(func, "jwk", "a JWK object", v));
     }
-    let get = |k: &str| Reflect::get(v, &k.into()).ok().and_then(|x| x.as_string());
+    let get = |k: &'static str| args::field(v, k).as_string();
     let (kty, crv, x) = (get("kty"), get("crv"), get("x"));
     let d = get("d").map(Zeroizing::new);
     let fields = JwkFields {
@@ -268,11 +268,11 @@ fn with_jwk_fields<T>(
 fn jwk_object(jwk: &crypto::Jwk) -> Object {
     let o = Object::new();
     // Setting data properties on a fresh plain object cannot fail.
-    let _ = Reflect::set(&o, &"kty".into(), &"OKP".into());
-    let _ = Reflect::set(&o, &"crv".into(), &"Ed25519".into());
-    let _ = Reflect::set(&o, &"x".into(), &jwk.x.as_str().into());
+    args::set(&o, "kty", &"OKP".into());
+    args::set(&o, "crv", &"Ed25519".into());
+    args::set(&o, "x", &jwk.x.as_str().into());
     if let Some(d) = &jwk.d {
-        let _ = Reflect::set(&o, &"d".into(), &d.as_str().into());
+        args::set(&o, "d", &d.as_str().into());
     }
     o
 }

@@ -1,5 +1,6 @@
 //! Core errors → JavaScript errors, in one place.
 
+use super::args;
 use crate::error::{Classify, ErrorKind};
 use wasm_bindgen::JsValue;
 
@@ -17,7 +18,7 @@ pub fn js_error(kind: ErrorKind, code: &str, message: &str) -> JsValue {
         }
     };
     // Setting a data property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&err, &"code".into(), &code.into());
+    args::set(&err, "code", &code.into());
     err.into()
 }
 

@@ -119,6 +119,17 @@ function gemmCases([m, k, n]) {
     },
     {
       ...common,
+      name: 'katalyst PackedMatrix.multiply into opts.out (B reused, no result array allocated)',
+      threads: ({ k }) => k.threads,
+      async setup({ katalyst }) {
+        const { a, b } = inputs();
+        const packed = new katalyst.PackedMatrix(b, k, n);
+        const out = new Float32Array(m * n);
+        return { run: () => packed.multiply(a, m, { out }), teardown: () => packed.free() };
+      },
+    },
+    {
+      ...common,
       name: 'katalyst k.async.sgemm (worker pool)',
       modes: ['threads'],
       usesThreads: true,
