@@ -200,7 +200,7 @@ pub(crate) fn message_to_js(m: Message) -> JsValue {
 
 fn reason_to_js(r: &ExitReason) -> JsValue {
     let o = Object::new();
-    args::set(&o, "kind", &r.kind().into());
+    args::set(&o, "kind", &args::key(r.kind()));
     if let ExitReason::Error { message, backtrace } = r {
         args::set(&o, "message", &message.as_str().into());
         if let Some(b) = backtrace {
@@ -649,7 +649,7 @@ pub fn actors_take_events() -> Result<JsValue, JsValue> {
         let o = Object::new();
         match e {
             SystemEvent::Exited { actor, reason } => {
-                set(&o, "type", "exited".into());
+                set(&o, "type", args::key("exited"));
                 set(&o, "ref", ref_object(actor));
                 set(&o, "reason", reason_to_js(&reason));
             }
@@ -667,7 +667,7 @@ pub fn actors_take_events() -> Result<JsValue, JsValue> {
                 set(
                     &o,
                     "type",
-                    if hung { "workerHung" } else { "longHandler" }.into(),
+                    args::key(if hung { "workerHung" } else { "longHandler" }),
                 );
                 set(&o, "ref", ref_object(actor));
                 set(&o, "worker", JsValue::from_f64(worker as f64));

@@ -108,9 +108,9 @@ pub fn options(func: &str, v: &JsValue) -> Result<Option<Object>, JsValue> {
     Err(type_error(func, "opts", "an object", v))
 }
 
-/// `key` as a JavaScript string, made once per thread. Making one decodes UTF-8 from wasm
-/// memory, about 0.25 µs: reading `sgemm`'s six options that way took longer than an 8×8×8
-/// product (3.4 against 1.7 µs).
+/// `key`, a property name or a constant string value, as a JavaScript string made once per
+/// thread. Making one decodes UTF-8 from wasm memory, about 0.25 µs: reading `sgemm`'s six
+/// options that way took longer than an 8×8×8 product (3.4 against 1.7 µs).
 pub fn key(key: &'static str) -> JsValue {
     thread_local! {
         // By address and length: the keys are literals, and a literal's address is its identity
