@@ -39,7 +39,7 @@ pub fn sgemm(
         o.trans_b = args::opt_bool(F, &obj, "transB", false)?;
         o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
         o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
-        c = opt_array(F, &obj, "c")?;
+        c = opt_array(F, &obj, "opts.c")?;
         out = opt_out(F, &obj, m, n)?;
     }
     let (a, b) = (copy_in(F, "a", &a)?, copy_in(F, "b", &b)?);
@@ -49,18 +49,18 @@ pub fn sgemm(
     emit(F, out, &result)
 }
 
-/// `opts[key]`, a `Float32Array` when present, placed for [`copy_in`].
-fn opt_array(func: &str, obj: &Object, key: &'static str) -> Result<Option<Placed>, JsValue> {
-    let v = args::field(obj, key);
+/// The option `arg` (`"opts.<key>"`), a `Float32Array` when present, placed for [`copy_in`].
+fn opt_array(func: &str, obj: &Object, arg: &'static str) -> Result<Option<Placed>, JsValue> {
+    let v = args::field(obj, &arg["opts.".len()..]);
     if v.is_undefined() {
         return Ok(None);
     }
-    placed(func, &format!("opts.{key}"), &v).map(Some)
+    placed(func, arg, &v).map(Some)
 }
 
 /// `opts.out` of a product's m×n result, its length checked before any work.
 fn opt_out(func: &str, obj: &Object, m: usize, n: usize) -> Result<Option<Placed>, JsValue> {
-    let out = opt_array(func, obj, "out")?;
+    let out = opt_array(func, obj, "opts.out")?;
     if let Some(o) = &out {
         if Some(o.len()) != m.checked_mul(n) {
             return Err(args::range_error(
@@ -119,7 +119,7 @@ impl JsPackedMatrix {
             o.trans_a = args::opt_bool(F, &obj, "transA", false)?;
             o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
             o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
-            c = opt_array(F, &obj, "c")?;
+            c = opt_array(F, &obj, "opts.c")?;
             out = opt_out(F, &obj, m, self.inner.n())?;
         }
         let a = copy_in(F, "a", &a)?;
@@ -159,10 +159,7 @@ fn fft_opts(func: &str, opts: &JsValue, allow_inverse: bool) -> Result<FftOpts, 
         if allow_inverse {
             o.inverse = args::opt_bool(func, &obj, "inverse", false)?;
         }
-        let out = args::field(&obj, "out");
-        if !out.is_undefined() {
-            o.out = Some(placed(func, "opts.out", &out)?);
-        }
+        o.out = opt_array(func, &obj, "opts.out")?;
     }
     Ok(o)
 }
