@@ -227,7 +227,7 @@ fn sgemm_bad_input() {
             &obj(&[("c", f32a(&[0.; 3]))]),
         ),
         "RangeError",
-        &["c", "4", "3"],
+        &["opts.c", "2×2", "length 3"],
     );
 }
 

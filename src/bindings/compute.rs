@@ -39,8 +39,8 @@ pub fn sgemm(
         o.trans_b = args::opt_bool(F, &obj, "transB", false)?;
         o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
         o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
-        c = opt_array(F, &obj, "opts.c")?;
-        out = opt_out(F, &obj, m, n)?;
+        c = opt_matrix(F, &obj, "opts.c", m, n)?;
+        out = opt_matrix(F, &obj, "opts.out", m, n)?;
     }
     let (a, b) = (copy_in(F, "a", &a)?, copy_in(F, "b", &b)?);
     let c = c.map(|c| copy_in(F, "opts.c", &c)).transpose()?;
@@ -58,20 +58,26 @@ fn opt_array(func: &str, obj: &Object, arg: &'static str) -> Result<Option<Place
     placed(func, arg, &v).map(Some)
 }
 
-/// `opts.out` of a product's m×n result, its length checked before any work.
-fn opt_out(func: &str, obj: &Object, m: usize, n: usize) -> Result<Option<Placed>, JsValue> {
-    let out = opt_array(func, obj, "opts.out")?;
-    if let Some(o) = &out {
-        if Some(o.len()) != m.checked_mul(n) {
+/// The m×n option `arg` of a product (`opts.c`, `opts.out`), its length checked before any work.
+fn opt_matrix(
+    func: &str,
+    obj: &Object,
+    arg: &'static str,
+    m: usize,
+    n: usize,
+) -> Result<Option<Placed>, JsValue> {
+    let matrix = opt_array(func, obj, arg)?;
+    if let Some(x) = &matrix {
+        if Some(x.len()) != m.checked_mul(n) {
             return Err(args::range_error(
                 func,
-                "opts.out",
+                arg,
                 &format!("a Float32Array of length {m}×{n}"),
-                &format!("length {}", o.len()),
+                &format!("length {}", x.len()),
             ));
         }
     }
-    Ok(out)
+    Ok(matrix)
 }
 
 /// A right-hand matrix packed once for repeated products: `new PackedMatrix(b, k, n, {transB})`,
@@ -119,8 +125,8 @@ impl JsPackedMatrix {
             o.trans_a = args::opt_bool(F, &obj, "transA", false)?;
             o.alpha = args::opt_f32(F, &obj, "alpha", 1.0)?;
             o.beta = args::opt_f32(F, &obj, "beta", 0.0)?;
-            c = opt_array(F, &obj, "opts.c")?;
-            out = opt_out(F, &obj, m, self.inner.n())?;
+            c = opt_matrix(F, &obj, "opts.c", m, self.inner.n())?;
+            out = opt_matrix(F, &obj, "opts.out", m, self.inner.n())?;
         }
         let a = copy_in(F, "a", &a)?;
         let c = c.map(|c| copy_in(F, "opts.c", &c)).transpose()?;
