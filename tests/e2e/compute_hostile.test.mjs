@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { dft, assertClose } from './lib/reference.mjs';
 
 const pkg = new URL('../../dist/pkg/', import.meta.url);
 const katalyst = await import(new URL('index.js', pkg));
@@ -74,17 +75,6 @@ function expectOutcome(call, bad, kept, what) {
   return result;
 }
 
-function assertClose(got, want, tol, what) {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let scale = 1;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]));
-    worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  }
-  assert.ok(worst <= tol * scale, `${what}: off by ${worst} (scale ${scale})`);
-}
-
 /** C = alpha·op(A)·op(B) + beta·C in f64. */
 function gemmRef(a, b, m, k, n, { transA = false, transB = false, alpha = 1, beta = 0, c } = {}) {
   const out = new Float64Array(m * n);
@@ -96,21 +86,6 @@ function gemmRef(a, b, m, k, n, { transA = false, transB = false, alpha = 1, bet
     }
   }
   return out;
-}
-
-/** The DFT of interleaved complex `x` in f64, scaled by 1/n when `inverse`. */
-function dft(x, inverse = false) {
-  const n = x.length / 2;
-  const y = new Float64Array(2 * n);
-  const sign = inverse ? 1 : -1;
-  for (let k = 0; k < n; k++) {
-    for (let t = 0; t < n; t++) {
-      const w = (sign * 2 * Math.PI * ((k * t) % n)) / n;
-      y[2 * k] += x[2 * t] * Math.cos(w) - x[2 * t + 1] * Math.sin(w);
-      y[2 * k + 1] += x[2 * t] * Math.sin(w) + x[2 * t + 1] * Math.cos(w);
-    }
-  }
-  return inverse ? y.map((v) => v / n) : y;
 }
 
 const complexOf = (real) => Float32Array.from({ length: 2 * real.length }, (_, i) => (i % 2 ? 0 : real[i / 2]));
@@ -138,7 +113,7 @@ test('sgemm: generated shapes and options against an f64 GEMM; one bad argument 
     const got = expectOutcome(() => katalyst.sgemm(args.a, args.b, args.m, args.k, args.n, opts), bad, kept, `sgemm #${it}`);
     if (got === null) continue;
     if (opts?.out) assert.equal(got, opts.out, `sgemm #${it}: opts.out returned`);
-    assertClose(got, want, 1e-5 * (k + 1), `sgemm #${it} ${m}×${k}×${n}`);
+    assertClose(got, want, `sgemm #${it} ${m}×${k}×${n}`, 1e-5 * (k + 1));
   }
 });
 
@@ -160,7 +135,7 @@ test('PackedMatrix: generated products against an f64 GEMM; one bad argument is 
       const kept = [opts?.out, opts?.c].filter((x) => x instanceof Float32Array);
       const want = bad === null ? gemmRef(a, b, m, k, n, { ...opts, transB }) : null;
       const got = expectOutcome(() => packed.multiply(args.a, args.m, opts), bad, kept, `multiply #${it}`);
-      if (got !== null) assertClose(got, want, 1e-5 * (k + 1), `multiply #${it} ${m}×${k}×${n}`);
+      if (got !== null) assertClose(got, want, `multiply #${it} ${m}×${k}×${n}`, 1e-5 * (k + 1));
     } finally {
       packed.free();
     }
@@ -182,7 +157,7 @@ test('fft, rfft, irfft: generated lengths against a direct DFT; one bad argument
       const { args, bad } = spoil(g, slots, 0.3);
       const opts = options(args);
       const got = expectOutcome(() => katalyst.fft(args.data, opts), bad, opts?.out ? [opts.out] : [], `fft #${it}`);
-      if (got !== null) assertClose(got, dft(data, inverse), 1e-5 * Math.log2(2 * n), `fft ${n}`);
+      if (got !== null) assertClose(got, dft(data, inverse), `fft ${n}`, 1e-5 * Math.log2(2 * n));
     } else if (which === 'rfft') {
       const signal = g.floats(n);
       const slots = [['signal', 'array', signal]];
@@ -190,7 +165,7 @@ test('fft, rfft, irfft: generated lengths against a direct DFT; one bad argument
       const { args, bad } = spoil(g, slots, 0.3);
       const opts = options(args);
       const got = expectOutcome(() => katalyst.rfft(args.signal, opts), bad, opts?.out ? [opts.out] : [], `rfft #${it}`);
-      if (got !== null) assertClose(got, dft(complexOf(signal)).slice(0, bins), 1e-5 * Math.log2(2 * n), `rfft ${n}`);
+      if (got !== null) assertClose(got, dft(complexOf(signal)).slice(0, bins), `rfft ${n}`, 1e-5 * Math.log2(2 * n));
     } else {
       // The spectrum of a real signal, so that irfft must give the signal back.
       const signal = g.floats(n);
@@ -200,7 +175,7 @@ test('fft, rfft, irfft: generated lengths against a direct DFT; one bad argument
       const { args, bad } = spoil(g, slots, 0.3);
       const opts = options(args);
       const got = expectOutcome(() => katalyst.irfft(args.spectrum, args.n, opts), bad, opts?.out ? [opts.out] : [], `irfft #${it}`);
-      if (got !== null) assertClose(got, signal, 1e-5 * Math.log2(2 * n), `irfft ${n}`);
+      if (got !== null) assertClose(got, signal, `irfft ${n}`, 1e-5 * Math.log2(2 * n));
     }
   }
 });
@@ -216,7 +191,7 @@ test('fft2 and fftBatch: generated grids against row and column DFTs; one bad ar
     if (g.next() < 0.5) {
       const { args, bad } = spoil(g, [['data', 'array', data], ['n', 'dim', cols], ['opts.inverse', 'bool', inverse]], 0.3);
       const got = expectOutcome(() => katalyst.fftBatch(args.data, args.n, options(args)), bad, [], `fftBatch #${it}`);
-      if (got !== null) assertClose(got, rowDfts, 1e-5 * 8, `fftBatch ${rows}×${cols}`);
+      if (got !== null) assertClose(got, rowDfts, `fftBatch ${rows}×${cols}`, 1e-5 * 8);
       continue;
     }
     const grid = new Float64Array(2 * rows * cols);
@@ -231,7 +206,7 @@ test('fft2 and fftBatch: generated grids against row and column DFTs; one bad ar
     const { args, bad } = spoil(g, slots, 0.3);
     const opts = options(args);
     const got = expectOutcome(() => katalyst.fft2(args.data, args.rows, args.cols, opts), bad, opts?.out ? [opts.out] : [], `fft2 #${it}`);
-    if (got !== null) assertClose(got, grid, 1e-5 * 8, `fft2 ${rows}×${cols}`);
+    if (got !== null) assertClose(got, grid, `fft2 ${rows}×${cols}`, 1e-5 * 8);
   }
 });
 

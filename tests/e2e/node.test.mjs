@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { dft, assertClose } from './lib/reference.mjs';
 
 const pkg = new URL('../../dist/pkg/', import.meta.url);
 
@@ -19,32 +20,6 @@ test('initSync loads the st build in Node and the API works', async () => {
   assert.deepEqual(Array.from(k.sgemm(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6]), 2, 2, 1)), [17, 39]);
   assert.equal(katalyst.initSync({ module: new Uint8Array() }), k, 'a second initSync returns the same handle');
 });
-
-/** The DFT of `n` complex points (interleaved) in f64, scaled by 1/n when `inverse`. */
-function dft(x, inverse) {
-  const n = x.length / 2;
-  const y = new Float64Array(2 * n);
-  const sign = inverse ? 1 : -1;
-  for (let k = 0; k < n; k++) {
-    for (let t = 0; t < n; t++) {
-      const a = (sign * 2 * Math.PI * ((k * t) % n)) / n;
-      y[2 * k] += x[2 * t] * Math.cos(a) - x[2 * t + 1] * Math.sin(a);
-      y[2 * k + 1] += x[2 * t] * Math.sin(a) + x[2 * t + 1] * Math.cos(a);
-    }
-  }
-  return inverse ? y.map((v) => v / n) : y;
-}
-
-function assertClose(got, want, what) {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let scale = 1;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]));
-    worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  }
-  assert.ok(worst <= 1e-5 * scale, `${what}: off by ${worst} (scale ${scale})`);
-}
 
 test('fft, rfft and irfft through the package equal a direct DFT, with and without opts.out', async () => {
   const katalyst = await import(new URL('index.js', pkg));
